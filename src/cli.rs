@@ -1,0 +1,339 @@
+//! The `normsharp` command line: `verify`, `predict`, `run`.
+//!
+//! Exit codes: 0 success, 1 a claim check failed, 2 bad input (the message names the
+//! argument or field, what was wrong and what is allowed).
+
+use crate::claims::{registry, verify_all, Formulas, Settings};
+use crate::dynamics::{run_gd, GdConfig, Observer, Problem, ProductIdentity, RunResult, Stop};
+use crate::error::{Error, Result};
+use crate::model::{Parametrization, Sw};
+use crate::predictions as pred;
+use crate::real::{norm1, Real};
+use crate::report;
+use crate::sharpness::sharpness_of;
+use crate::task::{parse_exact, Task};
+use clap::{Args, Parser, Subcommand};
+use rug::{Float, Rational};
+use serde_json::{json, Map, Value};
+
+/// Verify the implicit-bias theory of GD at finite learning rates on diagonal linear networks.
+#[derive(Debug, Parser)]
+#[command(name = "normsharp", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every claim of the registry on the canonical tasks; exit 1 if any check fails.
+    Verify {
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// MPFR precision in bits for the high-precision parts (≥ 53).
+        #[arg(long, default_value_t = 128)]
+        precision: u32,
+        /// Only this claim id (e.g. T4-limit).
+        #[arg(long)]
+        claim: Option<String>,
+    },
+    /// Closed-form and solved predictions for a task.
+    Predict {
+        #[command(flatten)]
+        common: TaskArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// MPFR precision for β_GF (≥ 53).
+        #[arg(long, default_value_t = 128)]
+        precision: u32,
+    },
+    /// Run gradient descent (f64, or MPFR with --precision).
+    Run {
+        #[command(flatten)]
+        common: TaskArgs,
+        /// Learning rate η > 0 (decimal or fraction, read exactly).
+        #[arg(long)]
+        eta: String,
+        /// Run exactly N steps.
+        #[arg(long, conflicts_with = "tol")]
+        steps: Option<u64>,
+        /// Stop when the loss falls below T (default 1e-24).
+        #[arg(long)]
+        tol: Option<String>,
+        /// Step budget when stopping on the loss.
+        #[arg(long, default_value_t = 1_000_000)]
+        max_steps: u64,
+        /// Record loss, sharpness and norms every K steps (0: off).
+        #[arg(long, default_value_t = 0)]
+        record_every: u64,
+        /// Run in MPFR at this many bits (≥ 53) instead of f64.
+        #[arg(long)]
+        precision: Option<u32>,
+        /// Also check the exact product identity of T4 along the run.
+        #[arg(long)]
+        identity: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct TaskArgs {
+    /// Task file (TOML: X, y, optional teacher and noise_std).
+    #[arg(long)]
+    task: String,
+    /// Initialization scale α > 0 (decimal or fraction, read exactly).
+    #[arg(long)]
+    alpha: String,
+}
+
+fn positive(arg: &str, text: &str) -> Result<Rational> {
+    let q = parse_exact(text).ok_or_else(|| Error::arg(arg, format!("\"{text}\" is not a number"), "a decimal (0.01, 1e-3) or a fraction (1/100)"))?;
+    if q <= 0 {
+        return Err(Error::arg(arg, format!("{text} is not positive"), "a number > 0"));
+    }
+    Ok(q)
+}
+
+fn check_precision(bits: u32) -> Result<u32> {
+    if !(53..=1 << 20).contains(&bits) {
+        return Err(Error::arg("--precision", format!("{bits} bits"), "53 ≤ bits ≤ 1048576"));
+    }
+    Ok(bits)
+}
+
+/// Parse arguments, run, print; returns the process exit code.
+pub fn run<I, S>(args: I) -> i32
+where
+    I: IntoIterator<Item = S>,
+    S: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Verify { json, precision, claim } => {
+            let settings = Settings { precision: check_precision(precision)? };
+            let formulas = Formulas::default();
+            let (pass, results) = match claim {
+                None => verify_all(&formulas, &settings),
+                Some(id) => {
+                    let c = registry().into_iter().find(|c| c.id == id).ok_or_else(|| {
+                        let ids: Vec<&str> = registry().iter().map(|c| c.id).collect();
+                        Error::arg("--claim", format!("unknown claim \"{id}\""), ids.join(", "))
+                    })?;
+                    c.verify(&formulas, &settings)
+                }
+            };
+            if json {
+                println!("{}", report::json(&results));
+            } else {
+                print!("{}", report::table(&results, 10));
+            }
+            Ok(if pass { 0 } else { 1 })
+        }
+        Command::Predict { common, json, precision } => {
+            let task = Task::from_file(&common.task)?;
+            let alpha = positive("--alpha", &common.alpha)?;
+            let out = predict_json(&task, &alpha, check_precision(precision)?)?;
+            print_object(&out, json);
+            Ok(0)
+        }
+        Command::Run { common, eta, steps, tol, max_steps, record_every, precision, identity, json } => {
+            let task = Task::from_file(&common.task)?;
+            let alpha = positive("--alpha", &common.alpha)?;
+            let eta = positive("--eta", &eta)?;
+            let tol = match tol {
+                Some(t) => positive("--tol", &t)?.to_f64(),
+                None => 1e-24,
+            };
+            let spec = RunSpec { alpha, eta, steps, tol, max_steps, record_every, identity };
+            let out = match precision {
+                None => run_json::<f64>(&task, &spec, ()),
+                Some(bits) => {
+                    let mut m = run_json::<Float>(&task, &spec, check_precision(bits)?);
+                    m.insert("precision_bits".into(), json!(bits));
+                    m
+                }
+            };
+            print_object(&out, json);
+            Ok(0)
+        }
+    }
+}
+
+fn print_object(v: &Map<String, Value>, json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    } else {
+        for (k, val) in v {
+            println!("{k}: {val}");
+        }
+    }
+}
+
+fn vec_f64<T: Real>(v: &[T]) -> Value {
+    json!(v.iter().map(|x| x.to_f64()).collect::<Vec<_>>())
+}
+
+fn rationals(v: &[Rational]) -> Value {
+    json!(v.iter().map(Rational::to_f64).collect::<Vec<_>>())
+}
+
+fn exact_strings(v: &[Rational]) -> Value {
+    json!(v.iter().map(|q| q.to_string()).collect::<Vec<_>>())
+}
+
+/// The `predict` object (see the README for the keys).
+pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map<String, Value>> {
+    let mut m = Map::new();
+    let single = task.single_sample_positive();
+    if single.is_err() {
+        task.positive_design()?;
+    }
+    let design = task.design::<Float>(precision);
+    let gf = pred::beta_gf(&design, &Float::with_val(precision, alpha))?;
+    let gf64: Vec<f64> = gf.iter().map(Float::to_f64).collect();
+    let d64 = task.design::<f64>(());
+    let w: Vec<f64> = gf64.iter().map(|b| b.sqrt()).collect();
+    let s_gf = crate::sharpness::sharpness(&Sw, &d64, &w).map(|s| s.op_norm);
+    let s_path = pred::gf_path_sharpness_max(&d64, alpha.to_f64(), &gf64)?;
+    let mut exact = Map::new();
+    match single {
+        Ok((x, y)) => {
+            let (bn, bs) = (pred::beta_norm_min(x, y), pred::beta_sharp_min(x, y));
+            let (e1, e2) = (pred::eta_unstable_norm_min(x, y), pred::eta_no_stable_interpolator(x, y));
+            m.insert("beta_norm_min".into(), rationals(&bn));
+            m.insert("beta_sharp_min".into(), rationals(&bs));
+            m.insert("eta_unstable_norm_min".into(), json!(e1.to_f64()));
+            m.insert("eta_no_stable_interpolator".into(), json!(e2.to_f64()));
+            exact.insert("beta_norm_min".into(), exact_strings(&bn));
+            exact.insert("beta_sharp_min".into(), exact_strings(&bs));
+            exact.insert("sharpness_norm_min".into(), json!(pred::sharpness_on_z(x, &bn).to_string()));
+            exact.insert("sharpness_sharp_min".into(), json!(pred::sharpness_on_z(x, &bs).to_string()));
+            exact.insert("eta_unstable_norm_min".into(), json!(e1.to_string()));
+            exact.insert("eta_no_stable_interpolator".into(), json!(e2.to_string()));
+            if let Some(t) = &task.teacher {
+                m.insert("test_error_norm_min".into(), json!(pred::test_error(&bn, t, &task.noise_std).to_f64()));
+                m.insert("test_error_sharp_min".into(), json!(pred::test_error(&bs, t, &task.noise_std).to_f64()));
+            }
+            let prior_mean = pred::uniform_prior_mean(x, y);
+            exact.insert("uniform_prior_mean".into(), exact_strings(&prior_mean));
+            for (k, b) in [("norm_min", &bn), ("sharp_min", &bs), ("prior_mean", &prior_mean)] {
+                exact.insert(format!("expected_error_uniform_prior_{k}"), json!(pred::expected_error_uniform_prior(b, x, y, &task.noise_std).to_string()));
+            }
+        }
+        Err(_) => {
+            for k in ["beta_norm_min", "beta_sharp_min", "eta_unstable_norm_min", "eta_no_stable_interpolator"] {
+                m.insert(k.into(), Value::Null);
+            }
+        }
+    }
+    m.insert("beta_gf".into(), json!(gf64));
+    m.insert("beta_gf_digits".into(), json!(gf.iter().map(|v| v.to_decimal(None)).collect::<Vec<_>>()));
+    m.insert("sharpness_gf".into(), json!(s_gf));
+    m.insert("sharpness_gf_path_max".into(), json!(s_path));
+    m.insert("eta_c".into(), json!(pred::eta_critical(s_path)));
+    if let Some(t) = &task.teacher {
+        let e: f64 = gf64.iter().zip(t).map(|(b, t)| (b - t.to_f64()).powi(2)).sum::<f64>() + task.noise_std.to_f64().powi(2);
+        m.insert("test_error_gf".into(), json!(e));
+    }
+    m.insert("exact".into(), Value::Object(exact));
+    Ok(m)
+}
+
+/// What `run` was asked to do.
+pub struct RunSpec {
+    /// α.
+    pub alpha: Rational,
+    /// η.
+    pub eta: Rational,
+    /// Exact number of steps, if given.
+    pub steps: Option<u64>,
+    /// Loss threshold.
+    pub tol: f64,
+    /// Budget when stopping on the loss.
+    pub max_steps: u64,
+    /// Trace sampling.
+    pub record_every: u64,
+    /// Check the T4 identity along the run.
+    pub identity: bool,
+}
+
+struct MaybeIdentity<T: Real>(Option<ProductIdentity<T>>);
+impl<T: Real> Observer<T> for MaybeIdentity<T> {
+    fn observe(&mut self, k: u64, theta: &[T], beta: &[T], g: &[T], eta: &T) {
+        if let Some(o) = &mut self.0 {
+            o.observe(k, theta, beta, g, eta);
+        }
+    }
+    fn finish(&mut self, theta: &[T], beta: &[T]) {
+        if let Some(o) = &mut self.0 {
+            o.finish(theta, beta);
+        }
+    }
+}
+
+/// The `run` object in precision `T`.
+pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String, Value> {
+    let design = task.design::<T>(ctx);
+    let d64 = task.design::<f64>(());
+    let alpha = T::from_rational(&spec.alpha, ctx);
+    let eta = T::from_rational(&spec.eta, ctx);
+    let mut cfg = match spec.steps {
+        Some(n) => GdConfig::exact_steps(eta, n, spec.tol),
+        None => GdConfig::until_loss(eta, spec.tol),
+    };
+    if cfg.stop == Stop::LossBelow {
+        cfg.max_steps = spec.max_steps;
+    }
+    cfg.record_every = spec.record_every;
+    let mut obs = MaybeIdentity(spec.identity.then(|| ProductIdentity::new(&alpha, task.d())));
+    let run: RunResult<T> = run_gd(&Problem { model: &Sw, design: &design, design64: &d64 }, &alpha, &cfg, &mut obs);
+    let mut m = Map::new();
+    m.insert("outcome".into(), json!(run.outcome));
+    m.insert("period".into(), json!(run.period));
+    m.insert("steps".into(), json!(run.steps));
+    m.insert("beta".into(), vec_f64(&run.beta));
+    m.insert("loss".into(), json!(run.loss.to_f64()));
+    let s = sharpness_of(&Sw, &d64, &run.theta);
+    m.insert("sharpness".into(), json!(s.map(|s| s.op_norm)));
+    m.insert("sharpness_lambda_max".into(), json!(s.map(|s| s.lambda_max)));
+    m.insert("sharpness_trace".into(), json!(s.map(|s| s.trace)));
+    m.insert("l1".into(), json!(norm1(&run.beta, ctx).to_f64()));
+    m.insert("param_norm2_sq".into(), json!(Sw.param_norm2_sq(&run.theta).to_f64()));
+    m.insert("param_norm1".into(), json!(Sw.param_norm1(&run.theta).to_f64()));
+    m.insert("loss_increases".into(), json!(run.loss_increases));
+    if let Some(o) = obs.0 {
+        m.insert("identity_max_rel_err".into(), json!(o.max_rel_err));
+        m.insert("alpha_inf_sq".into(), vec_f64(&o.alpha_inf_sq()));
+        let a = o.alpha_inf_sq();
+        if let Ok(p) = pred::entropy_limit(&design, &a) {
+            m.insert("beta_entropy_prediction".into(), vec_f64(&p));
+        }
+    }
+    if spec.record_every > 0 {
+        m.insert("trace".into(), json!(run.trace));
+    }
+    if run.beta[0].decimal_digits() > 17 {
+        m.insert("beta_digits".into(), json!(run.beta.iter().map(|b| b.to_decimal(None)).collect::<Vec<_>>()));
+    }
+    m
+}

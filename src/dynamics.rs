@@ -1,0 +1,369 @@
+//! Gradient descent, written once for every precision (argmin-style: the [`Problem`] says
+//! what is trained, [`GdConfig`] how, [`run_gd`] executes, an [`Observer`] watches).
+//!
+//! ```
+//! use normsharp::{dynamics::*, model::Sw, task::canonical_four};
+//! let task = canonical_four();
+//! let (d64, d) = (task.design::<f64>(()), task.design::<f64>(()));
+//! let problem = Problem { model: &Sw, design: &d, design64: &d64 };
+//! let cfg = GdConfig::until_loss(0.1f64, 1e-20);
+//! let run = run_gd(&problem, &1e-3, &cfg, &mut NoObserver);
+//! assert_eq!(run.outcome, Outcome::Converged);
+//! ```
+
+use crate::model::Parametrization;
+use crate::real::{norm1, Real};
+use crate::sharpness::sharpness_of;
+use crate::task::Design;
+use serde::Serialize;
+
+/// What is trained: a parametrization on a design (in the run's precision, and in f64 for
+/// sharpness).
+pub struct Problem<'a, M: Parametrization, T: Real> {
+    /// The parametrization.
+    pub model: &'a M,
+    /// Design and labels in the run's precision.
+    pub design: &'a Design<T>,
+    /// The same design rounded to f64 (for Hessians).
+    pub design64: &'a Design<f64>,
+}
+
+/// When a run stops.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// When the loss falls below the threshold (or after `max_steps`).
+    LossBelow,
+    /// After exactly this many steps.
+    Steps(u64),
+}
+
+/// How GD is run.
+#[derive(Debug, Clone)]
+pub struct GdConfig<T: Real> {
+    /// Learning rate η.
+    pub eta: T,
+    /// Stopping rule.
+    pub stop: Stop,
+    /// A run whose loss is below this is `converged`.
+    pub loss_tol: f64,
+    /// Step budget for [`Stop::LossBelow`].
+    pub max_steps: u64,
+    /// Record a [`TracePoint`] every this many steps (0: never).
+    pub record_every: u64,
+    /// Relative distance under which a state counts as a return (period detection).
+    pub return_tol: f64,
+    /// A loss above this (or a non-finite value) is divergence.
+    pub blowup: f64,
+    /// Start here instead of the model's initialization at scale α.
+    pub init: Option<Vec<T>>,
+}
+
+impl<T: Real> GdConfig<T> {
+    /// Run until L < `loss_tol` (at most 10⁶ steps).
+    pub fn until_loss(eta: T, loss_tol: f64) -> Self {
+        GdConfig { eta, stop: Stop::LossBelow, loss_tol, max_steps: 1_000_000, record_every: 0, return_tol: 1e-10, blowup: 1e100, init: None }
+    }
+    /// Run exactly `steps` steps (then classify).
+    pub fn exact_steps(eta: T, steps: u64, loss_tol: f64) -> Self {
+        GdConfig { stop: Stop::Steps(steps), ..Self::until_loss(eta, loss_tol) }
+    }
+}
+
+/// The long-run behaviour of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The loss fell below the threshold.
+    Converged,
+    /// The iterates return to within tolerance after `period` (2..=64) steps, for three
+    /// periods and again ≥ 4096 steps later at the same phase.
+    Periodic,
+    /// A non-finite value or a loss above the blow-up level.
+    Diverged,
+    /// None of the above within the budget.
+    Unresolved,
+}
+
+/// A sample of the trajectory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TracePoint {
+    /// Step index k.
+    pub step: u64,
+    /// L(θ_k).
+    pub loss: f64,
+    /// ‖∇²L(θ_k)‖_op.
+    pub sharpness: f64,
+    /// ‖β_k‖₁.
+    pub l1: f64,
+    /// ‖θ_k‖₂².
+    pub param_norm2_sq: f64,
+}
+
+/// The result of a GD run (the last finite iterate if it diverged).
+#[derive(Debug, Clone)]
+pub struct RunResult<T: Real> {
+    /// Long-run behaviour.
+    pub outcome: Outcome,
+    /// The period when `outcome` is periodic.
+    pub period: Option<usize>,
+    /// Steps taken.
+    pub steps: u64,
+    /// Final parameters.
+    pub theta: Vec<T>,
+    /// Final predictor.
+    pub beta: Vec<T>,
+    /// Final loss.
+    pub loss: T,
+    /// Number of steps k with L(θ_{k+1}) > L(θ_k).
+    pub loss_increases: u64,
+    /// Samples every `record_every` steps.
+    pub trace: Vec<TracePoint>,
+}
+
+/// Watches a run: called with each iterate and the gradient g = Xᵀr/n used for its step.
+pub trait Observer<T: Real> {
+    /// Before step k (θ_k, β_k, g_k).
+    fn observe(&mut self, k: u64, theta: &[T], beta: &[T], g: &[T], eta: &T);
+    /// After the last step, with the final iterate.
+    fn finish(&mut self, _theta: &[T], _beta: &[T]) {}
+}
+
+/// An observer that does nothing.
+pub struct NoObserver;
+impl<T: Real> Observer<T> for NoObserver {
+    fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {}
+}
+
+/// Loss L = (1/2n)‖r‖² from the residual.
+pub fn loss_of_residual<T: Real>(r: &[T], ctx: T::Ctx) -> T {
+    crate::real::norm2_sq(r, ctx) / &T::from_i64(2 * r.len() as i64, ctx)
+}
+
+const MAX_PERIOD: usize = 64;
+const PERIOD_CHECK_EVERY: u64 = 64;
+
+/// Ring buffer of recent iterates (as f64) for period detection.
+struct History {
+    states: Vec<Vec<f64>>,
+    next: usize,
+    filled: usize,
+    /// A candidate orbit (period, a state on it, the step of that state).
+    candidate: Option<(usize, Vec<f64>, u64)>,
+}
+
+/// A candidate orbit is confirmed only if, this many steps later, the iterate at the same
+/// phase is still within tolerance of it (a slowly decaying oscillation is not an orbit).
+const CONFIRM_AFTER: u64 = 4096;
+
+impl History {
+    fn new(p: usize) -> Self {
+        History { states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1], next: 0, filled: 0, candidate: None }
+    }
+    fn push<T: Real>(&mut self, theta: &[T]) {
+        for (s, t) in self.states[self.next].iter_mut().zip(theta) {
+            *s = t.to_f64();
+        }
+        self.next = (self.next + 1) % self.states.len();
+        self.filled = (self.filled + 1).min(self.states.len());
+    }
+    /// State j steps back (0 = newest).
+    fn back(&self, j: usize) -> &[f64] {
+        let len = self.states.len();
+        &self.states[(self.next + len - 1 - j) % len]
+    }
+    fn dist(a: &[f64], b: &[f64]) -> f64 {
+        a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
+    }
+    /// Smallest p in 2..=64 such that the last 2p states repeat after p steps (to `tol`
+    /// relative), and the orbit is not a slow drift (its states differ by > 100·tol).
+    fn period(&self, tol: f64) -> Option<usize> {
+        let scale = 1.0 + self.back(0).iter().map(|v| v * v).sum::<f64>().sqrt();
+        let eps = tol * scale;
+        let spread = (0..MAX_PERIOD.min(self.filled - 1)).map(|j| Self::dist(self.back(j), self.back(j + 1))).fold(0.0, f64::max);
+        if spread <= 100.0 * eps {
+            return None;
+        }
+        (2..=MAX_PERIOD).find(|&p| 3 * p < self.filled && (0..2 * p).all(|j| Self::dist(self.back(j), self.back(j + p)) <= eps))
+    }
+    /// At step k (the newest state is θ_k): a period confirmed over ≥ [`CONFIRM_AFTER`]
+    /// steps, updating the candidate orbit.
+    fn confirmed_period(&mut self, k: u64, tol: f64) -> Option<usize> {
+        let found = self.period(tol);
+        if let (Some((p, state, kc)), Some(pn)) = (&self.candidate, found) {
+            if *p == pn && k - kc >= CONFIRM_AFTER {
+                let j = ((k - kc) % *p as u64) as usize;
+                let scale = 1.0 + state.iter().map(|v| v * v).sum::<f64>().sqrt();
+                if Self::dist(self.back(j), state) <= tol * scale {
+                    return Some(pn);
+                }
+                self.candidate = None;
+            } else if *p == pn {
+                return None;
+            }
+        }
+        self.candidate = found.map(|p| (p, self.back(0).to_vec(), k));
+        None
+    }
+}
+
+/// Run GD from the model's initialization at scale α.
+pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(problem: &Problem<M, T>, alpha: &T, cfg: &GdConfig<T>, observer: &mut O) -> RunResult<T> {
+    let design = problem.design;
+    let ctx = alpha.ctx();
+    let model = problem.model;
+    let mut theta = cfg.init.clone().unwrap_or_else(|| model.init(design.d, alpha));
+    let mut beta = vec![T::zero(ctx); design.d];
+    let mut r = vec![T::zero(ctx); design.n];
+    let mut g = vec![T::zero(ctx); design.d];
+    let mut history = History::new(theta.len());
+    let mut last_finite = theta.clone();
+    let mut trace = Vec::new();
+    let mut loss_increases = 0;
+    let mut prev_loss: Option<f64> = None;
+    let mut k: u64 = 0;
+    let outcome;
+    let mut period = None;
+    let budget = match cfg.stop {
+        Stop::Steps(n) => n,
+        Stop::LossBelow => cfg.max_steps,
+    };
+    loop {
+        model.beta(&theta, &mut beta);
+        design.residual(&beta, &mut r);
+        let loss = loss_of_residual(&r, ctx);
+        let loss64 = loss.to_f64();
+        if !loss64.is_finite() || loss64 > cfg.blowup || theta.iter().any(|t| !t.is_finite()) {
+            theta = last_finite;
+            model.beta(&theta, &mut beta);
+            design.residual(&beta, &mut r);
+            outcome = Outcome::Diverged;
+            break;
+        }
+        if let Some(p) = prev_loss {
+            if loss64 > p {
+                loss_increases += 1;
+            }
+        }
+        prev_loss = Some(loss64);
+        if cfg.record_every > 0 && k % cfg.record_every == 0 {
+            trace.push(trace_point(problem, k, &theta, &beta, loss64));
+        }
+        if cfg.stop == Stop::LossBelow && loss64 < cfg.loss_tol {
+            outcome = Outcome::Converged;
+            break;
+        }
+        let mut confirmed = None;
+        if k % PERIOD_CHECK_EVERY == 0 && k > 0 {
+            confirmed = history.confirmed_period(k, cfg.return_tol);
+            if confirmed.is_some() && cfg.stop == Stop::LossBelow {
+                period = confirmed;
+                outcome = Outcome::Periodic;
+                break;
+            }
+        }
+        if k >= budget {
+            outcome = if loss64 < cfg.loss_tol {
+                Outcome::Converged
+            } else if let Some(p) = confirmed.or_else(|| history.confirmed_period(k, cfg.return_tol)) {
+                period = Some(p);
+                Outcome::Periodic
+            } else if k < CONFIRM_AFTER && history.period(cfg.return_tol).is_some() {
+                // Too short to confirm over many periods: three exact returns suffice.
+                period = history.period(cfg.return_tol);
+                Outcome::Periodic
+            } else {
+                Outcome::Unresolved
+            };
+            break;
+        }
+        design.grad_beta(&r, &mut g);
+        observer.observe(k, &theta, &beta, &g, &cfg.eta);
+        last_finite.clone_from(&theta);
+        model.step(&mut theta, &g, &cfg.eta);
+        history.push(&theta);
+        k += 1;
+    }
+    model.beta(&theta, &mut beta);
+    observer.finish(&theta, &beta);
+    let loss = loss_of_residual(&r, ctx);
+    if cfg.record_every > 0 && trace.last().is_none_or(|t| t.step != k) {
+        trace.push(trace_point(problem, k, &theta, &beta, loss.to_f64()));
+    }
+    RunResult { outcome, period, steps: k, theta, beta, loss, loss_increases, trace }
+}
+
+fn trace_point<M: Parametrization, T: Real>(problem: &Problem<M, T>, k: u64, theta: &[T], beta: &[T], loss: f64) -> TracePoint {
+    let ctx = theta[0].ctx();
+    TracePoint {
+        step: k,
+        loss,
+        sharpness: sharpness_of(problem.model, problem.design64, theta).map_or(f64::INFINITY, |s| s.op_norm),
+        l1: norm1(beta, ctx).to_f64(),
+        param_norm2_sq: problem.model.param_norm2_sq(theta).to_f64(),
+    }
+}
+
+/// Checks THEORY.md T4 along a SW run: β_k = α²·exp(s_k − Gain_k) exactly, with
+/// s_k = −4η Σ_{j<k} g_j and Gain_k = Σ_{j<k} [−2 ln|1 − 2η g_j| − 4η g_j]; records the
+/// largest relative deviation seen and the final gain.
+#[derive(Debug, Clone)]
+pub struct ProductIdentity<T: Real> {
+    alpha2: T,
+    /// s_k per coordinate.
+    pub s: Vec<T>,
+    /// Gain_k per coordinate.
+    pub gain: Vec<T>,
+    /// max over steps and coordinates of |β_k,i − α²e^{s−Gain}| / |β_k,i|.
+    pub max_rel_err: f64,
+    /// Steps where a factor 1 − 2ηg hit zero (the identity is then not checked further).
+    pub degenerate: bool,
+    /// The coefficient κ in s_k = −κη Σ g_j (κ = 4; other values exist to show that the
+    /// check fails for a wrong formula).
+    pub s_coefficient: i64,
+}
+
+impl<T: Real> ProductIdentity<T> {
+    /// Start at α.
+    pub fn new(alpha: &T, d: usize) -> Self {
+        let ctx = alpha.ctx();
+        ProductIdentity { alpha2: alpha.clone() * alpha, s: vec![T::zero(ctx); d], gain: vec![T::zero(ctx); d], max_rel_err: 0.0, degenerate: false, s_coefficient: 4 }
+    }
+    fn check(&mut self, beta: &[T]) {
+        if self.degenerate {
+            return;
+        }
+        for ((b, s), gain) in beta.iter().zip(&self.s).zip(&self.gain) {
+            let pred = self.alpha2.clone() * &(s.clone() - gain).exp();
+            let err = ((b.clone() - &pred) / b).abs().to_f64();
+            if err.is_finite() {
+                self.max_rel_err = self.max_rel_err.max(err);
+            } else {
+                self.degenerate = true;
+            }
+        }
+    }
+    /// Effective initialization α_∞,i² = α²·exp(−Gain_i).
+    pub fn alpha_inf_sq(&self) -> Vec<T> {
+        self.gain.iter().map(|g| self.alpha2.clone() * &(-g.clone()).exp()).collect()
+    }
+}
+
+impl<T: Real> Observer<T> for ProductIdentity<T> {
+    fn observe(&mut self, _k: u64, _theta: &[T], beta: &[T], g: &[T], eta: &T) {
+        self.check(beta);
+        let ctx = eta.ctx();
+        let one = T::one(ctx);
+        let four_eta = eta.clone() * &T::from_i64(4, ctx);
+        let kappa_eta = eta.clone() * &T::from_i64(self.s_coefficient, ctx);
+        for ((s, gain), gi) in self.s.iter_mut().zip(self.gain.iter_mut()).zip(g) {
+            let x = four_eta.clone() * gi; // 4ηg
+            let factor = (one.clone() - &(x.clone() / &T::from_i64(2, ctx))).abs(); // |1 − 2ηg|
+            *s -= &(kappa_eta.clone() * gi);
+            let term = -(factor.ln() * &T::from_i64(2, ctx)) - &x;
+            *gain += &term;
+        }
+    }
+    fn finish(&mut self, _theta: &[T], beta: &[T]) {
+        self.check(beta);
+    }
+}

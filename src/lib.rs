@@ -1,0 +1,28 @@
+//! # normsharp
+//!
+//! Checks the theory of implicit bias of gradient descent at finite learning rates on
+//! diagonal linear networks, following "Conflicting Biases at the Edge of Stability: Norm
+//! versus Sharpness Regularization" (arXiv 2505.21423) and the earlier results collected in
+//! THEORY.md. Every claim is a [`claims::Claim`] whose check reports predicted and measured
+//! values, their error and the tolerance.
+//!
+//! Modules, one concept each:
+//! - [`real`]: the scalar trait, implemented for `f64` and MPFR (`rug::Float`);
+//! - [`task`]: tasks (X, y, teacher) with exact rational entries, TOML I/O, generators;
+//! - [`model`]: parametrizations (SW) behind one trait;
+//! - [`sharpness`]: Hessian spectra in the parameters;
+//! - [`dynamics`]: the GD runner, outcomes and observers;
+//! - [`predictions`]: closed forms and solved limits;
+//! - [`claims`]: the registry; [`report`]: tables and JSON; [`cli`]: the command line.
+
+pub mod claims;
+pub mod cli;
+pub mod dynamics;
+pub mod error;
+pub mod linalg;
+pub mod model;
+pub mod predictions;
+pub mod real;
+pub mod report;
+pub mod sharpness;
+pub mod task;
