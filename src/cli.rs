@@ -8,7 +8,7 @@ use crate::dynamics::{run_gd, GdConfig, Observer, Problem, ProductIdentity, RunR
 use crate::error::{Error, Result};
 use crate::model::{Parametrization, Sw};
 use crate::predictions as pred;
-use crate::real::{norm1, Real};
+use crate::real::{norm1, Nearest, Real};
 use crate::report;
 use crate::sharpness::sharpness_of;
 use crate::task::{parse_exact, Task};
@@ -161,7 +161,7 @@ fn execute(cli: Cli) -> Result<i32> {
             let alpha = positive("--alpha", &common.alpha)?;
             let eta = positive("--eta", &eta)?;
             let tol = match tol {
-                Some(t) => positive("--tol", &t)?.to_f64(),
+                Some(t) => positive("--tol", &t)?.nearest(),
                 None => 1e-24,
             };
             let spec = RunSpec { alpha, eta, steps, tol, max_steps, record_every, identity };
@@ -194,7 +194,7 @@ fn vec_f64<T: Real>(v: &[T]) -> Value {
 }
 
 fn rationals(v: &[Rational]) -> Value {
-    json!(v.iter().map(Rational::to_f64).collect::<Vec<_>>())
+    json!(v.iter().map(Nearest::nearest).collect::<Vec<_>>())
 }
 
 fn exact_strings(v: &[Rational]) -> Value {
@@ -214,7 +214,7 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
     let d64 = task.design::<f64>(());
     let w: Vec<f64> = gf64.iter().map(|b| b.sqrt()).collect();
     let s_gf = crate::sharpness::sharpness(&Sw, &d64, &w).map(|s| s.op_norm);
-    let s_path = pred::gf_path_sharpness_max(&d64, alpha.to_f64(), &gf64)?;
+    let s_path = pred::gf_path_sharpness_max(&d64, alpha.nearest(), &gf64)?;
     let mut exact = Map::new();
     match single {
         Ok((x, y)) => {
@@ -222,8 +222,8 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
             let (e1, e2) = (pred::eta_unstable_norm_min(x, y), pred::eta_no_stable_interpolator(x, y));
             m.insert("beta_norm_min".into(), rationals(&bn));
             m.insert("beta_sharp_min".into(), rationals(&bs));
-            m.insert("eta_unstable_norm_min".into(), json!(e1.to_f64()));
-            m.insert("eta_no_stable_interpolator".into(), json!(e2.to_f64()));
+            m.insert("eta_unstable_norm_min".into(), json!(e1.nearest()));
+            m.insert("eta_no_stable_interpolator".into(), json!(e2.nearest()));
             exact.insert("beta_norm_min".into(), exact_strings(&bn));
             exact.insert("beta_sharp_min".into(), exact_strings(&bs));
             exact.insert("sharpness_norm_min".into(), json!(pred::sharpness_on_z(x, &bn).to_string()));
@@ -231,8 +231,8 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
             exact.insert("eta_unstable_norm_min".into(), json!(e1.to_string()));
             exact.insert("eta_no_stable_interpolator".into(), json!(e2.to_string()));
             if let Some(t) = &task.teacher {
-                m.insert("test_error_norm_min".into(), json!(pred::test_error(&bn, t, &task.noise_std).to_f64()));
-                m.insert("test_error_sharp_min".into(), json!(pred::test_error(&bs, t, &task.noise_std).to_f64()));
+                m.insert("test_error_norm_min".into(), json!(pred::test_error(&bn, t, &task.noise_std).nearest()));
+                m.insert("test_error_sharp_min".into(), json!(pred::test_error(&bs, t, &task.noise_std).nearest()));
             }
             let prior_mean = pred::uniform_prior_mean(x, y);
             exact.insert("uniform_prior_mean".into(), exact_strings(&prior_mean));
@@ -252,7 +252,7 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
     m.insert("sharpness_gf_path_max".into(), json!(s_path));
     m.insert("eta_c".into(), json!(pred::eta_critical(s_path)));
     if let Some(t) = &task.teacher {
-        let e: f64 = gf64.iter().zip(t).map(|(b, t)| (b - t.to_f64()).powi(2)).sum::<f64>() + task.noise_std.to_f64().powi(2);
+        let e: f64 = gf64.iter().zip(t).map(|(b, t)| (b - t.nearest()).powi(2)).sum::<f64>() + task.noise_std.nearest().powi(2);
         m.insert("test_error_gf".into(), json!(e));
     }
     m.insert("exact".into(), Value::Object(exact));

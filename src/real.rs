@@ -262,3 +262,16 @@ pub fn norm1<T: Real>(a: &[T], ctx: T::Ctx) -> T {
 pub fn norm2_sq<T: Real>(a: &[T], ctx: T::Ctx) -> T {
     dot(a, a, ctx)
 }
+
+/// Rounding of exact rationals to the nearest `f64` (rug's own `Rational::to_f64`
+/// truncates towards zero, which turns 1/1000 into 0.0009999999999999998).
+pub trait Nearest {
+    /// The nearest `f64` (ties to even).
+    fn nearest(&self) -> f64;
+}
+
+impl Nearest for Rational {
+    fn nearest(&self) -> f64 {
+        Float::with_val(53, self).to_f64()
+    }
+}
