@@ -54,13 +54,13 @@ enum Command {
         #[command(flatten)]
         common: TaskArgs,
         /// Learning rate η > 0 (decimal or fraction, read exactly).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         eta: String,
         /// Run exactly N steps.
         #[arg(long, conflicts_with = "tol")]
         steps: Option<u64>,
         /// Stop when the loss falls below T (default 1e-24).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         tol: Option<String>,
         /// Step budget when stopping on the loss.
         #[arg(long, default_value_t = 1_000_000)]
@@ -86,7 +86,7 @@ struct TaskArgs {
     #[arg(long)]
     task: String,
     /// Initialization scale α > 0 (decimal or fraction, read exactly).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     alpha: String,
 }
 

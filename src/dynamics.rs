@@ -177,6 +177,9 @@ impl History {
     /// Smallest p in 2..=64 such that the last 2p states repeat after p steps (to `tol`
     /// relative), and the orbit is not a slow drift (its states differ by > 100·tol).
     fn period(&self, tol: f64) -> Option<usize> {
+        if self.filled < 7 {
+            return None;
+        }
         let scale = 1.0 + self.back(0).iter().map(|v| v * v).sum::<f64>().sqrt();
         let eps = tol * scale;
         let spread = (0..MAX_PERIOD.min(self.filled - 1)).map(|j| Self::dist(self.back(j), self.back(j + 1))).fold(0.0, f64::max);

@@ -1,0 +1,85 @@
+//! Snapshots of the verify report and of the predictions on each canonical task. Floats
+//! are rounded to 7 significant digits (stable across CPUs: the f64 parts differ between
+//! SIMD kernels only in the last few bits); MPFR digit strings are deterministic.
+//! Regenerate with `INSTA_UPDATE=always cargo test --release` or `cargo insta review`.
+
+use normsharp::claims::{verify_all, Formulas, Settings, Value as ClaimValue};
+use normsharp::task::{canonical_four, canonical_multi, canonical_two, Task};
+use rug::Rational;
+use serde_json::Value;
+
+fn round(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    format!("{v:.6e}").parse().expect("a float")
+}
+
+fn round_json(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64() {
+                if !n.is_i64() && !n.is_u64() {
+                    *v = serde_json::json!(round(f));
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(round_json),
+        Value::Object(o) => o.values_mut().for_each(round_json),
+        _ => {}
+    }
+}
+
+fn rounded(v: &Option<ClaimValue>) -> Value {
+    match v {
+        None => Value::Null,
+        Some(ClaimValue::Scalar(x)) => serde_json::json!(round(*x)),
+        Some(ClaimValue::Vector(xs)) => serde_json::json!(xs.iter().map(|x| round(*x)).collect::<Vec<_>>()),
+        Some(ClaimValue::Exact(s)) => serde_json::json!(s),
+    }
+}
+
+#[test]
+fn verify_report() {
+    let (pass, results) = verify_all(&Formulas::default(), &Settings::default());
+    assert!(pass);
+    // Predicted and measured to 7 digits; errors are rounding-level and CPU-dependent, so
+    // only the verdict and tolerance are kept for them.
+    let rows: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "claim": r.claim, "task": r.task, "quantity": r.quantity,
+                "predicted": rounded(&r.predicted), "measured": rounded(&r.measured),
+                "tolerance": r.tolerance, "relation": r.relation, "pass": r.pass,
+            })
+        })
+        .collect();
+    insta::assert_yaml_snapshot!("verify_report", rows);
+}
+
+fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
+    let mut v = Value::Object(normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"));
+    round_json(&mut v);
+    v
+}
+
+#[test]
+fn predictions_four_small_alpha() {
+    insta::assert_json_snapshot!("predict_four_alpha_1e-3", predictions(&canonical_four(), (1, 1000)));
+}
+
+#[test]
+fn predictions_four_alpha_tenth() {
+    insta::assert_json_snapshot!("predict_four_alpha_0.1", predictions(&canonical_four(), (1, 10)));
+}
+
+#[test]
+fn predictions_two() {
+    insta::assert_json_snapshot!("predict_two_alpha_1e-3", predictions(&canonical_two(), (1, 1000)));
+}
+
+#[test]
+fn predictions_multi() {
+    insta::assert_json_snapshot!("predict_random_sw_alpha_0.1", predictions(&canonical_multi(), (1, 10)));
+}
