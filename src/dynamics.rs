@@ -61,11 +61,23 @@ pub struct GdConfig<T: Real> {
 impl<T: Real> GdConfig<T> {
     /// Run until L < `loss_tol` (at most 10⁶ steps).
     pub fn until_loss(eta: T, loss_tol: f64) -> Self {
-        GdConfig { eta, stop: Stop::LossBelow, loss_tol, max_steps: 1_000_000, record_every: 0, return_tol: 1e-10, blowup: 1e100, init: None }
+        GdConfig {
+            eta,
+            stop: Stop::LossBelow,
+            loss_tol,
+            max_steps: 1_000_000,
+            record_every: 0,
+            return_tol: 1e-10,
+            blowup: 1e100,
+            init: None,
+        }
     }
     /// Run exactly `steps` steps (then classify).
     pub fn exact_steps(eta: T, steps: u64, loss_tol: f64) -> Self {
-        GdConfig { stop: Stop::Steps(steps), ..Self::until_loss(eta, loss_tol) }
+        GdConfig {
+            stop: Stop::Steps(steps),
+            ..Self::until_loss(eta, loss_tol)
+        }
     }
 }
 
@@ -157,7 +169,12 @@ const CONFIRM_AFTER: u64 = 4096;
 
 impl History {
     fn new(p: usize) -> Self {
-        History { states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1], next: 0, filled: 0, candidate: None }
+        History {
+            states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1],
+            next: 0,
+            filled: 0,
+            candidate: None,
+        }
     }
     fn push<T: Real>(&mut self, theta: &[T]) {
         for (s, t) in self.states[self.next].iter_mut().zip(theta) {
@@ -172,7 +189,11 @@ impl History {
         &self.states[(self.next + len - 1 - j) % len]
     }
     fn dist(a: &[f64], b: &[f64]) -> f64 {
-        a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum::<f64>()
+            .sqrt()
     }
     /// Smallest p in 2..=64 such that the last 2p states repeat after p steps (to `tol`
     /// relative), and the orbit is not a slow drift (its states differ by > 100·tol).
@@ -182,11 +203,16 @@ impl History {
         }
         let scale = 1.0 + self.back(0).iter().map(|v| v * v).sum::<f64>().sqrt();
         let eps = tol * scale;
-        let spread = (0..MAX_PERIOD.min(self.filled - 1)).map(|j| Self::dist(self.back(j), self.back(j + 1))).fold(0.0, f64::max);
+        let spread = (0..MAX_PERIOD.min(self.filled - 1))
+            .map(|j| Self::dist(self.back(j), self.back(j + 1)))
+            .fold(0.0, f64::max);
         if spread <= 100.0 * eps {
             return None;
         }
-        (2..=MAX_PERIOD).find(|&p| 3 * p < self.filled && (0..2 * p).all(|j| Self::dist(self.back(j), self.back(j + p)) <= eps))
+        (2..=MAX_PERIOD).find(|&p| {
+            3 * p < self.filled
+                && (0..2 * p).all(|j| Self::dist(self.back(j), self.back(j + p)) <= eps)
+        })
     }
     /// At step k (the newest state is θ_k): a period confirmed over ≥ [`CONFIRM_AFTER`]
     /// steps, updating the candidate orbit.
@@ -209,12 +235,53 @@ impl History {
     }
 }
 
+/// Buffers for [`gd_step`].
+pub struct Workspace<T: Real> {
+    beta: Vec<T>,
+    r: Vec<T>,
+    g: Vec<T>,
+}
+
+impl<T: Real> Workspace<T> {
+    /// Buffers for a design with n samples and d features.
+    pub fn new(n: usize, d: usize, ctx: T::Ctx) -> Self {
+        Workspace {
+            beta: vec![T::zero(ctx); d],
+            r: vec![T::zero(ctx); n],
+            g: vec![T::zero(ctx); d],
+        }
+    }
+}
+
+/// One GD step θ ← θ − η∇L(θ) without allocation; returns L(θ) before the step.
+/// (The building block that [`run_gd`] iterates; exposed for benchmarks.)
+pub fn gd_step<M: Parametrization, T: Real>(
+    problem: &Problem<M, T>,
+    theta: &mut [T],
+    eta: &T,
+    ws: &mut Workspace<T>,
+) -> T {
+    problem.model.beta(theta, &mut ws.beta);
+    problem.design.residual(&ws.beta, &mut ws.r);
+    problem.design.grad_beta(&ws.r, &mut ws.g);
+    problem.model.step(theta, &ws.g, eta);
+    loss_of_residual(&ws.r, eta.ctx())
+}
+
 /// Run GD from the model's initialization at scale α.
-pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(problem: &Problem<M, T>, alpha: &T, cfg: &GdConfig<T>, observer: &mut O) -> RunResult<T> {
+pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
+    problem: &Problem<M, T>,
+    alpha: &T,
+    cfg: &GdConfig<T>,
+    observer: &mut O,
+) -> RunResult<T> {
     let design = problem.design;
     let ctx = alpha.ctx();
     let model = problem.model;
-    let mut theta = cfg.init.clone().unwrap_or_else(|| model.init(design.d, alpha));
+    let mut theta = cfg
+        .init
+        .clone()
+        .unwrap_or_else(|| model.init(design.d, alpha));
     let mut beta = vec![T::zero(ctx); design.d];
     let mut r = vec![T::zero(ctx); design.n];
     let mut g = vec![T::zero(ctx); design.d];
@@ -267,7 +334,9 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(problem: &Problem<M, 
         if k >= budget {
             outcome = if loss64 < cfg.loss_tol {
                 Outcome::Converged
-            } else if let Some(p) = confirmed.or_else(|| history.confirmed_period(k, cfg.return_tol)) {
+            } else if let Some(p) =
+                confirmed.or_else(|| history.confirmed_period(k, cfg.return_tol))
+            {
                 period = Some(p);
                 Outcome::Periodic
             } else if k < CONFIRM_AFTER && history.period(cfg.return_tol).is_some() {
@@ -292,15 +361,31 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(problem: &Problem<M, 
     if cfg.record_every > 0 && trace.last().is_none_or(|t| t.step != k) {
         trace.push(trace_point(problem, k, &theta, &beta, loss.to_f64()));
     }
-    RunResult { outcome, period, steps: k, theta, beta, loss, loss_increases, trace }
+    RunResult {
+        outcome,
+        period,
+        steps: k,
+        theta,
+        beta,
+        loss,
+        loss_increases,
+        trace,
+    }
 }
 
-fn trace_point<M: Parametrization, T: Real>(problem: &Problem<M, T>, k: u64, theta: &[T], beta: &[T], loss: f64) -> TracePoint {
+fn trace_point<M: Parametrization, T: Real>(
+    problem: &Problem<M, T>,
+    k: u64,
+    theta: &[T],
+    beta: &[T],
+    loss: f64,
+) -> TracePoint {
     let ctx = theta[0].ctx();
     TracePoint {
         step: k,
         loss,
-        sharpness: sharpness_of(problem.model, problem.design64, theta).map_or(f64::INFINITY, |s| s.op_norm),
+        sharpness: sharpness_of(problem.model, problem.design64, theta)
+            .map_or(f64::INFINITY, |s| s.op_norm),
         l1: norm1(beta, ctx).to_f64(),
         param_norm2_sq: problem.model.param_norm2_sq(theta).to_f64(),
     }
@@ -329,7 +414,14 @@ impl<T: Real> ProductIdentity<T> {
     /// Start at α.
     pub fn new(alpha: &T, d: usize) -> Self {
         let ctx = alpha.ctx();
-        ProductIdentity { alpha2: alpha.clone() * alpha, s: vec![T::zero(ctx); d], gain: vec![T::zero(ctx); d], max_rel_err: 0.0, degenerate: false, s_coefficient: 4 }
+        ProductIdentity {
+            alpha2: alpha.clone() * alpha,
+            s: vec![T::zero(ctx); d],
+            gain: vec![T::zero(ctx); d],
+            max_rel_err: 0.0,
+            degenerate: false,
+            s_coefficient: 4,
+        }
     }
     fn check(&mut self, beta: &[T]) {
         if self.degenerate {
@@ -347,7 +439,10 @@ impl<T: Real> ProductIdentity<T> {
     }
     /// Effective initialization α_∞,i² = α²·exp(−Gain_i).
     pub fn alpha_inf_sq(&self) -> Vec<T> {
-        self.gain.iter().map(|g| self.alpha2.clone() * &(-g.clone()).exp()).collect()
+        self.gain
+            .iter()
+            .map(|g| self.alpha2.clone() * &(-g.clone()).exp())
+            .collect()
     }
 }
 

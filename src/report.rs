@@ -8,8 +8,16 @@ fn fmt_value(v: &Option<Value>, digits: usize) -> String {
         Some(Value::Scalar(x)) => format!("{x:.digits$e}"),
         Some(Value::Exact(s)) => s.clone(),
         Some(Value::Vector(xs)) => {
-            let inner: Vec<String> = xs.iter().take(4).map(|x| format!("{x:.digits$e}")).collect();
-            let more = if xs.len() > 4 { format!(", …{} more", xs.len() - 4) } else { String::new() };
+            let inner: Vec<String> = xs
+                .iter()
+                .take(4)
+                .map(|x| format!("{x:.digits$e}"))
+                .collect();
+            let more = if xs.len() > 4 {
+                format!(", …{} more", xs.len() - 4)
+            } else {
+                String::new()
+            };
             format!("[{}{more}]", inner.join(", "))
         }
     }
@@ -51,7 +59,12 @@ pub fn table(results: &[CheckResult], digits: usize) -> String {
         }
     }
     let failed = results.iter().filter(|r| !r.pass).count();
-    s += &format!("{} checks: {} passed, {} failed\n", results.len(), results.len() - failed, failed);
+    s += &format!(
+        "{} checks: {} passed, {} failed\n",
+        results.len(),
+        results.len() - failed,
+        failed
+    );
     s
 }
 

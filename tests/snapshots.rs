@@ -34,7 +34,9 @@ fn rounded(v: &Option<ClaimValue>) -> Value {
     match v {
         None => Value::Null,
         Some(ClaimValue::Scalar(x)) => serde_json::json!(round(*x)),
-        Some(ClaimValue::Vector(xs)) => serde_json::json!(xs.iter().map(|x| round(*x)).collect::<Vec<_>>()),
+        Some(ClaimValue::Vector(xs)) => {
+            serde_json::json!(xs.iter().map(|x| round(*x)).collect::<Vec<_>>())
+        }
         Some(ClaimValue::Exact(s)) => serde_json::json!(s),
     }
 }
@@ -59,27 +61,41 @@ fn verify_report() {
 }
 
 fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
-    let mut v = Value::Object(normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"));
+    let mut v = Value::Object(
+        normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"),
+    );
     round_json(&mut v);
     v
 }
 
 #[test]
 fn predictions_four_small_alpha() {
-    insta::assert_json_snapshot!("predict_four_alpha_1e-3", predictions(&canonical_four(), (1, 1000)));
+    insta::assert_json_snapshot!(
+        "predict_four_alpha_1e-3",
+        predictions(&canonical_four(), (1, 1000))
+    );
 }
 
 #[test]
 fn predictions_four_alpha_tenth() {
-    insta::assert_json_snapshot!("predict_four_alpha_0.1", predictions(&canonical_four(), (1, 10)));
+    insta::assert_json_snapshot!(
+        "predict_four_alpha_0.1",
+        predictions(&canonical_four(), (1, 10))
+    );
 }
 
 #[test]
 fn predictions_two() {
-    insta::assert_json_snapshot!("predict_two_alpha_1e-3", predictions(&canonical_two(), (1, 1000)));
+    insta::assert_json_snapshot!(
+        "predict_two_alpha_1e-3",
+        predictions(&canonical_two(), (1, 1000))
+    );
 }
 
 #[test]
 fn predictions_multi() {
-    insta::assert_json_snapshot!("predict_random_sw_alpha_0.1", predictions(&canonical_multi(), (1, 10)));
+    insta::assert_json_snapshot!(
+        "predict_random_sw_alpha_0.1",
+        predictions(&canonical_multi(), (1, 10))
+    );
 }
