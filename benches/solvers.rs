@@ -16,11 +16,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn sizes() -> Vec<(usize, usize, Task)> {
-    vec![
-        (1, 4, canonical_four()),
-        (20, 50, random_positive(1, 20, 50)),
-        (200, 500, random_positive(2, 200, 500)),
-    ]
+    vec![(1, 4, canonical_four()), (20, 50, random_positive(1, 20, 50)), (200, 500, random_positive(2, 200, 500))]
 }
 
 /// A learning rate well inside the stable range for these tasks (the runs neither
@@ -32,25 +28,13 @@ fn eta_for(task: &Task) -> f64 {
     0.1 / sharpness(&Sw, &d, &w).expect("finite").op_norm
 }
 
-fn bench_steps<T: Real>(
-    c: &mut Criterion,
-    label: &str,
-    ctx: T::Ctx,
-    long_steps: impl Fn(usize) -> u64,
-) {
+fn bench_steps<T: Real>(c: &mut Criterion, label: &str, ctx: T::Ctx, long_steps: impl Fn(usize) -> u64) {
     let mut group = c.benchmark_group(format!("gd_{label}"));
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
     for (n, d, task) in sizes() {
         let design = task.design::<T>(ctx);
         let d64 = task.design::<f64>(());
-        let problem = Problem {
-            model: &Sw,
-            design: &design,
-            design64: &d64,
-        };
+        let problem = Problem { model: &Sw, design: &design, design64: &d64 };
         let eta = T::from_f64(eta_for(&task), ctx);
         let alpha = T::from_f64(0.1, ctx);
         group.bench_function(BenchmarkId::new("one_step", format!("n{n}_d{d}")), |b| {
@@ -59,14 +43,11 @@ fn bench_steps<T: Real>(
             b.iter(|| black_box(gd_step(&problem, &mut theta, &eta, &mut ws)))
         });
         let steps = long_steps(n * d);
-        group.bench_function(
-            BenchmarkId::new(format!("run_{steps}_steps"), format!("n{n}_d{d}")),
-            |b| {
-                let mut cfg = GdConfig::exact_steps(eta.clone(), steps, 0.0);
-                cfg.loss_tol = 0.0;
-                b.iter(|| black_box(run_gd(&problem, &alpha, &cfg, &mut NoObserver).steps))
-            },
-        );
+        group.bench_function(BenchmarkId::new(format!("run_{steps}_steps"), format!("n{n}_d{d}")), |b| {
+            let mut cfg = GdConfig::exact_steps(eta.clone(), steps, 0.0);
+            cfg.loss_tol = 0.0;
+            b.iter(|| black_box(run_gd(&problem, &alpha, &cfg, &mut NoObserver).steps))
+        });
     }
     group.finish();
 }
@@ -85,10 +66,7 @@ fn gd_mpfr(c: &mut Criterion) {
 
 fn sharpness_bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("sharpness");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
     for d in [50usize, 500] {
         // A dense symmetric 2d×2d matrix (the size of a PM/UV parameter Hessian).
         let p = 2 * d;
@@ -99,47 +77,32 @@ fn sharpness_bench(c: &mut Criterion) {
                 ((a * 0.37 + b * 0.11).sin() + if i == j { 2.0 } else { 0.0 }) / p as f64
             })
             .collect();
-        group.bench_function(BenchmarkId::new("eigenvalues_2d", d), |b| {
-            b.iter(|| black_box(symmetric_eigenvalues(p, &h)))
-        });
+        group.bench_function(BenchmarkId::new("eigenvalues_2d", d), |b| b.iter(|| black_box(symmetric_eigenvalues(p, &h))));
         // The SW Hessian (d×d) assembled and diagonalized at a point.
         let task = random_positive(3, d / 10, d);
         let design = task.design::<f64>(());
         let w = vec![0.3; d];
-        group.bench_function(BenchmarkId::new("sw_hessian_and_eigenvalues", d), |b| {
-            b.iter(|| black_box(sharpness(&Sw, &design, &w)))
-        });
+        group.bench_function(BenchmarkId::new("sw_hessian_and_eigenvalues", d), |b| b.iter(|| black_box(sharpness(&Sw, &design, &w))));
     }
     group.finish();
 }
 
 fn gf_solves(c: &mut Criterion) {
     let mut group = c.benchmark_group("gf_solve");
-    group
-        .sample_size(20)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    group.sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
     let task = canonical_four();
     let d64 = task.design::<f64>(());
     let a64 = vec![1e-6; 4];
-    group.bench_function("root_c_f64_d4", |b| {
-        b.iter(|| black_box(entropy_root(d64.row(0), &a64, &d64.y[0])))
-    });
+    group.bench_function("root_c_f64_d4", |b| b.iter(|| black_box(entropy_root(d64.row(0), &a64, &d64.y[0]))));
     for prec in [128u32, 256] {
         let d = task.design::<Float>(prec);
         let a = vec![Float::with_val(prec, 1e-6); 4];
-        group.bench_function(BenchmarkId::new("root_c_mpfr_d4", prec), |b| {
-            b.iter(|| black_box(entropy_root(d.row(0), &a, &d.y[0])))
-        });
+        group.bench_function(BenchmarkId::new("root_c_mpfr_d4", prec), |b| b.iter(|| black_box(entropy_root(d.row(0), &a, &d.y[0]))));
     }
     let multi = canonical_multi().design::<f64>(());
-    group.bench_function("dual_newton_f64_n5_d12", |b| {
-        b.iter(|| black_box(beta_gf(&multi, &0.1)))
-    });
+    group.bench_function("dual_newton_f64_n5_d12", |b| b.iter(|| black_box(beta_gf(&multi, &0.1))));
     let big = random_positive(4, 20, 50).design::<f64>(());
-    group.bench_function("dual_newton_f64_n20_d50", |b| {
-        b.iter(|| black_box(beta_gf(&big, &0.1)))
-    });
+    group.bench_function("dual_newton_f64_n20_d50", |b| b.iter(|| black_box(beta_gf(&big, &0.1))));
     group.finish();
 }
 

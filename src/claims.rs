@@ -53,8 +53,7 @@ pub struct Formulas {
     /// T7: the d = 2 ansatz (x, y, η).
     pub ansatz_d2: fn(&[Rational], &Rational, &Rational) -> Result<Vec<Rational>>,
     /// T8: expected error under the uniform prior (β, x, y, σ).
-    pub expected_error_uniform_prior:
-        fn(&[Rational], &[Rational], &Rational, &Rational) -> Rational,
+    pub expected_error_uniform_prior: fn(&[Rational], &[Rational], &Rational, &Rational) -> Rational,
 }
 
 fn alpha_inf_sq(alpha2: &Float, gain: &Float) -> Float {
@@ -162,15 +161,7 @@ fn finite(v: f64) -> Option<f64> {
 }
 
 impl CheckResult {
-    fn scalar(
-        claim: &str,
-        task: &str,
-        quantity: &str,
-        predicted: f64,
-        measured: f64,
-        tolerance: f64,
-        relation: Relation,
-    ) -> Self {
+    fn scalar(claim: &str, task: &str, quantity: &str, predicted: f64, measured: f64, tolerance: f64, relation: Relation) -> Self {
         let abs = (measured - predicted).abs();
         let rel = abs / predicted.abs();
         let pass = match relation {
@@ -193,20 +184,8 @@ impl CheckResult {
             note: String::new(),
         }
     }
-    fn vector(
-        claim: &str,
-        task: &str,
-        quantity: &str,
-        predicted: &[f64],
-        measured: &[f64],
-        tolerance: f64,
-        relation: Relation,
-    ) -> Self {
-        let abs = predicted
-            .iter()
-            .zip(measured)
-            .map(|(p, m)| (p - m).abs())
-            .fold(0.0, f64::max);
+    fn vector(claim: &str, task: &str, quantity: &str, predicted: &[f64], measured: &[f64], tolerance: f64, relation: Relation) -> Self {
+        let abs = predicted.iter().zip(measured).map(|(p, m)| (p - m).abs()).fold(0.0, f64::max);
         let scale = predicted.iter().fold(0.0f64, |m, p| m.max(p.abs()));
         let mut r = Self::scalar(claim, task, quantity, scale, scale, tolerance, relation);
         r.abs_err = finite(abs);
@@ -220,13 +199,7 @@ impl CheckResult {
         r.measured = Some(Value::Vector(measured.to_vec()));
         r
     }
-    fn exact(
-        claim: &str,
-        task: &str,
-        quantity: &str,
-        predicted: &Rational,
-        measured: &Rational,
-    ) -> Self {
+    fn exact(claim: &str, task: &str, quantity: &str, predicted: &Rational, measured: &Rational) -> Self {
         let diff = Rational::from(predicted - measured).abs();
         let p = predicted.nearest();
         CheckResult {
@@ -236,11 +209,7 @@ impl CheckResult {
             predicted: Some(Value::Exact(predicted.to_string())),
             measured: Some(Value::Exact(measured.to_string())),
             abs_err: finite(diff.nearest()),
-            rel_err: finite(if p == 0.0 {
-                diff.nearest()
-            } else {
-                (diff.nearest() / p).abs()
-            }),
+            rel_err: finite(if p == 0.0 { diff.nearest() } else { (diff.nearest() / p).abs() }),
             tolerance: 0.0,
             relation: Relation::Exact,
             pass: predicted == measured,
@@ -287,10 +256,7 @@ impl Claim {
     /// Run the check and return (all passed, results).
     pub fn verify(&self, formulas: &Formulas, settings: &Settings) -> (bool, Vec<CheckResult>) {
         let results = (self.check)(formulas, settings);
-        (
-            !results.is_empty() && results.iter().all(|r| r.pass),
-            results,
-        )
+        (!results.is_empty() && results.iter().all(|r| r.pass), results)
     }
 }
 
@@ -326,16 +292,7 @@ fn to_f64s(v: &[Rational]) -> Vec<f64> {
 
 fn gd_f64(task: &Task, alpha: f64, cfg: &GdConfig<f64>) -> RunResult<f64> {
     let d = task.design::<f64>(());
-    run_gd(
-        &Problem {
-            model: &Sw,
-            design: &d,
-            design64: &d,
-        },
-        &alpha,
-        cfg,
-        &mut NoObserver,
-    )
+    run_gd(&Problem { model: &Sw, design: &d, design64: &d }, &alpha, cfg, &mut NoObserver)
 }
 
 fn op_sharpness(design: &Design<f64>, beta: &[f64]) -> f64 {
@@ -362,11 +319,7 @@ fn check_t1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             .collect();
         points.push(pred::uniform_prior_mean(x, y));
         for (k, beta) in points.iter().enumerate() {
-            let label = if k < d {
-                format!("{} at vertex {}", c.task.name, k + 1)
-            } else {
-                format!("{} at the prior mean", c.task.name)
-            };
+            let label = if k < d { format!("{} at vertex {}", c.task.name, k + 1) } else { format!("{} at the prior mean", c.task.name) };
             let w: Vec<f64> = beta.iter().map(|b| b.nearest().sqrt()).collect();
             let s = sharpness(&Sw, &design, &w).map_or(f64::INFINITY, |s| s.lambda_max);
             out.push(CheckResult::scalar(
@@ -413,11 +366,7 @@ fn check_t1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 /// Exact minimum of Σ c_i β_i over Z = {β ≥ 0, ⟨x,β⟩ = y}: a linear objective on a
 /// simplex attains its minimum at a vertex (y/x_i)e_i.
 fn lp_min_over_vertices(cost: &[Rational], x: &[Rational], y: &Rational) -> Rational {
-    cost.iter()
-        .zip(x)
-        .map(|(c, xi)| Rational::from(c * y) / xi.clone())
-        .min()
-        .expect("d ≥ 1")
+    cost.iter().zip(x).map(|(c, xi)| Rational::from(c * y) / xi.clone()).min().expect("d ≥ 1")
 }
 
 fn check_t2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
@@ -425,38 +374,21 @@ fn check_t2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     for c in single_sample_cases().into_iter().skip(1) {
         let (x, y) = c.task.single_sample_positive().expect("canonical task");
         let on_z = |b: &[Rational]| {
-            b.iter().all(|v| *v >= 0)
-                && x.iter()
-                    .zip(b)
-                    .fold(Rational::new(), |a, (p, q)| a + Rational::from(p * q))
-                    == *y
+            b.iter().all(|v| *v >= 0) && x.iter().zip(b).fold(Rational::new(), |a, (p, q)| a + Rational::from(p * q)) == *y
         };
         let ones = vec![Rational::from(1); x.len()];
-        let sq4: Vec<Rational> = x
-            .iter()
-            .map(|v| Rational::from(v * v) * Rational::from(4))
-            .collect();
+        let sq4: Vec<Rational> = x.iter().map(|v| Rational::from(v * v) * Rational::from(4)).collect();
         for (name, beta, cost) in [
-            (
-                "‖β_N‖₁ vs min over Z of ‖β‖₁",
-                (f.beta_norm_min)(x, y),
-                &ones,
-            ),
+            ("‖β_N‖₁ vs min over Z of ‖β‖₁", (f.beta_norm_min)(x, y), &ones),
             ("S(β_S) vs min over Z of S", (f.beta_sharp_min)(x, y), &sq4),
         ] {
-            let predicted = beta
-                .iter()
-                .zip(cost.iter())
-                .fold(Rational::new(), |a, (b, c)| a + Rational::from(b * c));
+            let predicted = beta.iter().zip(cost.iter()).fold(Rational::new(), |a, (b, c)| a + Rational::from(b * c));
             let measured = lp_min_over_vertices(cost, x, y);
             let r = CheckResult::exact("T2", &c.task.name, name, &predicted, &measured);
             out.push(if on_z(&beta) {
                 r.with_note("optimum by exact vertex enumeration")
             } else {
-                CheckResult {
-                    pass: false,
-                    ..r.with_note("the predicted point is not in Z")
-                }
+                CheckResult { pass: false, ..r.with_note("the predicted point is not in Z") }
             });
         }
     }
@@ -489,26 +421,14 @@ fn check_t3(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         let design = c.task.design::<f64>(());
         let eta = 0.01 / op_sharpness(&design, &gf);
         let alpha = c.alpha.nearest();
-        match (
-            gd_limit(&c.task, alpha, eta),
-            gd_limit(&c.task, alpha, eta / 2.0),
-        ) {
+        match (gd_limit(&c.task, alpha, eta), gd_limit(&c.task, alpha, eta / 2.0)) {
             (Some(b1), Some(b2)) => {
                 let rich: Vec<f64> = b1.iter().zip(&b2).map(|(a, b)| 2.0 * b - a).collect();
-                let plain = b2
-                    .iter()
-                    .zip(&gf)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f64::max);
+                let plain = b2.iter().zip(&gf).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
                 // Richardson leaves O((η·S_GF)²) = 1e-4 relative.
                 out.push(CheckResult::vector("T3", &c.label, quantity, &gf, &rich, 1e-4, Relation::RelativeError).with_note(format!("η = {eta:.3e}, η·S_GF = 0.01; plain GD(η/2) is off by {plain:.2e} (O(η)), the extrapolation removes the O(η) term; tolerance (η·S_GF)²")));
             }
-            _ => out.push(CheckResult::failed(
-                "T3",
-                &c.label,
-                quantity,
-                "GD did not converge".into(),
-            )),
+            _ => out.push(CheckResult::failed("T3", &c.label, quantity, "GD did not converge".into())),
         }
     }
     // α → 0: β_GF → β_N when the largest x_i is unique.
@@ -519,15 +439,7 @@ fn check_t3(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         match (f.beta_gf)(&task, &alpha, s.precision.max(192)) {
             Ok(gf) => {
                 let gf: Vec<f64> = gf.iter().map(Float::to_f64).collect();
-                out.push(CheckResult::vector(
-                    "T3",
-                    &task.name,
-                    q,
-                    &to_f64s(&(f.beta_norm_min)(x, y)),
-                    &gf,
-                    1e-12,
-                    Relation::AbsoluteError,
-                ));
+                out.push(CheckResult::vector("T3", &task.name, q, &to_f64s(&(f.beta_norm_min)(x, y)), &gf, 1e-12, Relation::AbsoluteError));
             }
             Err(e) => out.push(CheckResult::failed("T3", &task.name, q, e.to_string())),
         }
@@ -559,16 +471,7 @@ fn t4_run(
     cfg.max_steps = 2_000_000;
     let mut obs = ProductIdentity::new(&alpha, c.task.d());
     obs.s_coefficient = f.t4_s_coefficient;
-    let run = run_gd(
-        &Problem {
-            model: &Sw,
-            design: &design,
-            design64: &d64,
-        },
-        &alpha,
-        &cfg,
-        &mut obs,
-    );
+    let run = run_gd(&Problem { model: &Sw, design: &design, design64: &d64 }, &alpha, &cfg, &mut obs);
     Ok((run, obs))
 }
 
@@ -579,19 +482,8 @@ fn check_t4_identity(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         // f64 (53-bit) runs to convergence at η = 1/S_GF (half the stability limit).
         match t4_run(&c, f, 1.0, None, None) {
             Ok((run, obs)) => out.push(
-                CheckResult::scalar(
-                    "T4-identity",
-                    &c.label,
-                    q,
-                    0.0,
-                    obs.max_rel_err,
-                    1e-12,
-                    Relation::AbsoluteError,
-                )
-                .with_note(format!(
-                    "53-bit run, {} steps, outcome {:?}",
-                    run.steps, run.outcome
-                )),
+                CheckResult::scalar("T4-identity", &c.label, q, 0.0, obs.max_rel_err, 1e-12, Relation::AbsoluteError)
+                    .with_note(format!("53-bit run, {} steps, outcome {:?}", run.steps, run.outcome)),
             ),
             Err(e) => out.push(CheckResult::failed("T4-identity", &c.label, q, e)),
         }
@@ -630,32 +522,16 @@ fn check_t4_limit(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         };
         let alpha = Float::with_val(53, &c.alpha);
         let alpha2 = alpha.clone() * &alpha;
-        let a: Vec<f64> = obs
-            .gain
-            .iter()
-            .map(|g| (f.alpha_inf_sq)(&alpha2, g).to_f64())
-            .collect();
+        let a: Vec<f64> = obs.gain.iter().map(|g| (f.alpha_inf_sq)(&alpha2, g).to_f64()).collect();
         let design = c.task.design::<f64>(());
         match pred::entropy_limit(&design, &a) {
             Ok(p) => {
                 let measured: Vec<f64> = run.beta.iter().map(Float::to_f64).collect();
                 let gf = pred::beta_gf(&design, &c.alpha.nearest()).unwrap_or_default();
-                let off = gf
-                    .iter()
-                    .zip(&measured)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f64::max);
+                let off = gf.iter().zip(&measured).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
                 out.push(
-                    CheckResult::vector(
-                        "T4-limit",
-                        &c.label,
-                        q,
-                        &p,
-                        &measured,
-                        1e-9,
-                        Relation::RelativeError,
-                    )
-                    .with_note(format!("η = 1/S_GF; plain β_GF is off by {off:.2e}")),
+                    CheckResult::vector("T4-limit", &c.label, q, &p, &measured, 1e-9, Relation::RelativeError)
+                        .with_note(format!("η = 1/S_GF; plain β_GF is off by {off:.2e}")),
                 );
             }
             Err(e) => out.push(CheckResult::failed("T4-limit", &c.label, q, e.to_string())),
@@ -674,25 +550,11 @@ fn check_t4_gain(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 let mut measured: Vec<usize> = (0..gains.len()).collect();
                 measured.sort_by(|&i, &j| gains[i].total_cmp(&gains[j]));
                 let predicted = (f.gain_order)(&c.task.x[0]);
-                let mismatches = predicted
-                    .iter()
-                    .zip(&measured)
-                    .filter(|(a, b)| a != b)
-                    .count();
+                let mismatches = predicted.iter().zip(&measured).filter(|(a, b)| a != b).count();
                 let shown: Vec<String> = gains.iter().map(|g| format!("{g:.3e}")).collect();
                 out.push(
-                    CheckResult::scalar(
-                        "T4-gain",
-                        &c.label,
-                        q,
-                        0.0,
-                        mismatches as f64,
-                        0.0,
-                        Relation::AbsoluteError,
-                    )
-                    .with_note(format!(
-                        "gains {shown:?}; predicted ascending order {predicted:?}"
-                    )),
+                    CheckResult::scalar("T4-gain", &c.label, q, 0.0, mismatches as f64, 0.0, Relation::AbsoluteError)
+                        .with_note(format!("gains {shown:?}; predicted ascending order {predicted:?}")),
                 );
             }
             Err(e) => out.push(CheckResult::failed("T4-gain", &c.label, q, e)),
@@ -720,12 +582,7 @@ fn locally_stable(task: &Task, beta_star: &[f64], eta: f64) -> bool {
     cfg.init = Some(init);
     let run = gd_f64(task, 1.0, &cfg);
     let scale = beta_star.iter().fold(0.0f64, |m, b| m.max(b.abs()));
-    let dist = run
-        .beta
-        .iter()
-        .zip(beta_star)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
+    let dist = run.beta.iter().zip(beta_star).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
     run.outcome == Outcome::Converged && dist <= 1e-4 * scale
 }
 
@@ -752,7 +609,18 @@ fn check_t5_thresholds(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let (x, y) = task.single_sample_positive().expect("canonical task");
         let bn = to_f64s(&pred::beta_norm_min(x, y));
         let bs = to_f64s(&pred::beta_sharp_min(x, y));
-        out.push(CheckResult::scalar("T5-thresholds", &task.name, "1/(2 x_max y) vs measured stability limit of β_N", (f.eta_unstable_norm_min)(x, y).nearest(), measured_stability_threshold(&task, &bn), 1e-2, Relation::RelativeError).with_note("bisection on local convergence from √β_N + 1e-6; resolution ~1e-3 relative (20000 steps)"));
+        out.push(
+            CheckResult::scalar(
+                "T5-thresholds",
+                &task.name,
+                "1/(2 x_max y) vs measured stability limit of β_N",
+                (f.eta_unstable_norm_min)(x, y).nearest(),
+                measured_stability_threshold(&task, &bn),
+                1e-2,
+                Relation::RelativeError,
+            )
+            .with_note("bisection on local convergence from √β_N + 1e-6; resolution ~1e-3 relative (20000 steps)"),
+        );
         out.push(
             CheckResult::scalar(
                 "T5-thresholds",
@@ -799,9 +667,7 @@ fn check_t5_bound(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 1e-9,
                 Relation::AtMost,
             )
-            .with_note(format!(
-                "{converged} of 24 runs converged, {above} of them above 1/(2 x_min y)"
-            )),
+            .with_note(format!("{converged} of 24 runs converged, {above} of them above 1/(2 x_min y)")),
         );
     }
     out
@@ -843,7 +709,10 @@ fn check_t6(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         let (m1, m2) = (path_max(eta), path_max(eta / 2.0));
         let measured = 2.0 * m2 - m1;
         // Richardson leaves O((η·s_GF)²) = 4e-6 relative: tolerance 1e-5.
-        out.push(CheckResult::scalar("T6-eta-c", &c.label, q, predicted, measured, 1e-5, Relation::RelativeError).with_note(format!("η_c = 2/s_GF = {:.10}; GD at η·s_GF = 0.002 gives M = {m1:.10}; tolerance ≈ (η·s_GF)²", pred::eta_critical(predicted))));
+        out.push(CheckResult::scalar("T6-eta-c", &c.label, q, predicted, measured, 1e-5, Relation::RelativeError).with_note(format!(
+            "η_c = 2/s_GF = {:.10}; GD at η·s_GF = 0.002 gives M = {m1:.10}; tolerance ≈ (η·s_GF)²",
+            pred::eta_critical(predicted)
+        )));
     }
     out
 }
@@ -856,11 +725,7 @@ fn check_t7(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let task = canonical_two();
     let (x, y) = task.single_sample_positive().expect("canonical task");
     let design = task.design::<f64>(());
-    for eta in [
-        Rational::from((3, 10)),
-        Rational::from((7, 20)),
-        Rational::from((2, 5)),
-    ] {
+    for eta in [Rational::from((3, 10)), Rational::from((7, 20)), Rational::from((2, 5))] {
         let q = format!("GD limit vs S = 2/η ansatz at η = {eta}");
         let ansatz = match (f.ansatz_d2)(x, y, &eta) {
             Ok(v) => to_f64s(&v),
@@ -874,21 +739,12 @@ fn check_t7(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         cfg.max_steps = 2_000_000;
         let run = gd_f64(&task, 1e-3, &cfg);
         if run.outcome != Outcome::Converged {
-            out.push(CheckResult::failed(
-                "T7",
-                &task.name,
-                &q,
-                format!("GD outcome {:?}", run.outcome),
-            ));
+            out.push(CheckResult::failed("T7", &task.name, &q, format!("GD outcome {:?}", run.outcome)));
             continue;
         }
         let es = e * op_sharpness(&design, &run.beta);
         let gf = pred::beta_gf(&design, &1e-3).unwrap_or_default();
-        let baseline = gf
-            .iter()
-            .zip(&run.beta)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
+        let baseline = gf.iter().zip(&run.beta).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         out.push(CheckResult::vector("T7", &task.name, &q, &ansatz, &run.beta, baseline, Relation::AbsoluteError).with_note(format!(
             "[empirical] tolerance = the error of the gradient-flow prediction, ‖GD − β_GF‖∞ = {baseline:.4}: the ansatz must beat it; GD's η·S = {es:.6} (< 2: close to, not on, the ansatz)"
         )));
@@ -907,9 +763,7 @@ fn expected_error_by_moments(beta: &[Rational], x: &[Rational], y: &Rational) ->
     let mut acc = Rational::new();
     for (b, xi) in beta.iter().zip(x) {
         let m = Rational::from(y / xi);
-        acc += Rational::from(b * b)
-            - Rational::from(2) * Rational::from(b * &m) / Rational::from(d)
-            + Rational::from(&m * &m) * &et2;
+        acc += Rational::from(b * b) - Rational::from(2) * Rational::from(b * &m) / Rational::from(d) + Rational::from(&m * &m) * &et2;
     }
     acc
 }
@@ -919,11 +773,9 @@ fn check_t8_prior(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     for task in [canonical_two(), canonical_four()] {
         let (x, y) = task.single_sample_positive().expect("canonical task");
         let zero = Rational::new();
-        for (name, beta) in [
-            ("β_N", pred::beta_norm_min(x, y)),
-            ("β_S", pred::beta_sharp_min(x, y)),
-            ("Bayes E β*", pred::uniform_prior_mean(x, y)),
-        ] {
+        for (name, beta) in
+            [("β_N", pred::beta_norm_min(x, y)), ("β_S", pred::beta_sharp_min(x, y)), ("Bayes E β*", pred::uniform_prior_mean(x, y))]
+        {
             out.push(CheckResult::exact(
                 "T8-prior",
                 &task.name,
@@ -956,11 +808,7 @@ pub fn generalization_check(task: &Task, alpha: f64, label: &str) -> CheckResult
         return CheckResult::failed("T8-generalization", label, q, "task has no teacher".into());
     };
     let err64 = |b: &[f64]| -> f64 {
-        b.iter()
-            .zip(teacher)
-            .map(|(p, t)| (p - t.nearest()).powi(2))
-            .sum::<f64>()
-            + task.noise_std.nearest().powi(2)
+        b.iter().zip(teacher).map(|(p, t)| (p - t.nearest()).powi(2)).sum::<f64>() + task.noise_std.nearest().powi(2)
     };
     let e_n = pred::test_error(&pred::beta_norm_min(x, y), teacher, &task.noise_std).nearest();
     let e_s = pred::test_error(&pred::beta_sharp_min(x, y), teacher, &task.noise_std).nearest();
@@ -982,19 +830,9 @@ pub fn generalization_check(task: &Task, alpha: f64, label: &str) -> CheckResult
         }
     }
     let bound = e_n.min(e_s).min(e_gf);
-    let mut r = CheckResult::scalar(
-        "T8-generalization",
-        label,
-        q,
-        bound,
-        best,
-        0.0,
-        Relation::AtMost,
-    );
+    let mut r = CheckResult::scalar("T8-generalization", label, q, bound, best, 0.0, Relation::AtMost);
     r.pass = r.pass && best < bound;
-    r.with_note(format!(
-        "E(β_N) = {e_n:.6}, E(β_S) = {e_s:.6}, E(β_GF) = {e_gf:.6}; best η = {best_eta:.6}"
-    ))
+    r.with_note(format!("E(β_N) = {e_n:.6}, E(β_S) = {e_s:.6}, E(β_GF) = {e_gf:.6}; best η = {best_eta:.6}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1002,18 +840,91 @@ pub fn generalization_check(task: &Task, alpha: f64, label: &str) -> CheckResult
 /// Every claim, in THEORY.md order.
 pub fn registry() -> Vec<Claim> {
     vec![
-        Claim { id: "T1", statement: "On Z: ‖w‖₂² = ‖β‖₁ and S = 4⟨x², β⟩ (n samples: S = (4/n)λ_max(X diag β Xᵀ))", source: "derived", derived: true, check: check_t1 },
-        Claim { id: "T2", statement: "β_N = (y/x_max)e_argmax minimizes ‖β‖₁ and β_S = (y/x_min)e_argmin minimizes S over Z", source: "paper, derived", derived: true, check: check_t2 },
-        Claim { id: "T3", statement: "GF from α·1 ends at β_GF = α²exp(c·x), Σx_iα²e^{c x_i} = y; β_GF → β_N as α → 0", source: "derived", derived: true, check: check_t3 },
-        Claim { id: "T4-identity", statement: "GD is an exact product: β_k = α²·exp(s_k − Gain_k)", source: "derived", derived: true, check: check_t4_identity },
-        Claim { id: "T4-limit", statement: "The GD limit is the entropy-potential minimizer at the effective initialization α_∞² = α²e^{−Gain}", source: "derived", derived: true, check: check_t4_limit },
-        Claim { id: "T4-gain", statement: "For one sample the gain is larger where x_i is larger", source: "derived", derived: true, check: check_t4_gain },
-        Claim { id: "T5-thresholds", statement: "β_N is linearly stable iff η < 1/(2x_max y); no interpolator is stable for η > 1/(2x_min y)", source: "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived", derived: true, check: check_t5_thresholds },
-        Claim { id: "T5-bound", statement: "Every limit of convergent GD has η·S(β_∞) ≤ 2", source: "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived", derived: true, check: check_t5_bound },
-        Claim { id: "T6-eta-c", statement: "η_c = 2/s_GF with s_GF the maximum of ‖∇²L‖_op along the gradient-flow path", source: "paper, empirical", derived: false, check: check_t6 },
-        Claim { id: "T7", statement: "For d = 2 in the EoS regime GD lands near the interpolator with S = 2/η", source: "derived, empirical", derived: true, check: check_t7 },
-        Claim { id: "T8-prior", statement: "Under the uniform prior on Z the expected error is ‖β − Eβ*‖² + tr Cov β* + σ²; the Bayes interpolator Eβ* is interior", source: "paper, derived", derived: true, check: check_t8_prior },
-        Claim { id: "T8-generalization", statement: "With a teacher inside Z, some intermediate-η GD limit beats β_N, β_S (and β_GF)", source: "paper", derived: false, check: check_t8_generalization },
+        Claim {
+            id: "T1",
+            statement: "On Z: ‖w‖₂² = ‖β‖₁ and S = 4⟨x², β⟩ (n samples: S = (4/n)λ_max(X diag β Xᵀ))",
+            source: "derived",
+            derived: true,
+            check: check_t1,
+        },
+        Claim {
+            id: "T2",
+            statement: "β_N = (y/x_max)e_argmax minimizes ‖β‖₁ and β_S = (y/x_min)e_argmin minimizes S over Z",
+            source: "paper, derived",
+            derived: true,
+            check: check_t2,
+        },
+        Claim {
+            id: "T3",
+            statement: "GF from α·1 ends at β_GF = α²exp(c·x), Σx_iα²e^{c x_i} = y; β_GF → β_N as α → 0",
+            source: "derived",
+            derived: true,
+            check: check_t3,
+        },
+        Claim {
+            id: "T4-identity",
+            statement: "GD is an exact product: β_k = α²·exp(s_k − Gain_k)",
+            source: "derived",
+            derived: true,
+            check: check_t4_identity,
+        },
+        Claim {
+            id: "T4-limit",
+            statement: "The GD limit is the entropy-potential minimizer at the effective initialization α_∞² = α²e^{−Gain}",
+            source: "derived",
+            derived: true,
+            check: check_t4_limit,
+        },
+        Claim {
+            id: "T4-gain",
+            statement: "For one sample the gain is larger where x_i is larger",
+            source: "derived",
+            derived: true,
+            check: check_t4_gain,
+        },
+        Claim {
+            id: "T5-thresholds",
+            statement: "β_N is linearly stable iff η < 1/(2x_max y); no interpolator is stable for η > 1/(2x_min y)",
+            source: "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived",
+            derived: true,
+            check: check_t5_thresholds,
+        },
+        Claim {
+            id: "T5-bound",
+            statement: "Every limit of convergent GD has η·S(β_∞) ≤ 2",
+            source: "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived",
+            derived: true,
+            check: check_t5_bound,
+        },
+        Claim {
+            id: "T6-eta-c",
+            statement: "η_c = 2/s_GF with s_GF the maximum of ‖∇²L‖_op along the gradient-flow path",
+            source: "paper, empirical",
+            derived: false,
+            check: check_t6,
+        },
+        Claim {
+            id: "T7",
+            statement: "For d = 2 in the EoS regime GD lands near the interpolator with S = 2/η",
+            source: "derived, empirical",
+            derived: true,
+            check: check_t7,
+        },
+        Claim {
+            id: "T8-prior",
+            statement:
+                "Under the uniform prior on Z the expected error is ‖β − Eβ*‖² + tr Cov β* + σ²; the Bayes interpolator Eβ* is interior",
+            source: "paper, derived",
+            derived: true,
+            check: check_t8_prior,
+        },
+        Claim {
+            id: "T8-generalization",
+            statement: "With a teacher inside Z, some intermediate-η GD limit beats β_N, β_S (and β_GF)",
+            source: "paper",
+            derived: false,
+            check: check_t8_generalization,
+        },
     ]
 }
 

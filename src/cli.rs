@@ -71,9 +71,9 @@ enum Command {
         /// Run in MPFR at this many bits (≥ 53) instead of f64.
         #[arg(long)]
         precision: Option<u32>,
-        /// Also check the exact product identity of T4 along the run.
+        /// Skip the check of T4's exact product identity along the run (on by default).
         #[arg(long)]
-        identity: bool,
+        no_identity: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -91,30 +91,17 @@ struct TaskArgs {
 }
 
 fn positive(arg: &str, text: &str) -> Result<Rational> {
-    let q = parse_exact(text).ok_or_else(|| {
-        Error::arg(
-            arg,
-            format!("\"{text}\" is not a number"),
-            "a decimal (0.01, 1e-3) or a fraction (1/100)",
-        )
-    })?;
+    let q = parse_exact(text)
+        .ok_or_else(|| Error::arg(arg, format!("\"{text}\" is not a number"), "a decimal (0.01, 1e-3) or a fraction (1/100)"))?;
     if q <= 0 {
-        return Err(Error::arg(
-            arg,
-            format!("{text} is not positive"),
-            "a number > 0",
-        ));
+        return Err(Error::arg(arg, format!("{text} is not positive"), "a number > 0"));
     }
     Ok(q)
 }
 
 fn check_precision(bits: u32) -> Result<u32> {
     if !(53..=1 << 20).contains(&bits) {
-        return Err(Error::arg(
-            "--precision",
-            format!("{bits} bits"),
-            "53 ≤ bits ≤ 1048576",
-        ));
+        return Err(Error::arg("--precision", format!("{bits} bits"), "53 ≤ bits ≤ 1048576"));
     }
     Ok(bits)
 }
@@ -143,14 +130,8 @@ where
 
 fn execute(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Verify {
-            json,
-            precision,
-            claim,
-        } => {
-            let settings = Settings {
-                precision: check_precision(precision)?,
-            };
+        Command::Verify { json, precision, claim } => {
+            let settings = Settings { precision: check_precision(precision)? };
             let formulas = Formulas::default();
             let (pass, results) = match claim {
                 None => verify_all(&formulas, &settings),
@@ -163,34 +144,20 @@ fn execute(cli: Cli) -> Result<i32> {
                 }
             };
             if json {
-                println!("{}", report::json(&results));
+                println!("{}", report::json(&registry(), &results));
             } else {
                 print!("{}", report::table(&results, 10));
             }
             Ok(if pass { 0 } else { 1 })
         }
-        Command::Predict {
-            common,
-            json,
-            precision,
-        } => {
+        Command::Predict { common, json, precision } => {
             let task = Task::from_file(&common.task)?;
             let alpha = positive("--alpha", &common.alpha)?;
             let out = predict_json(&task, &alpha, check_precision(precision)?)?;
             print_object(&out, json);
             Ok(0)
         }
-        Command::Run {
-            common,
-            eta,
-            steps,
-            tol,
-            max_steps,
-            record_every,
-            precision,
-            identity,
-            json,
-        } => {
+        Command::Run { common, eta, steps, tol, max_steps, record_every, precision, no_identity, json } => {
             let task = Task::from_file(&common.task)?;
             let alpha = positive("--alpha", &common.alpha)?;
             let eta = positive("--eta", &eta)?;
@@ -198,15 +165,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 Some(t) => positive("--tol", &t)?.nearest(),
                 None => 1e-24,
             };
-            let spec = RunSpec {
-                alpha,
-                eta,
-                steps,
-                tol,
-                max_steps,
-                record_every,
-                identity,
-            };
+            let spec = RunSpec { alpha, eta, steps, tol, max_steps, record_every, identity: !no_identity };
             let out = match precision {
                 None => run_json::<f64>(&task, &spec, ()),
                 Some(bits) => {
@@ -261,43 +220,24 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
     match single {
         Ok((x, y)) => {
             let (bn, bs) = (pred::beta_norm_min(x, y), pred::beta_sharp_min(x, y));
-            let (e1, e2) = (
-                pred::eta_unstable_norm_min(x, y),
-                pred::eta_no_stable_interpolator(x, y),
-            );
+            let (e1, e2) = (pred::eta_unstable_norm_min(x, y), pred::eta_no_stable_interpolator(x, y));
             m.insert("beta_norm_min".into(), rationals(&bn));
             m.insert("beta_sharp_min".into(), rationals(&bs));
             m.insert("eta_unstable_norm_min".into(), json!(e1.nearest()));
             m.insert("eta_no_stable_interpolator".into(), json!(e2.nearest()));
             exact.insert("beta_norm_min".into(), exact_strings(&bn));
             exact.insert("beta_sharp_min".into(), exact_strings(&bs));
-            exact.insert(
-                "sharpness_norm_min".into(),
-                json!(pred::sharpness_on_z(x, &bn).to_string()),
-            );
-            exact.insert(
-                "sharpness_sharp_min".into(),
-                json!(pred::sharpness_on_z(x, &bs).to_string()),
-            );
+            exact.insert("sharpness_norm_min".into(), json!(pred::sharpness_on_z(x, &bn).to_string()));
+            exact.insert("sharpness_sharp_min".into(), json!(pred::sharpness_on_z(x, &bs).to_string()));
             exact.insert("eta_unstable_norm_min".into(), json!(e1.to_string()));
             exact.insert("eta_no_stable_interpolator".into(), json!(e2.to_string()));
             if let Some(t) = &task.teacher {
-                m.insert(
-                    "test_error_norm_min".into(),
-                    json!(pred::test_error(&bn, t, &task.noise_std).nearest()),
-                );
-                m.insert(
-                    "test_error_sharp_min".into(),
-                    json!(pred::test_error(&bs, t, &task.noise_std).nearest()),
-                );
+                m.insert("test_error_norm_min".into(), json!(pred::test_error(&bn, t, &task.noise_std).nearest()));
+                m.insert("test_error_sharp_min".into(), json!(pred::test_error(&bs, t, &task.noise_std).nearest()));
             }
             let prior_mean = pred::uniform_prior_mean(x, y);
             exact.insert("uniform_prior_mean".into(), exact_strings(&prior_mean));
-            for (k, b) in [
-                ("norm_min", &bn),
-                ("sharp_min", &bs),
-                ("prior_mean", &prior_mean),
-            ] {
+            for (k, b) in [("norm_min", &bn), ("sharp_min", &bs), ("prior_mean", &prior_mean)] {
                 exact.insert(
                     format!("expected_error_uniform_prior_{k}"),
                     json!(pred::expected_error_uniform_prior(b, x, y, &task.noise_std).to_string()),
@@ -305,31 +245,18 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
             }
         }
         Err(_) => {
-            for k in [
-                "beta_norm_min",
-                "beta_sharp_min",
-                "eta_unstable_norm_min",
-                "eta_no_stable_interpolator",
-            ] {
+            for k in ["beta_norm_min", "beta_sharp_min", "eta_unstable_norm_min", "eta_no_stable_interpolator"] {
                 m.insert(k.into(), Value::Null);
             }
         }
     }
     m.insert("beta_gf".into(), json!(gf64));
-    m.insert(
-        "beta_gf_digits".into(),
-        json!(gf.iter().map(|v| v.to_decimal(None)).collect::<Vec<_>>()),
-    );
+    m.insert("beta_gf_digits".into(), json!(gf.iter().map(|v| v.to_decimal(None)).collect::<Vec<_>>()));
     m.insert("sharpness_gf".into(), json!(s_gf));
     m.insert("sharpness_gf_path_max".into(), json!(s_path));
     m.insert("eta_c".into(), json!(pred::eta_critical(s_path)));
     if let Some(t) = &task.teacher {
-        let e: f64 = gf64
-            .iter()
-            .zip(t)
-            .map(|(b, t)| (b - t.nearest()).powi(2))
-            .sum::<f64>()
-            + task.noise_std.nearest().powi(2);
+        let e: f64 = gf64.iter().zip(t).map(|(b, t)| (b - t.nearest()).powi(2)).sum::<f64>() + task.noise_std.nearest().powi(2);
         m.insert("test_error_gf".into(), json!(e));
     }
     m.insert("exact".into(), Value::Object(exact));
@@ -382,20 +309,8 @@ pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String
         cfg.max_steps = spec.max_steps;
     }
     cfg.record_every = spec.record_every;
-    let mut obs = MaybeIdentity(
-        spec.identity
-            .then(|| ProductIdentity::new(&alpha, task.d())),
-    );
-    let run: RunResult<T> = run_gd(
-        &Problem {
-            model: &Sw,
-            design: &design,
-            design64: &d64,
-        },
-        &alpha,
-        &cfg,
-        &mut obs,
-    );
+    let mut obs = MaybeIdentity(spec.identity.then(|| ProductIdentity::new(&alpha, task.d())));
+    let run: RunResult<T> = run_gd(&Problem { model: &Sw, design: &design, design64: &d64 }, &alpha, &cfg, &mut obs);
     let mut m = Map::new();
     m.insert("outcome".into(), json!(run.outcome));
     m.insert("period".into(), json!(run.period));
@@ -404,25 +319,18 @@ pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String
     m.insert("loss".into(), json!(run.loss.to_f64()));
     let s = sharpness_of(&Sw, &d64, &run.theta);
     m.insert("sharpness".into(), json!(s.map(|s| s.op_norm)));
-    m.insert(
-        "sharpness_lambda_max".into(),
-        json!(s.map(|s| s.lambda_max)),
-    );
+    m.insert("sharpness_lambda_max".into(), json!(s.map(|s| s.lambda_max)));
     m.insert("sharpness_trace".into(), json!(s.map(|s| s.trace)));
     m.insert("l1".into(), json!(norm1(&run.beta, ctx).to_f64()));
-    m.insert(
-        "param_norm2_sq".into(),
-        json!(Sw.param_norm2_sq(&run.theta).to_f64()),
-    );
-    m.insert(
-        "param_norm1".into(),
-        json!(Sw.param_norm1(&run.theta).to_f64()),
-    );
+    m.insert("param_norm2_sq".into(), json!(Sw.param_norm2_sq(&run.theta).to_f64()));
+    m.insert("param_norm1".into(), json!(Sw.param_norm1(&run.theta).to_f64()));
     m.insert("loss_increases".into(), json!(run.loss_increases));
     if let Some(o) = obs.0 {
         m.insert("identity_max_rel_err".into(), json!(o.max_rel_err));
-        m.insert("alpha_inf_sq".into(), vec_f64(&o.alpha_inf_sq()));
         let a = o.alpha_inf_sq();
+        m.insert("gain".into(), vec_f64(&o.gain));
+        m.insert("alpha_inf".into(), json!(a.iter().map(|v| v.to_f64().sqrt()).collect::<Vec<_>>()));
+        m.insert("alpha_inf_sq".into(), vec_f64(&a));
         if let Ok(p) = pred::entropy_limit(&design, &a) {
             m.insert("beta_entropy_prediction".into(), vec_f64(&p));
         }
@@ -431,14 +339,7 @@ pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String
         m.insert("trace".into(), json!(run.trace));
     }
     if run.beta[0].decimal_digits() > 17 {
-        m.insert(
-            "beta_digits".into(),
-            json!(run
-                .beta
-                .iter()
-                .map(|b| b.to_decimal(None))
-                .collect::<Vec<_>>()),
-        );
+        m.insert("beta_digits".into(), json!(run.beta.iter().map(|b| b.to_decimal(None)).collect::<Vec<_>>()));
     }
     m
 }

@@ -74,10 +74,7 @@ impl<T: Real> GdConfig<T> {
     }
     /// Run exactly `steps` steps (then classify).
     pub fn exact_steps(eta: T, steps: u64, loss_tol: f64) -> Self {
-        GdConfig {
-            stop: Stop::Steps(steps),
-            ..Self::until_loss(eta, loss_tol)
-        }
+        GdConfig { stop: Stop::Steps(steps), ..Self::until_loss(eta, loss_tol) }
     }
 }
 
@@ -146,11 +143,6 @@ impl<T: Real> Observer<T> for NoObserver {
     fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {}
 }
 
-/// Loss L = (1/2n)‖r‖² from the residual.
-pub fn loss_of_residual<T: Real>(r: &[T], ctx: T::Ctx) -> T {
-    crate::real::norm2_sq(r, ctx) / &T::from_i64(2 * r.len() as i64, ctx)
-}
-
 const MAX_PERIOD: usize = 64;
 const PERIOD_CHECK_EVERY: u64 = 64;
 
@@ -169,12 +161,7 @@ const CONFIRM_AFTER: u64 = 4096;
 
 impl History {
     fn new(p: usize) -> Self {
-        History {
-            states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1],
-            next: 0,
-            filled: 0,
-            candidate: None,
-        }
+        History { states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1], next: 0, filled: 0, candidate: None }
     }
     fn push<T: Real>(&mut self, theta: &[T]) {
         for (s, t) in self.states[self.next].iter_mut().zip(theta) {
@@ -189,11 +176,7 @@ impl History {
         &self.states[(self.next + len - 1 - j) % len]
     }
     fn dist(a: &[f64], b: &[f64]) -> f64 {
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y) * (x - y))
-            .sum::<f64>()
-            .sqrt()
+        a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
     }
     /// Smallest p in 2..=64 such that the last 2p states repeat after p steps (to `tol`
     /// relative), and the orbit is not a slow drift (its states differ by > 100·tol).
@@ -203,16 +186,11 @@ impl History {
         }
         let scale = 1.0 + self.back(0).iter().map(|v| v * v).sum::<f64>().sqrt();
         let eps = tol * scale;
-        let spread = (0..MAX_PERIOD.min(self.filled - 1))
-            .map(|j| Self::dist(self.back(j), self.back(j + 1)))
-            .fold(0.0, f64::max);
+        let spread = (0..MAX_PERIOD.min(self.filled - 1)).map(|j| Self::dist(self.back(j), self.back(j + 1))).fold(0.0, f64::max);
         if spread <= 100.0 * eps {
             return None;
         }
-        (2..=MAX_PERIOD).find(|&p| {
-            3 * p < self.filled
-                && (0..2 * p).all(|j| Self::dist(self.back(j), self.back(j + p)) <= eps)
-        })
+        (2..=MAX_PERIOD).find(|&p| 3 * p < self.filled && (0..2 * p).all(|j| Self::dist(self.back(j), self.back(j + p)) <= eps))
     }
     /// At step k (the newest state is θ_k): a period confirmed over ≥ [`CONFIRM_AFTER`]
     /// steps, updating the candidate orbit.
@@ -245,27 +223,18 @@ pub struct Workspace<T: Real> {
 impl<T: Real> Workspace<T> {
     /// Buffers for a design with n samples and d features.
     pub fn new(n: usize, d: usize, ctx: T::Ctx) -> Self {
-        Workspace {
-            beta: vec![T::zero(ctx); d],
-            r: vec![T::zero(ctx); n],
-            g: vec![T::zero(ctx); d],
-        }
+        Workspace { beta: vec![T::zero(ctx); d], r: vec![T::zero(ctx); n], g: vec![T::zero(ctx); d] }
     }
 }
 
 /// One GD step θ ← θ − η∇L(θ) without allocation; returns L(θ) before the step.
 /// (The building block that [`run_gd`] iterates; exposed for benchmarks.)
-pub fn gd_step<M: Parametrization, T: Real>(
-    problem: &Problem<M, T>,
-    theta: &mut [T],
-    eta: &T,
-    ws: &mut Workspace<T>,
-) -> T {
+pub fn gd_step<M: Parametrization, T: Real>(problem: &Problem<M, T>, theta: &mut [T], eta: &T, ws: &mut Workspace<T>) -> T {
     problem.model.beta(theta, &mut ws.beta);
     problem.design.residual(&ws.beta, &mut ws.r);
     problem.design.grad_beta(&ws.r, &mut ws.g);
     problem.model.step(theta, &ws.g, eta);
-    loss_of_residual(&ws.r, eta.ctx())
+    problem.design.loss(&ws.r)
 }
 
 /// Run GD from the model's initialization at scale α.
@@ -278,10 +247,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
     let design = problem.design;
     let ctx = alpha.ctx();
     let model = problem.model;
-    let mut theta = cfg
-        .init
-        .clone()
-        .unwrap_or_else(|| model.init(design.d, alpha));
+    let mut theta = cfg.init.clone().unwrap_or_else(|| model.init(design.d, alpha));
     let mut beta = vec![T::zero(ctx); design.d];
     let mut r = vec![T::zero(ctx); design.n];
     let mut g = vec![T::zero(ctx); design.d];
@@ -300,7 +266,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
     loop {
         model.beta(&theta, &mut beta);
         design.residual(&beta, &mut r);
-        let loss = loss_of_residual(&r, ctx);
+        let loss = design.loss(&r);
         let loss64 = loss.to_f64();
         if !loss64.is_finite() || loss64 > cfg.blowup || theta.iter().any(|t| !t.is_finite()) {
             theta = last_finite;
@@ -334,9 +300,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
         if k >= budget {
             outcome = if loss64 < cfg.loss_tol {
                 Outcome::Converged
-            } else if let Some(p) =
-                confirmed.or_else(|| history.confirmed_period(k, cfg.return_tol))
-            {
+            } else if let Some(p) = confirmed.or_else(|| history.confirmed_period(k, cfg.return_tol)) {
                 period = Some(p);
                 Outcome::Periodic
             } else if k < CONFIRM_AFTER && history.period(cfg.return_tol).is_some() {
@@ -357,35 +321,19 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
     }
     model.beta(&theta, &mut beta);
     observer.finish(&theta, &beta);
-    let loss = loss_of_residual(&r, ctx);
+    let loss = design.loss(&r);
     if cfg.record_every > 0 && trace.last().is_none_or(|t| t.step != k) {
         trace.push(trace_point(problem, k, &theta, &beta, loss.to_f64()));
     }
-    RunResult {
-        outcome,
-        period,
-        steps: k,
-        theta,
-        beta,
-        loss,
-        loss_increases,
-        trace,
-    }
+    RunResult { outcome, period, steps: k, theta, beta, loss, loss_increases, trace }
 }
 
-fn trace_point<M: Parametrization, T: Real>(
-    problem: &Problem<M, T>,
-    k: u64,
-    theta: &[T],
-    beta: &[T],
-    loss: f64,
-) -> TracePoint {
+fn trace_point<M: Parametrization, T: Real>(problem: &Problem<M, T>, k: u64, theta: &[T], beta: &[T], loss: f64) -> TracePoint {
     let ctx = theta[0].ctx();
     TracePoint {
         step: k,
         loss,
-        sharpness: sharpness_of(problem.model, problem.design64, theta)
-            .map_or(f64::INFINITY, |s| s.op_norm),
+        sharpness: sharpness_of(problem.model, problem.design64, theta).map_or(f64::INFINITY, |s| s.op_norm),
         l1: norm1(beta, ctx).to_f64(),
         param_norm2_sq: problem.model.param_norm2_sq(theta).to_f64(),
     }
@@ -439,10 +387,7 @@ impl<T: Real> ProductIdentity<T> {
     }
     /// Effective initialization α_∞,i² = α²·exp(−Gain_i).
     pub fn alpha_inf_sq(&self) -> Vec<T> {
-        self.gain
-            .iter()
-            .map(|g| self.alpha2.clone() * &(-g.clone()).exp())
-            .collect()
+        self.gain.iter().map(|g| self.alpha2.clone() * &(-g.clone()).exp()).collect()
     }
 }
 

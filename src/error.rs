@@ -49,28 +49,12 @@ pub enum Error {
 
 impl Error {
     /// Shorthand for [`Error::Field`].
-    pub fn field(
-        field: impl Into<String>,
-        problem: impl Into<String>,
-        allowed: impl Into<String>,
-    ) -> Self {
-        Error::Field {
-            field: field.into(),
-            problem: problem.into(),
-            allowed: allowed.into(),
-        }
+    pub fn field(field: impl Into<String>, problem: impl Into<String>, allowed: impl Into<String>) -> Self {
+        Error::Field { field: field.into(), problem: problem.into(), allowed: allowed.into() }
     }
     /// Shorthand for [`Error::Argument`].
-    pub fn arg(
-        arg: impl Into<String>,
-        problem: impl Into<String>,
-        allowed: impl Into<String>,
-    ) -> Self {
-        Error::Argument {
-            arg: arg.into(),
-            problem: problem.into(),
-            allowed: allowed.into(),
-        }
+    pub fn arg(arg: impl Into<String>, problem: impl Into<String>, allowed: impl Into<String>) -> Self {
+        Error::Argument { arg: arg.into(), problem: problem.into(), allowed: allowed.into() }
     }
 }
 

@@ -56,15 +56,12 @@ pub fn beta_sharp_min(x: &[Rational], y: &Rational) -> Vec<Rational> {
 
 /// T1 [derived]: sharpness of an interpolator β on Z (n = 1): S = 4·Σ x_i²β_i.
 pub fn sharpness_on_z(x: &[Rational], beta: &[Rational]) -> Rational {
-    x.iter().zip(beta).fold(Rational::new(), |acc, (xi, bi)| {
-        acc + Rational::from(xi * xi) * bi
-    }) * Rational::from(4)
+    x.iter().zip(beta).fold(Rational::new(), |acc, (xi, bi)| acc + Rational::from(xi * xi) * bi) * Rational::from(4)
 }
 
 /// T1 [derived]: on Z, ‖w‖₂² = ‖β‖₁ (β = w⊙w).
 pub fn param_norm_on_z(beta: &[Rational]) -> Rational {
-    beta.iter()
-        .fold(Rational::new(), |acc, b| acc + Rational::from(b.abs_ref()))
+    beta.iter().fold(Rational::new(), |acc, b| acc + Rational::from(b.abs_ref()))
 }
 
 /// T5 [lit: Wu–Ma–E 2018; derived]: for η > 1/(2·x_max·y), GD cannot converge to β_N.
@@ -92,28 +89,20 @@ pub fn eta_no_stable_interpolator(x: &[Rational], y: &Rational) -> Rational {
 /// ```
 pub fn ansatz_d2(x: &[Rational], y: &Rational, eta: &Rational) -> Result<Vec<Rational>> {
     if x.len() != 2 || x[0] >= x[1] {
-        return Err(Error::field(
-            "X",
-            "T7 needs d = 2 with x₁ < x₂",
-            "one sample with two features, x₁ < x₂",
-        ));
+        return Err(Error::field("X", "T7 needs d = 2 with x₁ < x₂", "one sample with two features, x₁ < x₂"));
     }
     let half_over_eta = Rational::from((1, 2)) / eta.clone();
-    let b2 = (half_over_eta - Rational::from(&x[0] * y))
-        / Rational::from(&x[1] * Rational::from(&x[1] - &x[0]));
+    let b2 = (half_over_eta - Rational::from(&x[0] * y)) / Rational::from(&x[1] * Rational::from(&x[1] - &x[0]));
     let b1 = (y.clone() - Rational::from(&x[1] * &b2)) / x[0].clone();
     Ok(vec![b1, b2])
 }
 
 /// T8 [paper]: test error with isotropic test inputs, E(β) = ‖β − β*‖² + σ².
 pub fn test_error(beta: &[Rational], teacher: &[Rational], noise_std: &Rational) -> Rational {
-    let dist = beta
-        .iter()
-        .zip(teacher)
-        .fold(Rational::new(), |acc, (b, t)| {
-            let e = Rational::from(b - t);
-            acc + Rational::from(&e * &e)
-        });
+    let dist = beta.iter().zip(teacher).fold(Rational::new(), |acc, (b, t)| {
+        let e = Rational::from(b - t);
+        acc + Rational::from(&e * &e)
+    });
     dist + Rational::from(noise_std * noise_std)
 }
 
@@ -121,9 +110,7 @@ pub fn test_error(beta: &[Rational], teacher: &[Rational], noise_std: &Rational)
 /// E β*_i = y/(d·x_i). This is also the Bayes-optimal fixed interpolator.
 pub fn uniform_prior_mean(x: &[Rational], y: &Rational) -> Vec<Rational> {
     let d = x.len() as u32;
-    x.iter()
-        .map(|xi| y.clone() / Rational::from(xi * d))
-        .collect()
+    x.iter().map(|xi| y.clone() / Rational::from(xi * d)).collect()
 }
 
 /// T8: expected test error under the uniform prior on Z:
@@ -137,17 +124,10 @@ pub fn uniform_prior_mean(x: &[Rational], y: &Rational) -> Vec<Rational> {
 /// let e = expected_error_uniform_prior(&[one.clone(), Rational::new()], &x, &one, &Rational::new());
 /// assert_eq!(e, Rational::from((5, 12)));
 /// ```
-pub fn expected_error_uniform_prior(
-    beta: &[Rational],
-    x: &[Rational],
-    y: &Rational,
-    noise_std: &Rational,
-) -> Rational {
+pub fn expected_error_uniform_prior(beta: &[Rational], x: &[Rational], y: &Rational, noise_std: &Rational) -> Rational {
     let d = x.len() as i64;
     let mean = uniform_prior_mean(x, y);
-    let inv_sq = x.iter().fold(Rational::new(), |acc, xi| {
-        acc + Rational::from(xi * xi).recip()
-    });
+    let inv_sq = x.iter().fold(Rational::new(), |acc, xi| acc + Rational::from(xi * xi).recip());
     let tr_cov = Rational::from(y * y) * Rational::from((d - 1, d * d * (d + 1))) * inv_sq;
     test_error(beta, &mean, &Rational::new()) + tr_cov + Rational::from(noise_std * noise_std)
 }
@@ -158,19 +138,11 @@ pub fn expected_error_uniform_prior(
 /// root (monotone convergence), in log-sum-exp form so α may be tiny.
 pub fn entropy_root<T: Real>(x: &[T], a: &[T], y: &T) -> Result<T> {
     let ctx = y.ctx();
-    let log_w: Vec<T> = x
-        .iter()
-        .zip(a)
-        .map(|(xi, ai)| (xi.clone() * ai).ln())
-        .collect();
+    let log_w: Vec<T> = x.iter().zip(a).map(|(xi, ai)| (xi.clone() * ai).ln()).collect();
     let ln_y = y.clone().ln();
     // f(c) and f'(c).
     let eval = |c: &T| -> (T, T) {
-        let z: Vec<T> = log_w
-            .iter()
-            .zip(x)
-            .map(|(lw, xi)| lw.clone() + &(c.clone() * xi))
-            .collect();
+        let z: Vec<T> = log_w.iter().zip(x).map(|(lw, xi)| lw.clone() + &(c.clone() * xi)).collect();
         let m = z.iter().cloned().reduce(T::max_of).expect("d ≥ 1");
         let mut sum = T::zero(ctx);
         let mut dsum = T::zero(ctx);
@@ -192,10 +164,7 @@ pub fn entropy_root<T: Real>(x: &[T], a: &[T], y: &T) -> Result<T> {
         step = step.clone() + &step;
     }
     if eval(&c).0 < zero {
-        return Err(Error::NoConvergence {
-            what: "gradient-flow root c".into(),
-            detail: "no bracket".into(),
-        });
+        return Err(Error::NoConvergence { what: "gradient-flow root c".into(), detail: "no bracket".into() });
     }
     let eps = T::epsilon(ctx) * &T::from_i64(16, ctx);
     for _ in 0..100_000 {
@@ -209,10 +178,7 @@ pub fn entropy_root<T: Real>(x: &[T], a: &[T], y: &T) -> Result<T> {
             return Ok(c);
         }
     }
-    Err(Error::NoConvergence {
-        what: "gradient-flow root c".into(),
-        detail: "Newton exceeded 100000 iterations".into(),
-    })
+    Err(Error::NoConvergence { what: "gradient-flow root c".into(), detail: "Newton exceeded 100000 iterations".into() })
 }
 
 /// The entropy-potential limit argmin_{Xβ=y, β≥0} Σ_i [β_i ln(β_i/a_i) − β_i]
@@ -225,24 +191,14 @@ pub fn entropy_limit<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
     let n = design.n;
     if n == 1 {
         let c = entropy_root(design.row(0), a, &design.y[0])?;
-        return Ok(design
-            .row(0)
-            .iter()
-            .zip(a)
-            .map(|(xi, ai)| ai.clone() * &(c.clone() * xi).exp())
-            .collect());
+        return Ok(design.row(0).iter().zip(a).map(|(xi, ai)| ai.clone() * &(c.clone() * xi).exp()).collect());
     }
     let beta_of = |nu: &[T]| -> Vec<T> {
         let mut z = vec![T::zero(ctx); d];
         T::matvec_t(n, d, &design.x, nu, &mut z);
-        z.into_iter()
-            .zip(a)
-            .map(|(zi, ai)| ai.clone() * &zi.exp())
-            .collect()
+        z.into_iter().zip(a).map(|(zi, ai)| ai.clone() * &zi.exp()).collect()
     };
-    let phi = |nu: &[T], beta: &[T]| -> T {
-        beta.iter().fold(T::zero(ctx), |acc, b| acc + b) - &dot(&design.y, nu, ctx)
-    };
+    let phi = |nu: &[T], beta: &[T]| -> T { beta.iter().fold(T::zero(ctx), |acc, b| acc + b) - &dot(&design.y, nu, ctx) };
     let y_norm = dot(&design.y, &design.y, ctx).sqrt();
     let tol = T::epsilon(ctx) * &T::from_i64(1 << 12, ctx) * &y_norm;
     let mut nu = vec![T::zero(ctx); n];
@@ -259,35 +215,26 @@ pub fn entropy_limit<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
             for j in 0..=i {
                 let mut s = T::zero(ctx);
                 for c in 0..d {
-                    s.add_mul(
-                        &(design.x[i * d + c].clone() * &beta[c]),
-                        &design.x[j * d + c],
-                    );
+                    s.add_mul(&(design.x[i * d + c].clone() * &beta[c]), &design.x[j * d + c]);
                 }
                 h[j * n + i] = s.clone();
                 h[i * n + j] = s;
             }
         }
         let neg_grad: Vec<T> = grad.iter().map(|g| -g.clone()).collect();
-        let delta = solve_spd(n, &h, &neg_grad).ok_or_else(|| Error::NoConvergence {
-            what: "entropy dual Newton".into(),
-            detail: "singular Hessian X diag(β) Xᵀ".into(),
-        })?;
+        let delta = solve_spd(n, &h, &neg_grad)
+            .ok_or_else(|| Error::NoConvergence {
+                what: "entropy dual Newton".into(), detail: "singular Hessian X diag(β) Xᵀ".into()
+            })?;
         let slope = dot(&grad, &delta, ctx);
         let f0 = phi(&nu, &beta);
         let mut t = T::one(ctx);
         let mut accepted = false;
         for _ in 0..200 {
-            let trial: Vec<T> = nu
-                .iter()
-                .zip(&delta)
-                .map(|(v, dv)| v.clone() + &(t.clone() * dv))
-                .collect();
+            let trial: Vec<T> = nu.iter().zip(&delta).map(|(v, dv)| v.clone() + &(t.clone() * dv)).collect();
             let tb = beta_of(&trial);
             let f1 = phi(&trial, &tb);
-            if f1.is_finite()
-                && f1 <= f0.clone() + &(t.clone() * &slope * &T::from_ratio(1, 4, ctx))
-            {
+            if f1.is_finite() && f1 <= f0.clone() + &(t.clone() * &slope * &T::from_ratio(1, 4, ctx)) {
                 nu = trial;
                 beta = tb;
                 accepted = true;
@@ -306,10 +253,7 @@ pub fn entropy_limit<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
             });
         }
     }
-    Err(Error::NoConvergence {
-        what: "entropy dual Newton".into(),
-        detail: "2000 iterations".into(),
-    })
+    Err(Error::NoConvergence { what: "entropy dual Newton".into(), detail: "2000 iterations".into() })
 }
 
 /// T3 [derived]: the gradient-flow limit of SW from w₀ = α·1, β_GF(α) = α²·exp(Xᵀν)
@@ -403,17 +347,12 @@ pub fn gf_path_sharpness_max(design: &Design<f64>, alpha: f64, beta_gf_end: &[f6
         r.iter().map(|ri| -4.0 / n as f64 * ri).collect()
     };
     let rk4 = |mu: &[f64], h: f64| -> Vec<f64> {
-        let add = |a: &[f64], b: &[f64], s: f64| {
-            a.iter().zip(b).map(|(x, y)| x + s * y).collect::<Vec<_>>()
-        };
+        let add = |a: &[f64], b: &[f64], s: f64| a.iter().zip(b).map(|(x, y)| x + s * y).collect::<Vec<_>>();
         let k1 = rhs(mu);
         let k2 = rhs(&add(mu, &k1, h / 2.0));
         let k3 = rhs(&add(mu, &k2, h / 2.0));
         let k4 = rhs(&add(mu, &k3, h));
-        mu.iter()
-            .enumerate()
-            .map(|(i, m)| m + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]))
-            .collect()
+        mu.iter().enumerate().map(|(i, m)| m + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])).collect()
     };
     let y_norm = design.y.iter().map(|v| v * v).sum::<f64>().sqrt();
     let mut mu = vec![0.0; n];
@@ -432,8 +371,7 @@ pub fn gf_path_sharpness_max(design: &Design<f64>, alpha: f64, beta_gf_end: &[f6
         // fast modes (NTK = (4/n)·X diag(β) Xᵀ, the Jacobian of μ̇ up to sign).
         let w = w_of_mu(design, alpha2, &mu);
         let beta: Vec<f64> = w.iter().map(|v| v * v).collect();
-        let ntk =
-            crate::sharpness::sw_interpolator_sharpness(design, &beta).unwrap_or(f64::INFINITY);
+        let ntk = crate::sharpness::sw_interpolator_sharpness(design, &beta).unwrap_or(f64::INFINITY);
         let h = (0.01 / speed).min(2.0 / ntk);
         let next = rk4(&mu, h);
         let s = op_norm_at(design, &w_of_mu(design, alpha2, &next));

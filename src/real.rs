@@ -174,14 +174,7 @@ impl Real for f64 {
         let am = faer::MatRef::from_row_major_slice(a, rows, cols);
         let vm = faer::MatRef::from_column_major_slice(v, rows, 1);
         let om = faer::MatMut::from_column_major_slice_mut(out, cols, 1);
-        faer::linalg::matmul::matmul(
-            om,
-            faer::Accum::Replace,
-            am.transpose(),
-            vm,
-            1.0,
-            faer::Par::Seq,
-        );
+        faer::linalg::matmul::matmul(om, faer::Accum::Replace, am.transpose(), vm, 1.0, faer::Par::Seq);
     }
 }
 
@@ -190,10 +183,7 @@ const FAER_MIN_ENTRIES: usize = 4096;
 
 fn generic_matvec(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
     for (i, o) in out.iter_mut().enumerate().take(rows) {
-        *o = a[i * cols..(i + 1) * cols]
-            .iter()
-            .zip(v)
-            .fold(0.0, |acc, (x, y)| acc + x * y);
+        *o = a[i * cols..(i + 1) * cols].iter().zip(v).fold(0.0, |acc, (x, y)| acc + x * y);
     }
 }
 

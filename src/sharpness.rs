@@ -29,11 +29,7 @@ pub struct Sharpness {
 /// let s = sharpness(&Sw, &design, &[0.0, 0.0, 0.0, 0.5]).unwrap();
 /// assert!((s.op_norm - 16.0).abs() < 1e-12);
 /// ```
-pub fn sharpness<M: Parametrization>(
-    model: &M,
-    design: &Design<f64>,
-    theta: &[f64],
-) -> Option<Sharpness> {
+pub fn sharpness<M: Parametrization>(model: &M, design: &Design<f64>, theta: &[f64]) -> Option<Sharpness> {
     let mut beta = vec![0.0; design.d];
     model.beta(theta, &mut beta);
     let mut r = vec![0.0; design.n];
@@ -45,19 +41,11 @@ pub fn sharpness<M: Parametrization>(
     let trace = (0..p).map(|i| h[i * p + i]).sum();
     let ev = symmetric_eigenvalues(p, &h)?;
     let (lo, hi) = (ev[0], ev[p - 1]);
-    Some(Sharpness {
-        lambda_max: hi,
-        op_norm: hi.abs().max(lo.abs()),
-        trace,
-    })
+    Some(Sharpness { lambda_max: hi, op_norm: hi.abs().max(lo.abs()), trace })
 }
 
 /// Sharpness of any-precision parameters, through their nearest f64 values.
-pub fn sharpness_of<M: Parametrization, T: Real>(
-    model: &M,
-    design: &Design<f64>,
-    theta: &[T],
-) -> Option<Sharpness> {
+pub fn sharpness_of<M: Parametrization, T: Real>(model: &M, design: &Design<f64>, theta: &[T]) -> Option<Sharpness> {
     let t: Vec<f64> = theta.iter().map(Real::to_f64).collect();
     sharpness(model, design, &t)
 }
@@ -75,11 +63,7 @@ pub fn sw_interpolator_sharpness(design: &Design<f64>, beta: &[f64]) -> Option<f
     let mut k = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..n {
-            k[i * n + j] = (0..d)
-                .map(|c| design.x[i * d + c] * beta[c] * design.x[j * d + c])
-                .sum::<f64>()
-                * 4.0
-                / n as f64;
+            k[i * n + j] = (0..d).map(|c| design.x[i * d + c] * beta[c] * design.x[j * d + c]).sum::<f64>() * 4.0 / n as f64;
         }
     }
     symmetric_eigenvalues(n, &k).map(|ev| ev[n - 1])

@@ -69,10 +69,7 @@ pub fn parse_exact(s: &str) -> Option<Rational> {
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     if (int_part.is_empty() && frac_part.is_empty())
-        || !int_part
-            .chars()
-            .chain(frac_part.chars())
-            .all(|c| c.is_ascii_digit())
+        || !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit())
         || exponent.unsigned_abs() > 100_000
     {
         return None;
@@ -80,11 +77,7 @@ pub fn parse_exact(s: &str) -> Option<Rational> {
     let digits = Integer::from_str(&format!("{int_part}{frac_part}0")).ok()? / 10;
     let scale = exponent - frac_part.len() as i64;
     let ten_pow = Integer::from(Integer::u_pow_u(10, scale.unsigned_abs() as u32));
-    let mut q = if scale >= 0 {
-        Rational::from(digits * ten_pow)
-    } else {
-        Rational::from((digits, ten_pow))
-    };
+    let mut q = if scale >= 0 { Rational::from(digits * ten_pow) } else { Rational::from((digits, ten_pow)) };
     if negative {
         q = -q;
     }
@@ -92,8 +85,7 @@ pub fn parse_exact(s: &str) -> Option<Rational> {
 }
 
 fn value_to_rational(v: &toml::Value, field: &str) -> Result<Rational> {
-    let allowed =
-        "a finite number, or a string holding a decimal (\"0.25\") or a fraction (\"1/4\")";
+    let allowed = "a finite number, or a string holding a decimal (\"0.25\") or a fraction (\"1/4\")";
     match v {
         toml::Value::Integer(i) => Ok(Rational::from(*i)),
         toml::Value::Float(f) => {
@@ -101,94 +93,39 @@ fn value_to_rational(v: &toml::Value, field: &str) -> Result<Rational> {
                 return Err(Error::field(field, format!("{f} is not finite"), allowed));
             }
             // Shortest round-trip decimal: 0.1 in the file means 1/10.
-            parse_exact(&format!("{f:e}"))
-                .ok_or_else(|| Error::field(field, "unreadable float", allowed))
+            parse_exact(&format!("{f:e}")).ok_or_else(|| Error::field(field, "unreadable float", allowed))
         }
-        toml::Value::String(s) => parse_exact(s).ok_or_else(|| {
-            Error::field(
-                field,
-                format!("\"{s}\" is not a decimal or a fraction"),
-                allowed,
-            )
-        }),
-        other => Err(Error::field(
-            field,
-            format!("found a {}", other.type_str()),
-            allowed,
-        )),
+        toml::Value::String(s) => {
+            parse_exact(s).ok_or_else(|| Error::field(field, format!("\"{s}\" is not a decimal or a fraction"), allowed))
+        }
+        other => Err(Error::field(field, format!("found a {}", other.type_str()), allowed)),
     }
 }
 
 fn value_to_vector(v: &toml::Value, field: &str) -> Result<Vec<Rational>> {
-    let arr = v.as_array().ok_or_else(|| {
-        Error::field(
-            field,
-            format!("found a {}", v.type_str()),
-            "an array of numbers",
-        )
-    })?;
-    arr.iter()
-        .enumerate()
-        .map(|(i, e)| value_to_rational(e, &format!("{field}[{i}]")))
-        .collect()
+    let arr = v.as_array().ok_or_else(|| Error::field(field, format!("found a {}", v.type_str()), "an array of numbers"))?;
+    arr.iter().enumerate().map(|(i, e)| value_to_rational(e, &format!("{field}[{i}]"))).collect()
 }
 
 impl Task {
     /// Parse and validate a task from TOML text.
     pub fn from_toml_str(text: &str) -> Result<Task> {
-        let table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| Error::Toml(e.to_string()))?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Toml(e.to_string()))?;
         for key in table.keys() {
             if !["X", "y", "teacher", "noise_std", "name"].contains(&key.as_str()) {
-                return Err(Error::field(
-                    key,
-                    "unknown field",
-                    "X, y, teacher, noise_std, name",
-                ));
+                return Err(Error::field(key, "unknown field", "X, y, teacher, noise_std, name"));
             }
         }
-        let xv = table.get("X").ok_or_else(|| {
-            Error::field(
-                "X",
-                "missing",
-                "an array of rows, each an array of d numbers",
-            )
-        })?;
-        let rows = xv.as_array().ok_or_else(|| {
-            Error::field(
-                "X",
-                format!("found a {}", xv.type_str()),
-                "an array of rows",
-            )
-        })?;
-        let x = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| value_to_vector(r, &format!("X[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
-        let yv = table
-            .get("y")
-            .ok_or_else(|| Error::field("y", "missing", "an array of n numbers"))?;
+        let xv = table.get("X").ok_or_else(|| Error::field("X", "missing", "an array of rows, each an array of d numbers"))?;
+        let rows = xv.as_array().ok_or_else(|| Error::field("X", format!("found a {}", xv.type_str()), "an array of rows"))?;
+        let x = rows.iter().enumerate().map(|(i, r)| value_to_vector(r, &format!("X[{i}]"))).collect::<Result<Vec<_>>>()?;
+        let yv = table.get("y").ok_or_else(|| Error::field("y", "missing", "an array of n numbers"))?;
         let y = value_to_vector(yv, "y")?;
-        let teacher = table
-            .get("teacher")
-            .map(|v| value_to_vector(v, "teacher"))
-            .transpose()?;
-        let noise_std = table
-            .get("noise_std")
-            .map(|v| value_to_rational(v, "noise_std"))
-            .transpose()?
-            .unwrap_or_default();
+        let teacher = table.get("teacher").map(|v| value_to_vector(v, "teacher")).transpose()?;
+        let noise_std = table.get("noise_std").map(|v| value_to_rational(v, "noise_std")).transpose()?.unwrap_or_default();
         let name = match table.get("name") {
             Some(toml::Value::String(s)) => s.clone(),
-            Some(v) => {
-                return Err(Error::field(
-                    "name",
-                    format!("found a {}", v.type_str()),
-                    "a string",
-                ))
-            }
+            Some(v) => return Err(Error::field("name", format!("found a {}", v.type_str()), "a string")),
             None => "task".to_string(),
         };
         Task::new(name, x, y, teacher, noise_std)
@@ -196,10 +133,7 @@ impl Task {
 
     /// Read a task file (see the module docs for the format).
     pub fn from_file(path: &str) -> Result<Task> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.to_string(),
-            reason: e.to_string(),
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_string(), reason: e.to_string() })?;
         let mut t = Task::from_toml_str(&text)?;
         if t.name == "task" {
             t.name = path.to_string();
@@ -217,19 +151,11 @@ impl Task {
         noise_std: Rational,
     ) -> Result<Task> {
         if x.is_empty() {
-            return Err(Error::field(
-                "X",
-                "has no rows",
-                "at least one sample (row)",
-            ));
+            return Err(Error::field("X", "has no rows", "at least one sample (row)"));
         }
         let d = x[0].len();
         if d == 0 {
-            return Err(Error::field(
-                "X[0]",
-                "is empty",
-                "rows with at least one feature",
-            ));
+            return Err(Error::field("X[0]", "is empty", "rows with at least one feature"));
         }
         for (i, row) in x.iter().enumerate() {
             if row.len() != d {
@@ -241,11 +167,7 @@ impl Task {
             }
         }
         if y.len() != x.len() {
-            return Err(Error::field(
-                "y",
-                format!("has {} entries but X has {} rows", y.len(), x.len()),
-                "one label per row of X",
-            ));
+            return Err(Error::field("y", format!("has {} entries but X has {} rows", y.len(), x.len()), "one label per row of X"));
         }
         if let Some(t) = &teacher {
             if t.len() != d {
@@ -259,13 +181,7 @@ impl Task {
         if noise_std < 0 {
             return Err(Error::field("noise_std", "is negative", "a number ≥ 0"));
         }
-        Ok(Task {
-            name: name.into(),
-            x,
-            y,
-            teacher,
-            noise_std,
-        })
+        Ok(Task { name: name.into(), x, y, teacher, noise_std })
     }
 
     /// Number of samples n.
@@ -289,19 +205,11 @@ impl Task {
         }
         for (i, xi) in self.x[0].iter().enumerate() {
             if *xi <= 0 {
-                return Err(Error::field(
-                    format!("X[0][{i}]"),
-                    format!("is {xi}"),
-                    "x_i > 0 (single-sample SW hypothesis)",
-                ));
+                return Err(Error::field(format!("X[0][{i}]"), format!("is {xi}"), "x_i > 0 (single-sample SW hypothesis)"));
             }
         }
         if self.y[0] <= 0 {
-            return Err(Error::field(
-                "y[0]",
-                format!("is {}", self.y[0]),
-                "y > 0 (single-sample SW hypothesis)",
-            ));
+            return Err(Error::field("y[0]", format!("is {}", self.y[0]), "y > 0 (single-sample SW hypothesis)"));
         }
         Ok((&self.x[0], &self.y[0]))
     }
@@ -322,11 +230,7 @@ impl Task {
         }
         for (i, v) in self.y.iter().enumerate() {
             if *v <= 0 {
-                return Err(Error::field(
-                    format!("y[{i}]"),
-                    format!("is {v}"),
-                    "y > 0 for the SW multi-sample predictions",
-                ));
+                return Err(Error::field(format!("y[{i}]"), format!("is {v}"), "y > 0 for the SW multi-sample predictions"));
             }
         }
         Ok(())
@@ -334,28 +238,15 @@ impl Task {
 
     /// The design and labels rounded into a real type.
     pub fn design<T: Real>(&self, ctx: T::Ctx) -> Design<T> {
-        let x = self
-            .x
-            .iter()
-            .flat_map(|r| r.iter().map(|v| T::from_rational(v, ctx)))
-            .collect();
+        let x = self.x.iter().flat_map(|r| r.iter().map(|v| T::from_rational(v, ctx))).collect();
         let y = self.y.iter().map(|v| T::from_rational(v, ctx)).collect();
-        Design {
-            n: self.n(),
-            d: self.d(),
-            x,
-            y,
-        }
+        let n_real = T::from_i64(self.n() as i64, ctx);
+        Design { n: self.n(), d: self.d(), x, y, n_real }
     }
 
     /// The task's TOML text (exact fractions as strings), so a generated task can be saved.
     pub fn to_toml(&self) -> String {
-        let vec = |v: &[Rational]| {
-            v.iter()
-                .map(|q| format!("\"{q}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let vec = |v: &[Rational]| v.iter().map(|q| format!("\"{q}\"")).collect::<Vec<_>>().join(", ");
         let mut s = format!("name = \"{}\"\nX = [\n", self.name);
         for r in &self.x {
             s += &format!("  [{}],\n", vec(r));
@@ -380,6 +271,8 @@ pub struct Design<T: Real> {
     pub x: Vec<T>,
     /// Labels.
     pub y: Vec<T>,
+    /// n as a real (kept so the hot loop builds no constants).
+    n_real: T,
 }
 
 impl<T: Real> Design<T> {
@@ -401,38 +294,30 @@ impl<T: Real> Design<T> {
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
         T::matvec_t(self.n, self.d, &self.x, r, out);
-        let n = T::from_i64(self.n as i64, self.ctx());
         for o in out.iter_mut() {
-            *o /= &n;
+            *o /= &self.n_real;
         }
+    }
+    /// Loss from the residual: L = ‖r‖²/(2n).
+    pub fn loss(&self, r: &[T]) -> T {
+        let sq = crate::real::norm2_sq(r, self.ctx());
+        (sq / &self.n_real) / &T::from_f64(2.0, self.ctx())
     }
 }
 
 /// The canonical 4-feature single-sample task: x = (1, 2, 3, 4), y = 1, teacher β* = (1/10, …).
 pub fn canonical_four() -> Task {
     let q = |a: i64, b: i64| Rational::from((a, b));
-    Task::new(
-        "x=(1,2,3,4),y=1",
-        vec![(1..=4).map(|i| q(i, 1)).collect()],
-        vec![q(1, 1)],
-        Some(vec![q(1, 10); 4]),
-        Rational::new(),
-    )
-    .expect("canonical task is valid")
+    Task::new("x=(1,2,3,4),y=1", vec![(1..=4).map(|i| q(i, 1)).collect()], vec![q(1, 1)], Some(vec![q(1, 10); 4]), Rational::new())
+        .expect("canonical task is valid")
 }
 
 /// The canonical 2-feature task x = (1, 2), y = 1, teacher β* = (1/2, 1/4) (the mean of the
 /// uniform prior on Z, THEORY.md T8).
 pub fn canonical_two() -> Task {
     let q = |a: i64, b: i64| Rational::from((a, b));
-    Task::new(
-        "x=(1,2),y=1",
-        vec![vec![q(1, 1), q(2, 1)]],
-        vec![q(1, 1)],
-        Some(vec![q(1, 2), q(1, 4)]),
-        Rational::new(),
-    )
-    .expect("canonical task is valid")
+    Task::new("x=(1,2),y=1", vec![vec![q(1, 1), q(2, 1)]], vec![q(1, 1)], Some(vec![q(1, 2), q(1, 4)]), Rational::new())
+        .expect("canonical task is valid")
 }
 
 /// A seeded random SW task with positive entries: X_ij = k/8 with k uniform in 1..=16,
@@ -440,13 +325,7 @@ pub fn canonical_two() -> Task {
 /// Bit-reproducible (ChaCha8 with the given seed).
 pub fn random_positive(seed: u64, n: usize, d: usize) -> Task {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let x: Vec<Vec<Rational>> = (0..n)
-        .map(|_| {
-            (0..d)
-                .map(|_| Rational::from((rng.gen_range(1..=16i64), 8)))
-                .collect()
-        })
-        .collect();
+    let x: Vec<Vec<Rational>> = (0..n).map(|_| (0..d).map(|_| Rational::from((rng.gen_range(1..=16i64), 8))).collect()).collect();
     let mut teacher = vec![Rational::new(); d];
     let k = 3.min(d);
     let mut placed = 0;
@@ -457,22 +336,8 @@ pub fn random_positive(seed: u64, n: usize, d: usize) -> Task {
             placed += 1;
         }
     }
-    let y = x
-        .iter()
-        .map(|row| {
-            row.iter()
-                .zip(&teacher)
-                .fold(Rational::new(), |acc, (a, b)| acc + Rational::from(a * b))
-        })
-        .collect();
-    Task::new(
-        format!("random-sw(seed={seed},n={n},d={d})"),
-        x,
-        y,
-        Some(teacher),
-        Rational::new(),
-    )
-    .expect("generated task is valid")
+    let y = x.iter().map(|row| row.iter().zip(&teacher).fold(Rational::new(), |acc, (a, b)| acc + Rational::from(a * b))).collect();
+    Task::new(format!("random-sw(seed={seed},n={n},d={d})"), x, y, Some(teacher), Rational::new()).expect("generated task is valid")
 }
 
 /// The canonical multi-sample task of the registry: `random_positive(7, 5, 12)`.

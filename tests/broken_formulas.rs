@@ -8,16 +8,9 @@ use normsharp::task::{canonical_four, Design, Task};
 use rug::{Float, Rational};
 
 fn fails_with(id: &str, broken: Formulas) {
-    let claim = registry()
-        .into_iter()
-        .find(|c| c.id == id)
-        .expect("registered");
+    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
     let (pass, results) = claim.verify(&broken, &Settings::default());
-    assert!(
-        !pass,
-        "claim {id} still passes with a broken formula:\n{}",
-        normsharp::report::table(&results, 10)
-    );
+    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
     let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
     assert!(pass, "claim {id} fails with the correct formulas");
 }
@@ -26,29 +19,14 @@ fn fails_with(id: &str, broken: Formulas) {
 fn t1_fails_with_sharpness_linear_in_x() {
     // S = 4⟨x, β⟩ instead of 4⟨x², β⟩.
     fn wrong(x: &[Rational], b: &[Rational]) -> Rational {
-        x.iter()
-            .zip(b)
-            .fold(Rational::new(), |a, (x, b)| a + Rational::from(x * b))
-            * Rational::from(4)
+        x.iter().zip(b).fold(Rational::new(), |a, (x, b)| a + Rational::from(x * b)) * Rational::from(4)
     }
-    fails_with(
-        "T1",
-        Formulas {
-            sharpness_on_z: wrong,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T1", Formulas { sharpness_on_z: wrong, ..Formulas::default() });
 }
 
 #[test]
 fn t2_fails_with_sharpness_minimizer_on_argmax() {
-    fails_with(
-        "T2",
-        Formulas {
-            beta_sharp_min: pred::beta_norm_min,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T2", Formulas { beta_sharp_min: pred::beta_norm_min, ..Formulas::default() });
 }
 
 #[test]
@@ -60,30 +38,14 @@ fn t3_fails_without_the_x_weight_in_the_root_equation() {
         let a2 = Float::with_val(prec, alpha) * Float::with_val(prec, alpha);
         let a = vec![a2.clone(); task.d()];
         let c = pred::entropy_root(&ones, &a, &design.y[0])?;
-        Ok(design
-            .row(0)
-            .iter()
-            .map(|x| a2.clone() * Float::with_val(prec, &c * x).exp())
-            .collect())
+        Ok(design.row(0).iter().map(|x| a2.clone() * Float::with_val(prec, &c * x).exp()).collect())
     }
-    fails_with(
-        "T3",
-        Formulas {
-            beta_gf: wrong,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T3", Formulas { beta_gf: wrong, ..Formulas::default() });
 }
 
 #[test]
 fn t4_identity_fails_with_s_off_by_two() {
-    fails_with(
-        "T4-identity",
-        Formulas {
-            t4_s_coefficient: 2,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T4-identity", Formulas { t4_s_coefficient: 2, ..Formulas::default() });
 }
 
 #[test]
@@ -91,13 +53,7 @@ fn t4_limit_fails_with_the_gain_sign_flipped() {
     fn wrong(alpha2: &Float, gain: &Float) -> Float {
         alpha2.clone() * gain.clone().exp()
     }
-    fails_with(
-        "T4-limit",
-        Formulas {
-            alpha_inf_sq: wrong,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T4-limit", Formulas { alpha_inf_sq: wrong, ..Formulas::default() });
 }
 
 #[test]
@@ -107,13 +63,7 @@ fn t4_gain_fails_with_the_order_reversed() {
         v.reverse();
         v
     }
-    fails_with(
-        "T4-gain",
-        Formulas {
-            gain_order: wrong,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T4-gain", Formulas { gain_order: wrong, ..Formulas::default() });
 }
 
 #[test]
@@ -121,31 +71,13 @@ fn t5_thresholds_fail_with_a_factor_two() {
     fn wrong(x: &[Rational], y: &Rational) -> Rational {
         pred::eta_unstable_norm_min(x, y) / Rational::from(2)
     }
-    fails_with(
-        "T5-thresholds",
-        Formulas {
-            eta_unstable_norm_min: wrong,
-            ..Formulas::default()
-        },
-    );
-    fails_with(
-        "T5-thresholds",
-        Formulas {
-            eta_no_stable_interpolator: pred::eta_unstable_norm_min,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T5-thresholds", Formulas { eta_unstable_norm_min: wrong, ..Formulas::default() });
+    fails_with("T5-thresholds", Formulas { eta_no_stable_interpolator: pred::eta_unstable_norm_min, ..Formulas::default() });
 }
 
 #[test]
 fn t5_bound_fails_with_a_smaller_constant() {
-    fails_with(
-        "T5-bound",
-        Formulas {
-            stability_constant: 1.9,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T5-bound", Formulas { stability_constant: 1.9, ..Formulas::default() });
 }
 
 #[test]
@@ -153,13 +85,7 @@ fn t6_fails_when_only_the_end_of_the_path_counts() {
     fn end_only(design: &Design<f64>, _alpha: f64, beta_gf: &[f64]) -> Result<f64> {
         Ok(normsharp::sharpness::sw_interpolator_sharpness(design, beta_gf).unwrap_or(f64::NAN))
     }
-    fails_with(
-        "T6-eta-c",
-        Formulas {
-            gf_path_sharpness_max: end_only,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T6-eta-c", Formulas { gf_path_sharpness_max: end_only, ..Formulas::default() });
 }
 
 #[test]
@@ -167,13 +93,7 @@ fn t7_fails_with_the_ansatz_at_s_equal_one_over_eta() {
     fn wrong(x: &[Rational], y: &Rational, eta: &Rational) -> Result<Vec<Rational>> {
         pred::ansatz_d2(x, y, &(eta.clone() * Rational::from(2)))
     }
-    fails_with(
-        "T7",
-        Formulas {
-            ansatz_d2: wrong,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T7", Formulas { ansatz_d2: wrong, ..Formulas::default() });
 }
 
 #[test]
@@ -181,13 +101,7 @@ fn t8_prior_fails_without_the_covariance_term() {
     fn wrong(beta: &[Rational], x: &[Rational], y: &Rational, s: &Rational) -> Rational {
         pred::test_error(beta, &pred::uniform_prior_mean(x, y), s)
     }
-    fails_with(
-        "T8-prior",
-        Formulas {
-            expected_error_uniform_prior: wrong,
-            ..Formulas::default()
-        },
-    );
+    fails_with("T8-prior", Formulas { expected_error_uniform_prior: wrong, ..Formulas::default() });
 }
 
 #[test]
@@ -205,19 +119,10 @@ fn t8_generalization_fails_when_the_teacher_is_the_norm_minimizer() {
 
 #[test]
 fn every_claim_has_a_broken_formula_test() {
-    let src: String = include_str!("broken_formulas.rs")
-        .split_whitespace()
-        .collect();
+    let src: String = include_str!("broken_formulas.rs").split_whitespace().collect();
     for c in registry() {
-        let needle = if c.id == "T8-generalization" {
-            "generalization_check(&task".to_string()
-        } else {
-            format!("fails_with(\"{}\"", c.id)
-        };
-        assert!(
-            src.contains(&needle),
-            "claim {} has no broken-formula test",
-            c.id
-        );
+        let needle =
+            if c.id == "T8-generalization" { "generalization_check(&task".to_string() } else { format!("fails_with(\"{}\"", c.id) };
+        assert!(src.contains(&needle), "claim {} has no broken-formula test", c.id);
     }
 }

@@ -4,18 +4,12 @@
 use normsharp::claims::{registry, Formulas, Settings};
 
 fn check(id: &str) {
-    let claim = registry()
-        .into_iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("claim {id} is registered"));
+    let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
     let (pass, results) = claim.verify(&Formulas::default(), &Settings::default());
     let table = normsharp::report::table(&results, 10);
     assert!(pass, "claim {id} failed:\n{table}");
     for r in &results {
-        assert!(
-            r.predicted.is_some() && r.measured.is_some(),
-            "{id}: a value is missing:\n{table}"
-        );
+        assert!(r.predicted.is_some() && r.measured.is_some(), "{id}: a value is missing:\n{table}");
         assert!(r.abs_err.is_some(), "{id}: error not finite:\n{table}");
         assert!(r.tolerance.is_finite() && r.tolerance >= 0.0);
     }
@@ -39,21 +33,11 @@ fn t4_identity() {
 }
 #[test]
 fn t4_identity_at_256_bits() {
-    let claim = registry()
-        .into_iter()
-        .find(|c| c.id == "T4-identity")
-        .unwrap();
+    let claim = registry().into_iter().find(|c| c.id == "T4-identity").unwrap();
     let (pass, results) = claim.verify(&Formulas::default(), &Settings { precision: 256 });
     assert!(pass, "{}", normsharp::report::table(&results, 10));
-    let hp = results
-        .iter()
-        .find(|r| r.task.contains("256 bits"))
-        .expect("a 256-bit check");
-    assert!(
-        hp.abs_err.unwrap() < 1e-60,
-        "256-bit identity error {:?}",
-        hp.abs_err
-    );
+    let hp = results.iter().find(|r| r.task.contains("256 bits")).expect("a 256-bit check");
+    assert!(hp.abs_err.unwrap() < 1e-60, "256-bit identity error {:?}", hp.abs_err);
 }
 #[test]
 fn t4_limit() {
@@ -92,10 +76,6 @@ fn t8_generalization() {
 fn every_registered_claim_has_a_test_here() {
     let src: String = include_str!("claims.rs").split_whitespace().collect();
     for c in registry() {
-        assert!(
-            src.contains(&format!("check(\"{}\")", c.id)),
-            "claim {} has no test in tests/claims.rs",
-            c.id
-        );
+        assert!(src.contains(&format!("check(\"{}\")", c.id)), "claim {} has no test in tests/claims.rs", c.id);
     }
 }

@@ -14,16 +14,7 @@ fn scalar_task() -> Task {
 fn run<T: Real>(task: &Task, alpha: f64, cfg: &GdConfig<T>, ctx: T::Ctx) -> RunResult<T> {
     let design = task.design::<T>(ctx);
     let d64 = task.design::<f64>(());
-    run_gd(
-        &Problem {
-            model: &Sw,
-            design: &design,
-            design64: &d64,
-        },
-        &T::from_f64(alpha, ctx),
-        cfg,
-        &mut NoObserver,
-    )
+    run_gd(&Problem { model: &Sw, design: &design, design64: &d64 }, &T::from_f64(alpha, ctx), cfg, &mut NoObserver)
 }
 
 #[test]
@@ -32,11 +23,7 @@ fn period_doubling_on_the_scalar_model() {
     // then period 2, then period 4 (found by scanning η in the CLI).
     for (eta, period) in [(0.55, 2), (0.62, 4)] {
         let r = run(&scalar_task(), 0.9, &GdConfig::until_loss(eta, 1e-24), ());
-        assert_eq!(
-            (r.outcome, r.period),
-            (Outcome::Periodic, Some(period)),
-            "η = {eta}"
-        );
+        assert_eq!((r.outcome, r.period), (Outcome::Periodic, Some(period)), "η = {eta}");
         assert!(r.loss_increases > 0);
     }
     let r = run(&scalar_task(), 0.9, &GdConfig::until_loss(0.45, 1e-24), ());
@@ -45,32 +32,17 @@ fn period_doubling_on_the_scalar_model() {
 
 #[test]
 fn divergence_keeps_the_last_finite_iterate() {
-    let r = run(
-        &canonical_four(),
-        0.1,
-        &GdConfig::until_loss(2.0, 1e-24),
-        (),
-    );
+    let r = run(&canonical_four(), 0.1, &GdConfig::until_loss(2.0, 1e-24), ());
     assert_eq!(r.outcome, Outcome::Diverged);
     assert!(r.beta.iter().all(|b| b.is_finite()) && r.loss.is_finite());
 }
 
 #[test]
 fn exact_step_count_and_unresolved() {
-    let r = run(
-        &canonical_four(),
-        0.1,
-        &GdConfig::exact_steps(0.05, 5, 1e-24),
-        (),
-    );
+    let r = run(&canonical_four(), 0.1, &GdConfig::exact_steps(0.05, 5, 1e-24), ());
     assert_eq!(r.steps, 5);
     assert_eq!(r.outcome, Outcome::Unresolved);
-    let r0 = run(
-        &canonical_four(),
-        0.1,
-        &GdConfig::exact_steps(0.05, 0, 1e-24),
-        (),
-    );
+    let r0 = run(&canonical_four(), 0.1, &GdConfig::exact_steps(0.05, 0, 1e-24), ());
     assert_eq!(r0.steps, 0);
 }
 
@@ -78,9 +50,7 @@ fn exact_step_count_and_unresolved() {
 fn runs_are_bit_identical() {
     let cfg = GdConfig::until_loss(0.13, 1e-24);
     let a = run(&canonical_four(), 1e-3, &cfg, ());
-    let b = std::thread::spawn(move || run(&canonical_four(), 1e-3, &cfg, ()))
-        .join()
-        .unwrap();
+    let b = std::thread::spawn(move || run(&canonical_four(), 1e-3, &cfg, ())).join().unwrap();
     let bits = |r: &RunResult<f64>| r.beta.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(a.steps, b.steps);
@@ -106,8 +76,5 @@ fn trace_records_every_k_steps() {
     let r = run(&canonical_four(), 0.1, &cfg, ());
     let steps: Vec<u64> = r.trace.iter().map(|t| t.step).collect();
     assert_eq!(steps, (0..=100).step_by(10).collect::<Vec<u64>>());
-    assert!(r
-        .trace
-        .iter()
-        .all(|t| t.sharpness.is_finite() && t.l1 > 0.0));
+    assert!(r.trace.iter().all(|t| t.sharpness.is_finite() && t.l1 > 0.0));
 }

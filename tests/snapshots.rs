@@ -61,41 +61,27 @@ fn verify_report() {
 }
 
 fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
-    let mut v = Value::Object(
-        normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"),
-    );
+    let mut v = Value::Object(normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"));
     round_json(&mut v);
     v
 }
 
 #[test]
 fn predictions_four_small_alpha() {
-    insta::assert_json_snapshot!(
-        "predict_four_alpha_1e-3",
-        predictions(&canonical_four(), (1, 1000))
-    );
+    insta::assert_json_snapshot!("predict_four_alpha_1e-3", predictions(&canonical_four(), (1, 1000)));
 }
 
 #[test]
 fn predictions_four_alpha_tenth() {
-    insta::assert_json_snapshot!(
-        "predict_four_alpha_0.1",
-        predictions(&canonical_four(), (1, 10))
-    );
+    insta::assert_json_snapshot!("predict_four_alpha_0.1", predictions(&canonical_four(), (1, 10)));
 }
 
 #[test]
 fn predictions_two() {
-    insta::assert_json_snapshot!(
-        "predict_two_alpha_1e-3",
-        predictions(&canonical_two(), (1, 1000))
-    );
+    insta::assert_json_snapshot!("predict_two_alpha_1e-3", predictions(&canonical_two(), (1, 1000)));
 }
 
 #[test]
 fn predictions_multi() {
-    insta::assert_json_snapshot!(
-        "predict_random_sw_alpha_0.1",
-        predictions(&canonical_multi(), (1, 10))
-    );
+    insta::assert_json_snapshot!("predict_random_sw_alpha_0.1", predictions(&canonical_multi(), (1, 10)));
 }

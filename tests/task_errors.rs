@@ -24,10 +24,7 @@ fn library_errors_name_the_field() {
     assert_eq!(field_of("X = [[1, inf]]\ny = [1]"), "X[0][1]");
     assert_eq!(field_of("X = [[1, \"1/0\"]]\ny = [1]"), "X[0][1]");
     assert_eq!(field_of("X = [[1, 2]]\ny = [1]\nteacher = [1]"), "teacher");
-    assert_eq!(
-        field_of("X = [[1, 2]]\ny = [1]\nnoise_std = -1"),
-        "noise_std"
-    );
+    assert_eq!(field_of("X = [[1, 2]]\ny = [1]\nnoise_std = -1"), "noise_std");
     assert_eq!(field_of("X = [[1, 2]]\ny = [1]\nbogus = 3"), "bogus");
     assert_eq!(field_of("X = []\ny = []"), "X");
     assert_eq!(field_of("X = [[]]\ny = [1]"), "X[0]");
@@ -46,25 +43,14 @@ fn exact_parsing_keeps_rationals() {
 #[test]
 fn single_sample_hypotheses_are_checked() {
     let t = Task::from_toml_str("X = [[1, -2]]\ny = [1]").unwrap();
-    assert!(
-        matches!(t.single_sample_positive(), Err(Error::Field { field, .. }) if field == "X[0][1]")
-    );
+    assert!(matches!(t.single_sample_positive(), Err(Error::Field { field, .. }) if field == "X[0][1]"));
     let t = Task::from_toml_str("X = [[1, 2]]\ny = [0]").unwrap();
-    assert!(
-        matches!(t.single_sample_positive(), Err(Error::Field { field, .. }) if field == "y[0]")
-    );
+    assert!(matches!(t.single_sample_positive(), Err(Error::Field { field, .. }) if field == "y[0]"));
 }
 
 fn cli(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_normsharp"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let out = Command::new(env!("CARGO_BIN_EXE_normsharp")).args(args).output().expect("binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
 fn write(name: &str, text: &str) -> String {
@@ -81,54 +67,15 @@ fn cli_exits_2_and_names_the_problem() {
     let good = write("good.toml", "X = [[1, 2]]\ny = [1]");
     let negative = write("negative.toml", "X = [[1, -2]]\ny = [1]");
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (
-            vec!["predict", "--task", &ragged, "--alpha", "0.1", "--json"],
-            "X[1]",
-        ),
-        (
-            vec![
-                "predict",
-                "--task",
-                "/nonexistent/task.toml",
-                "--alpha",
-                "0.1",
-            ],
-            "/nonexistent/task.toml",
-        ),
-        (
-            vec!["predict", "--task", &negative, "--alpha", "0.1"],
-            "X[0][1]",
-        ),
+        (vec!["predict", "--task", &ragged, "--alpha", "0.1", "--json"], "X[1]"),
+        (vec!["predict", "--task", "/nonexistent/task.toml", "--alpha", "0.1"], "/nonexistent/task.toml"),
+        (vec!["predict", "--task", &negative, "--alpha", "0.1"], "X[0][1]"),
         (vec!["predict", "--task", &good, "--alpha", "0"], "--alpha"),
         (vec!["predict", "--task", &good, "--alpha", "-1"], "--alpha"),
-        (
-            vec!["predict", "--task", &good, "--alpha", "abc"],
-            "--alpha",
-        ),
-        (
-            vec!["run", "--task", &good, "--alpha", "0.1", "--eta", "0"],
-            "--eta",
-        ),
-        (
-            vec![
-                "run",
-                "--task",
-                &good,
-                "--alpha",
-                "0.1",
-                "--eta",
-                "0.1",
-                "--precision",
-                "40",
-            ],
-            "--precision",
-        ),
-        (
-            vec![
-                "run", "--task", &good, "--alpha", "0.1", "--eta", "0.1", "--tol", "-1",
-            ],
-            "--tol",
-        ),
+        (vec!["predict", "--task", &good, "--alpha", "abc"], "--alpha"),
+        (vec!["run", "--task", &good, "--alpha", "0.1", "--eta", "0"], "--eta"),
+        (vec!["run", "--task", &good, "--alpha", "0.1", "--eta", "0.1", "--precision", "40"], "--precision"),
+        (vec!["run", "--task", &good, "--alpha", "0.1", "--eta", "0.1", "--tol", "-1"], "--tol"),
         (vec!["verify", "--precision", "10"], "--precision"),
         (vec!["verify", "--claim", "T99"], "--claim"),
         (vec!["run", "--task", &good, "--alpha", "0.1"], "--eta"),
@@ -136,10 +83,7 @@ fn cli_exits_2_and_names_the_problem() {
     for (args, needle) in cases {
         let (code, _, err) = cli(&args);
         assert_eq!(code, 2, "{args:?}: exit code {code}, stderr {err}");
-        assert!(
-            err.contains(needle),
-            "{args:?}: stderr does not name {needle}: {err}"
-        );
+        assert!(err.contains(needle), "{args:?}: stderr does not name {needle}: {err}");
         assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     }
 }
@@ -147,9 +91,7 @@ fn cli_exits_2_and_names_the_problem() {
 #[test]
 fn divergent_gd_is_a_result_not_a_crash() {
     let good = write("diverge.toml", "X = [[1, 2]]\ny = [1]");
-    let (code, out, err) = cli(&[
-        "run", "--task", &good, "--alpha", "0.1", "--eta", "3", "--json",
-    ]);
+    let (code, out, err) = cli(&["run", "--task", &good, "--alpha", "0.1", "--eta", "3", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["outcome"], "diverged");
