@@ -1,11 +1,16 @@
 //! A check that cannot fail verifies nothing: for every claim, one deliberately wrong
 //! formula makes its verdict fail.
 
-use normsharp::claims::{generalization_check, registry, Formulas, Settings};
+use normsharp::claims::{generalization_check, registry, Formulas, PaperFormulas, Settings};
 use normsharp::error::Result;
 use normsharp::predictions as pred;
 use normsharp::task::{canonical_four, Design, Task};
 use rug::{Float, Rational};
+
+fn paper(p: PaperFormulas) -> Formulas {
+    #[allow(clippy::needless_update)]
+    Formulas { paper: p, ..Formulas::default() }
+}
 
 fn fails_with(id: &str, broken: Formulas) {
     let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
@@ -21,12 +26,12 @@ fn t1_fails_with_sharpness_linear_in_x() {
     fn wrong(x: &[Rational], b: &[Rational]) -> Rational {
         x.iter().zip(b).fold(Rational::new(), |a, (x, b)| a + Rational::from(x * b)) * Rational::from(4)
     }
-    fails_with("T1", Formulas { sharpness_on_z: wrong, ..Formulas::default() });
+    fails_with("T1", paper(PaperFormulas { sharpness_on_z: wrong, ..PaperFormulas::default() }));
 }
 
 #[test]
 fn t2_fails_with_sharpness_minimizer_on_argmax() {
-    fails_with("T2", Formulas { beta_sharp_min: pred::beta_norm_min, ..Formulas::default() });
+    fails_with("T2", paper(PaperFormulas { beta_sharp_min: pred::beta_norm_min, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -40,12 +45,12 @@ fn t3_fails_without_the_x_weight_in_the_root_equation() {
         let c = pred::entropy_root(&ones, &a, &design.y[0])?;
         Ok(design.row(0).iter().map(|x| a2.clone() * Float::with_val(prec, &c * x).exp()).collect())
     }
-    fails_with("T3", Formulas { beta_gf: wrong, ..Formulas::default() });
+    fails_with("T3", paper(PaperFormulas { beta_gf: wrong, ..PaperFormulas::default() }));
 }
 
 #[test]
 fn t4_identity_fails_with_s_off_by_two() {
-    fails_with("T4-identity", Formulas { t4_s_coefficient: 2, ..Formulas::default() });
+    fails_with("T4-identity", paper(PaperFormulas { t4_s_coefficient: 2, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -53,7 +58,7 @@ fn t4_limit_fails_with_the_gain_sign_flipped() {
     fn wrong(alpha2: &Float, gain: &Float) -> Float {
         alpha2.clone() * gain.clone().exp()
     }
-    fails_with("T4-limit", Formulas { alpha_inf_sq: wrong, ..Formulas::default() });
+    fails_with("T4-limit", paper(PaperFormulas { alpha_inf_sq: wrong, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -63,7 +68,7 @@ fn t4_gain_fails_with_the_order_reversed() {
         v.reverse();
         v
     }
-    fails_with("T4-gain", Formulas { gain_order: wrong, ..Formulas::default() });
+    fails_with("T4-gain", paper(PaperFormulas { gain_order: wrong, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -71,13 +76,16 @@ fn t5_thresholds_fail_with_a_factor_two() {
     fn wrong(x: &[Rational], y: &Rational) -> Rational {
         pred::eta_unstable_norm_min(x, y) / Rational::from(2)
     }
-    fails_with("T5-thresholds", Formulas { eta_unstable_norm_min: wrong, ..Formulas::default() });
-    fails_with("T5-thresholds", Formulas { eta_no_stable_interpolator: pred::eta_unstable_norm_min, ..Formulas::default() });
+    fails_with("T5-thresholds", paper(PaperFormulas { eta_unstable_norm_min: wrong, ..PaperFormulas::default() }));
+    fails_with(
+        "T5-thresholds",
+        paper(PaperFormulas { eta_no_stable_interpolator: pred::eta_unstable_norm_min, ..PaperFormulas::default() }),
+    );
 }
 
 #[test]
 fn t5_bound_fails_with_a_smaller_constant() {
-    fails_with("T5-bound", Formulas { stability_constant: 1.9, ..Formulas::default() });
+    fails_with("T5-bound", paper(PaperFormulas { stability_constant: 1.9, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -85,7 +93,7 @@ fn t6_fails_when_only_the_end_of_the_path_counts() {
     fn end_only(design: &Design<f64>, _alpha: f64, beta_gf: &[f64]) -> Result<f64> {
         Ok(normsharp::sharpness::sw_interpolator_sharpness(design, beta_gf).unwrap_or(f64::NAN))
     }
-    fails_with("T6-eta-c", Formulas { gf_path_sharpness_max: end_only, ..Formulas::default() });
+    fails_with("T6-eta-c", paper(PaperFormulas { gf_path_sharpness_max: end_only, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -93,7 +101,7 @@ fn t7_fails_with_the_ansatz_at_s_equal_one_over_eta() {
     fn wrong(x: &[Rational], y: &Rational, eta: &Rational) -> Result<Vec<Rational>> {
         pred::ansatz_d2(x, y, &(eta.clone() * Rational::from(2)))
     }
-    fails_with("T7", Formulas { ansatz_d2: wrong, ..Formulas::default() });
+    fails_with("T7", paper(PaperFormulas { ansatz_d2: wrong, ..PaperFormulas::default() }));
 }
 
 #[test]
@@ -101,7 +109,7 @@ fn t8_prior_fails_without_the_covariance_term() {
     fn wrong(beta: &[Rational], x: &[Rational], y: &Rational, s: &Rational) -> Rational {
         pred::test_error(beta, &pred::uniform_prior_mean(x, y), s)
     }
-    fails_with("T8-prior", Formulas { expected_error_uniform_prior: wrong, ..Formulas::default() });
+    fails_with("T8-prior", paper(PaperFormulas { expected_error_uniform_prior: wrong, ..PaperFormulas::default() }));
 }
 
 #[test]

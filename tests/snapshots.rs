@@ -33,6 +33,8 @@ fn round_json(v: &mut Value) {
 fn rounded(v: &Option<ClaimValue>) -> Value {
     match v {
         None => Value::Null,
+        // Rounding-level values (e.g. an identity's error) differ between CPUs.
+        Some(ClaimValue::Scalar(x)) if x.abs() < 1e-9 && *x != 0.0 => serde_json::json!("below 1e-9"),
         Some(ClaimValue::Scalar(x)) => serde_json::json!(round(*x)),
         Some(ClaimValue::Vector(xs)) => {
             serde_json::json!(xs.iter().map(|x| round(*x)).collect::<Vec<_>>())

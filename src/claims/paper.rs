@@ -1,31 +1,17 @@
-//! The registry of claims. Each [`Claim`] has an id, a statement, its THEORY.md tag and a
-//! check that computes a prediction (through the replaceable [`Formulas`]) and an
-//! independent measurement, and reports both with the error and the tolerance.
-//!
-//! A check can fail: `tests/broken_formulas.rs` swaps one formula at a time for a wrong
-//! one and asserts that the claim's verdict turns to fail.
-//!
-//! ```
-//! use normsharp::claims::{registry, Formulas, Settings};
-//! let t8 = registry().into_iter().find(|c| c.id == "T8-prior").unwrap();
-//! let results = (t8.check)(&Formulas::default(), &Settings::default());
-//! assert!(results.iter().all(|r| r.pass));
-//! ```
+//! The seed paper's claims for the SW model (THEORY.md §3, T1–T8).
 
-use crate::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem, ProductIdentity, RunResult};
+use super::*;
+use crate::dynamics::{run_gd, GdConfig, Outcome, Problem, ProductIdentity, RunResult};
 use crate::error::Result;
 use crate::model::Sw;
 use crate::predictions as pred;
-use crate::real::{Nearest, Real};
+use crate::real::Nearest;
 use crate::sharpness::{sharpness, sw_interpolator_sharpness};
 use crate::task::{canonical_four, canonical_multi, canonical_two, Design, Task};
 use rug::{Float, Rational};
-use serde::Serialize;
 
-/// The formulas a check predicts with. [`Formulas::default`] holds the correct ones; tests
-/// replace one at a time by a wrong one to show the checks can fail.
 #[derive(Clone, Copy)]
-pub struct Formulas {
+pub struct PaperFormulas {
     /// T2: β_N(x, y).
     pub beta_norm_min: fn(&[Rational], &Rational) -> Vec<Rational>,
     /// T2: β_S(x, y).
@@ -69,9 +55,9 @@ impl NegExp for Float {
     }
 }
 
-impl Default for Formulas {
+impl Default for PaperFormulas {
     fn default() -> Self {
-        Formulas {
+        PaperFormulas {
             beta_norm_min: pred::beta_norm_min,
             beta_sharp_min: pred::beta_sharp_min,
             sharpness_on_z: pred::sharpness_on_z,
@@ -91,219 +77,11 @@ impl Default for Formulas {
 }
 
 /// Settings of a verification run.
-#[derive(Debug, Clone, Copy)]
-pub struct Settings {
-    /// MPFR precision (bits) for the high-precision predictions and runs.
-    pub precision: u32,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { precision: 128 }
-    }
-}
-
-/// How measured is compared with predicted.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Relation {
-    /// |measured − predicted| ≤ tol·|predicted| (∞-norm for vectors).
-    RelativeError,
-    /// |measured − predicted| ≤ tol.
-    AbsoluteError,
-    /// Exactly equal (rationals); tol is 0.
-    Exact,
-    /// measured ≤ predicted + tol (predicted is an upper bound).
-    AtMost,
-}
-
-/// A value in a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Value {
-    /// A scalar.
-    Scalar(f64),
-    /// A vector.
-    Vector(Vec<f64>),
-    /// An exact rational, as "p/q".
-    Exact(String),
-}
-
-/// The outcome of one check of a claim on one task.
-#[derive(Debug, Clone, Serialize)]
-pub struct CheckResult {
-    /// Claim id.
-    pub claim: String,
-    /// Task and parameters.
-    pub task: String,
-    /// What is compared.
-    pub quantity: String,
-    /// The prediction.
-    pub predicted: Option<Value>,
-    /// The measurement.
-    pub measured: Option<Value>,
-    /// Absolute error (∞-norm for vectors).
-    pub abs_err: Option<f64>,
-    /// Relative error.
-    pub rel_err: Option<f64>,
-    /// Tolerance, interpreted by `relation`.
-    pub tolerance: f64,
-    /// How measured and predicted are compared.
-    pub relation: Relation,
-    /// Verdict.
-    pub pass: bool,
-    /// Anything else measured (reported, not asserted).
-    pub note: String,
-}
-
-fn finite(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
-}
-
-impl CheckResult {
-    fn scalar(claim: &str, task: &str, quantity: &str, predicted: f64, measured: f64, tolerance: f64, relation: Relation) -> Self {
-        let abs = (measured - predicted).abs();
-        let rel = abs / predicted.abs();
-        let pass = match relation {
-            Relation::RelativeError => rel <= tolerance,
-            Relation::AbsoluteError => abs <= tolerance,
-            Relation::Exact => abs == 0.0,
-            Relation::AtMost => measured <= predicted + tolerance,
-        };
-        CheckResult {
-            claim: claim.into(),
-            task: task.into(),
-            quantity: quantity.into(),
-            predicted: finite(predicted).map(Value::Scalar),
-            measured: finite(measured).map(Value::Scalar),
-            abs_err: finite(abs),
-            rel_err: finite(rel),
-            tolerance,
-            relation,
-            pass: pass && predicted.is_finite() && measured.is_finite(),
-            note: String::new(),
-        }
-    }
-    fn vector(claim: &str, task: &str, quantity: &str, predicted: &[f64], measured: &[f64], tolerance: f64, relation: Relation) -> Self {
-        let abs = predicted.iter().zip(measured).map(|(p, m)| (p - m).abs()).fold(0.0, f64::max);
-        let scale = predicted.iter().fold(0.0f64, |m, p| m.max(p.abs()));
-        let mut r = Self::scalar(claim, task, quantity, scale, scale, tolerance, relation);
-        r.abs_err = finite(abs);
-        r.rel_err = finite(abs / scale);
-        r.pass = match relation {
-            Relation::RelativeError => abs <= tolerance * scale,
-            _ => abs <= tolerance,
-        } && predicted.len() == measured.len()
-            && predicted.iter().chain(measured).all(|v| v.is_finite());
-        r.predicted = Some(Value::Vector(predicted.to_vec()));
-        r.measured = Some(Value::Vector(measured.to_vec()));
-        r
-    }
-    fn exact(claim: &str, task: &str, quantity: &str, predicted: &Rational, measured: &Rational) -> Self {
-        let diff = Rational::from(predicted - measured).abs();
-        let p = predicted.nearest();
-        CheckResult {
-            claim: claim.into(),
-            task: task.into(),
-            quantity: quantity.into(),
-            predicted: Some(Value::Exact(predicted.to_string())),
-            measured: Some(Value::Exact(measured.to_string())),
-            abs_err: finite(diff.nearest()),
-            rel_err: finite(if p == 0.0 { diff.nearest() } else { (diff.nearest() / p).abs() }),
-            tolerance: 0.0,
-            relation: Relation::Exact,
-            pass: predicted == measured,
-            note: String::new(),
-        }
-    }
-    fn failed(claim: &str, task: &str, quantity: &str, why: String) -> Self {
-        CheckResult {
-            claim: claim.into(),
-            task: task.into(),
-            quantity: quantity.into(),
-            predicted: None,
-            measured: None,
-            abs_err: None,
-            rel_err: None,
-            tolerance: 0.0,
-            relation: Relation::AbsoluteError,
-            pass: false,
-            note: why,
-        }
-    }
-    fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = note.into();
-        self
-    }
-}
-
-/// One claim of the registry.
-#[derive(Clone)]
-pub struct Claim {
-    /// Stable id (`T1`, `T4-identity`, …); proofs name it.
-    pub id: &'static str,
-    /// The statement checked.
-    pub statement: &'static str,
-    /// THEORY.md tag: `paper`, `derived`, `lit: …`, `empirical`.
-    pub source: &'static str,
-    /// Whether a proof file `proofs/<id>.md` is required (tag includes `derived`).
-    pub derived: bool,
-    /// The check: one result per canonical task.
-    pub check: fn(&Formulas, &Settings) -> Vec<CheckResult>,
-}
-
-impl Claim {
-    /// Run the check and return (all passed, results).
-    pub fn verify(&self, formulas: &Formulas, settings: &Settings) -> (bool, Vec<CheckResult>) {
-        let results = (self.check)(formulas, settings);
-        (!results.is_empty() && results.iter().all(|r| r.pass), results)
-    }
-}
-
-/// A canonical single-sample task with its initialization scale.
-struct Case {
-    task: Task,
-    alpha: Rational,
-    label: String,
-}
-
-fn case(task: Task, alpha: Rational) -> Case {
-    let label = format!("{} α={}", task.name, alpha.nearest());
-    Case { task, alpha, label }
-}
-
-fn single_sample_cases() -> Vec<Case> {
-    vec![
-        case(canonical_four(), Rational::from((1, 1000))),
-        case(canonical_four(), Rational::from((1, 10))),
-        case(canonical_two(), Rational::from((1, 1000))),
-    ]
-}
-
-fn all_cases() -> Vec<Case> {
-    let mut v = single_sample_cases();
-    v.push(case(canonical_multi(), Rational::from((1, 10))));
-    v
-}
-
-fn to_f64s(v: &[Rational]) -> Vec<f64> {
-    v.iter().map(Nearest::nearest).collect()
-}
-
-fn gd_f64(task: &Task, alpha: f64, cfg: &GdConfig<f64>) -> RunResult<f64> {
-    let d = task.design::<f64>(());
-    run_gd(&Problem { model: &Sw, design: &d, design64: &d }, &alpha, cfg, &mut NoObserver)
-}
-
-fn op_sharpness(design: &Design<f64>, beta: &[f64]) -> f64 {
-    let w: Vec<f64> = beta.iter().map(|b| b.abs().sqrt()).collect();
-    sharpness(&Sw, design, &w).map_or(f64::INFINITY, |s| s.op_norm)
-}
-
 // ---------------------------------------------------------------------------------------
 // T1
 
 fn check_t1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for c in single_sample_cases().into_iter().skip(1) {
         let (x, y) = c.task.single_sample_positive().expect("canonical task");
@@ -370,6 +148,7 @@ fn lp_min_over_vertices(cost: &[Rational], x: &[Rational], y: &Rational) -> Rati
 }
 
 fn check_t2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for c in single_sample_cases().into_iter().skip(1) {
         let (x, y) = c.task.single_sample_positive().expect("canonical task");
@@ -408,6 +187,7 @@ fn gd_limit(task: &Task, alpha: f64, eta: f64) -> Option<Vec<f64>> {
 }
 
 fn check_t3(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for c in all_cases() {
         let quantity = "β_GF vs Richardson limit 2·GD(η/2) − GD(η)";
@@ -452,7 +232,7 @@ fn check_t3(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
 
 fn t4_run(
     c: &Case,
-    f: &Formulas,
+    f: &PaperFormulas,
     eta_factor: f64,
     prec: Option<u32>,
     steps: Option<u64>,
@@ -476,6 +256,7 @@ fn t4_run(
 }
 
 fn check_t4_identity(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     let q = "max_k,i |β_k,i − α²e^{s_k,i − Gain_k,i}| / β_k,i";
     for c in all_cases() {
@@ -510,6 +291,7 @@ fn check_t4_identity(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
 }
 
 fn check_t4_limit(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     let q = "GD limit vs entropy minimizer at α_∞";
     for c in all_cases() {
@@ -541,6 +323,7 @@ fn check_t4_limit(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 }
 
 fn check_t4_gain(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for c in single_sample_cases() {
         let q = "positions where the order of Gain_i differs from the predicted order";
@@ -604,6 +387,7 @@ fn measured_stability_threshold(task: &Task, beta_star: &[f64]) -> f64 {
 }
 
 fn check_t5_thresholds(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for task in [canonical_four(), canonical_two()] {
         let (x, y) = task.single_sample_positive().expect("canonical task");
@@ -638,6 +422,7 @@ fn check_t5_thresholds(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 }
 
 fn check_t5_bound(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for c in single_sample_cases() {
         let (x, y) = c.task.single_sample_positive().expect("canonical task");
@@ -677,6 +462,7 @@ fn check_t5_bound(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 // T6
 
 fn check_t6(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     let mut cases = all_cases();
     cases.push(case(canonical_four(), Rational::from(1)));
@@ -721,6 +507,7 @@ fn check_t6(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
 // T7
 
 fn check_t7(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     let task = canonical_two();
     let (x, y) = task.single_sample_positive().expect("canonical task");
@@ -769,6 +556,7 @@ fn expected_error_by_moments(beta: &[Rational], x: &[Rational], y: &Rational) ->
 }
 
 fn check_t8_prior(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.paper;
     let mut out = Vec::new();
     for task in [canonical_two(), canonical_four()] {
         let (x, y) = task.single_sample_positive().expect("canonical task");
@@ -835,10 +623,8 @@ pub fn generalization_check(task: &Task, alpha: f64, label: &str) -> CheckResult
     r.with_note(format!("E(β_N) = {e_n:.6}, E(β_S) = {e_s:.6}, E(β_GF) = {e_gf:.6}; best η = {best_eta:.6}"))
 }
 
-// ---------------------------------------------------------------------------------------
-
-/// Every claim, in THEORY.md order.
-pub fn registry() -> Vec<Claim> {
+/// The paper's claims, in THEORY.md order.
+pub fn claims() -> Vec<Claim> {
     vec![
         Claim {
             id: "T1",
@@ -926,21 +712,4 @@ pub fn registry() -> Vec<Claim> {
             check: check_t8_generalization,
         },
     ]
-}
-
-/// Run every claim; returns (all passed, results in registry order).
-pub fn verify_all(formulas: &Formulas, settings: &Settings) -> (bool, Vec<CheckResult>) {
-    let mut all = true;
-    let mut out = Vec::new();
-    for claim in registry() {
-        let (pass, results) = claim.verify(formulas, settings);
-        all &= pass;
-        out.extend(results);
-    }
-    (all, out)
-}
-
-/// Convenience: f64 sharpness of a β on Z (for reports).
-pub fn sharpness_of_beta(task: &Task, beta: &[f64]) -> f64 {
-    op_sharpness(&task.design::<f64>(()), beta)
 }
