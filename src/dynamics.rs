@@ -12,6 +12,8 @@
 //! ```
 
 use crate::model::Parametrization;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use crate::real::{norm1, Real};
 use crate::sharpness::sharpness_of;
 use crate::task::Design;
@@ -56,6 +58,9 @@ pub struct GdConfig<T: Real> {
     pub blowup: f64,
     /// Start here instead of the model's initialization at scale α.
     pub init: Option<Vec<T>>,
+    /// Batch-1 SGD with this seed (ChaCha8): step k uses g = x_i·r_i for a uniformly drawn
+    /// sample i, the gradient of ½(⟨x_i, β⟩ − y_i)². `None`: full-batch GD.
+    pub sgd_seed: Option<u64>,
 }
 
 impl<T: Real> GdConfig<T> {
@@ -70,6 +75,7 @@ impl<T: Real> GdConfig<T> {
             return_tol: 1e-10,
             blowup: 1e100,
             init: None,
+            sgd_seed: None,
         }
     }
     /// Run exactly `steps` steps (then classify).
@@ -257,6 +263,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
     let mut loss_increases = 0;
     let mut prev_loss: Option<f64> = None;
     let mut k: u64 = 0;
+    let mut sampler = cfg.sgd_seed.map(ChaCha8Rng::seed_from_u64);
     let outcome;
     let mut period = None;
     let budget = match cfg.stop {
@@ -289,7 +296,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
             break;
         }
         let mut confirmed = None;
-        if k % PERIOD_CHECK_EVERY == 0 && k > 0 {
+        if k % PERIOD_CHECK_EVERY == 0 && k > 0 && sampler.is_none() {
             confirmed = history.confirmed_period(k, cfg.return_tol);
             if confirmed.is_some() && cfg.stop == Stop::LossBelow {
                 period = confirmed;
@@ -300,10 +307,10 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
         if k >= budget {
             outcome = if loss64 < cfg.loss_tol {
                 Outcome::Converged
-            } else if let Some(p) = confirmed.or_else(|| history.confirmed_period(k, cfg.return_tol)) {
+            } else if let Some(p) = confirmed.or_else(|| sampler.is_none().then(|| history.confirmed_period(k, cfg.return_tol)).flatten()) {
                 period = Some(p);
                 Outcome::Periodic
-            } else if k < CONFIRM_AFTER && history.period(cfg.return_tol).is_some() {
+            } else if k < CONFIRM_AFTER && sampler.is_none() && history.period(cfg.return_tol).is_some() {
                 // Too short to confirm over many periods: three exact returns suffice.
                 period = history.period(cfg.return_tol);
                 Outcome::Periodic
@@ -312,7 +319,10 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
             };
             break;
         }
-        design.grad_beta(&r, &mut g);
+        match &mut sampler {
+            None => design.grad_beta(&r, &mut g),
+            Some(rng) => design.sample_grad(rng.gen_range(0..design.n), &r, &mut g),
+        }
         observer.observe(k, &theta, &beta, &g, &cfg.eta);
         last_finite.clone_from(&theta);
         model.step(&mut theta, &g, &cfg.eta);

@@ -298,6 +298,12 @@ impl<T: Real> Design<T> {
             *o /= &self.n_real;
         }
     }
+    /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
+    pub fn sample_grad(&self, i: usize, r: &[T], out: &mut [T]) {
+        for (o, xij) in out.iter_mut().zip(self.row(i)) {
+            *o = xij.clone() * &r[i];
+        }
+    }
     /// Loss from the residual: L = ‖r‖²/(2n).
     pub fn loss(&self, r: &[T]) -> T {
         let sq = crate::real::norm2_sq(r, self.ctx());
