@@ -6,7 +6,7 @@
 use crate::claims::{registry, verify_all, Formulas, Settings};
 use crate::dynamics::{run_gd, GdConfig, Observer, Problem, ProductIdentity, RunResult, Stop};
 use crate::error::{Error, Result};
-use crate::model::{Parametrization, Sw};
+use crate::model::{AnyModel, Depth, Parametrization, Sw, UvGeneral};
 use crate::predictions as pred;
 use crate::real::{norm1, Nearest, Real};
 use crate::report;
@@ -71,6 +71,12 @@ enum Command {
         /// Run in MPFR at this many bits (≥ 53) instead of f64.
         #[arg(long)]
         precision: Option<u32>,
+        /// Batch-1 SGD (one uniformly drawn sample per step) instead of full-batch GD.
+        #[arg(long, requires = "seed")]
+        sgd: bool,
+        /// Seed of the SGD sample sequence (ChaCha8).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Skip the check of T4's exact product identity along the run (on by default).
         #[arg(long)]
         no_identity: bool,
@@ -88,6 +94,76 @@ struct TaskArgs {
     /// Initialization scale α > 0 (decimal or fraction, read exactly).
     #[arg(long, allow_hyphen_values = true)]
     alpha: String,
+    /// Parametrization: sw (β = w⊙w), pm (a⊙a − b⊙b), uv (u⊙v from u = √2α, v = 0),
+    /// uv-general (u⊙v from --u0, --v0), depth (a^D − b^D with --depth D).
+    #[arg(long, value_enum, default_value_t = ModelArg::Sw)]
+    model: ModelArg,
+    /// Depth D ≥ 2 for `--model depth`.
+    #[arg(long)]
+    depth: Option<u32>,
+    /// Initial u for `--model uv-general`: d comma-separated numbers (exact).
+    #[arg(long, allow_hyphen_values = true)]
+    u0: Option<String>,
+    /// Initial v for `--model uv-general`: d comma-separated numbers (exact).
+    #[arg(long, allow_hyphen_values = true)]
+    v0: Option<String>,
+}
+
+/// The `--model` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ModelArg {
+    Sw,
+    Pm,
+    Uv,
+    UvGeneral,
+    Depth,
+}
+
+fn exact_list(arg: &str, text: &str, d: usize) -> Result<Vec<Rational>> {
+    let allowed = format!("{d} comma-separated numbers (decimals or fractions), one per feature");
+    let v: Vec<Rational> = text
+        .split(',')
+        .map(|t| parse_exact(t).ok_or_else(|| Error::arg(arg, format!("\"{}\" is not a number", t.trim()), allowed.clone())))
+        .collect::<Result<_>>()?;
+    if v.len() != d {
+        return Err(Error::arg(arg, format!("has {} entries but the task has d = {d}", v.len()), allowed));
+    }
+    Ok(v)
+}
+
+impl TaskArgs {
+    /// The parametrization the arguments ask for, validated against the task's d.
+    fn model(&self, d: usize) -> Result<AnyModel> {
+        let unused = |arg: &str, given: bool| -> Result<()> {
+            if given {
+                return Err(Error::arg(arg, format!("given with --model {:?}", self.model).to_lowercase(), "only with the model that uses it"));
+            }
+            Ok(())
+        };
+        if self.model != ModelArg::Depth {
+            unused("--depth", self.depth.is_some())?;
+        }
+        if self.model != ModelArg::UvGeneral {
+            unused("--u0", self.u0.is_some())?;
+            unused("--v0", self.v0.is_some())?;
+        }
+        Ok(match self.model {
+            ModelArg::Sw => AnyModel::Sw,
+            ModelArg::Pm => AnyModel::Pm,
+            ModelArg::Uv => AnyModel::Uv,
+            ModelArg::Depth => match self.depth {
+                Some(depth) if (2..=64).contains(&depth) => AnyModel::Depth(Depth { depth }),
+                Some(depth) => return Err(Error::arg("--depth", format!("{depth}"), "an integer D with 2 ≤ D ≤ 64")),
+                None => return Err(Error::arg("--depth", "missing", "--depth D (2 ≤ D ≤ 64) with --model depth")),
+            },
+            ModelArg::UvGeneral => {
+                let need = |arg: &str, v: &Option<String>| {
+                    v.as_deref().ok_or_else(|| Error::arg(arg, "missing", "with --model uv-general, both --u0 and --v0")).and_then(|t| exact_list(arg, t, d))
+                };
+                AnyModel::UvGeneral(UvGeneral { u0: need("--u0", &self.u0)?, v0: need("--v0", &self.v0)? })
+            }
+        })
+    }
 }
 
 fn positive(arg: &str, text: &str) -> Result<Rational> {
@@ -153,11 +229,15 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Predict { common, json, precision } => {
             let task = Task::from_file(&common.task)?;
             let alpha = positive("--alpha", &common.alpha)?;
+            let model = common.model(task.d())?;
+            if model != AnyModel::Sw {
+                return Err(Error::arg("--model", format!("{} has no `predict` support yet", model.name()), "sw"));
+            }
             let out = predict_json(&task, &alpha, check_precision(precision)?)?;
             print_object(&out, json);
             Ok(0)
         }
-        Command::Run { common, eta, steps, tol, max_steps, record_every, precision, no_identity, json } => {
+        Command::Run { common, eta, steps, tol, max_steps, record_every, precision, sgd, seed, no_identity, json } => {
             let task = Task::from_file(&common.task)?;
             let alpha = positive("--alpha", &common.alpha)?;
             let eta = positive("--eta", &eta)?;
@@ -165,7 +245,11 @@ fn execute(cli: Cli) -> Result<i32> {
                 Some(t) => positive("--tol", &t)?.nearest(),
                 None => 1e-24,
             };
-            let spec = RunSpec { alpha, eta, steps, tol, max_steps, record_every, identity: !no_identity };
+            if seed.is_some() && !sgd {
+                return Err(Error::arg("--seed", "given without --sgd", "--seed S together with --sgd"));
+            }
+            let model = common.model(task.d())?;
+            let spec = RunSpec { model, alpha, eta, steps, tol, max_steps, record_every, identity: !no_identity, sgd_seed: seed };
             let out = match precision {
                 None => run_json::<f64>(&task, &spec, ()),
                 Some(bits) => {
@@ -265,6 +349,10 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
 
 /// What `run` was asked to do.
 pub struct RunSpec {
+    /// The parametrization.
+    pub model: AnyModel,
+    /// Batch-1 SGD seed (`None`: GD).
+    pub sgd_seed: Option<u64>,
     /// α.
     pub alpha: Rational,
     /// η.
@@ -309,21 +397,25 @@ pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String
         cfg.max_steps = spec.max_steps;
     }
     cfg.record_every = spec.record_every;
-    let mut obs = MaybeIdentity(spec.identity.then(|| ProductIdentity::new(&alpha, task.d())));
-    let run: RunResult<T> = run_gd(&Problem { model: &Sw, design: &design, design64: &d64 }, &alpha, &cfg, &mut obs);
+    cfg.sgd_seed = spec.sgd_seed;
+    let model = &spec.model;
+    // T4's product identity is a statement about SW.
+    let mut obs = MaybeIdentity((spec.identity && *model == AnyModel::Sw).then(|| ProductIdentity::new(&alpha, task.d())));
+    let run: RunResult<T> = run_gd(&Problem { model, design: &design, design64: &d64 }, &alpha, &cfg, &mut obs);
     let mut m = Map::new();
+    m.insert("model".into(), json!(model.name()));
     m.insert("outcome".into(), json!(run.outcome));
     m.insert("period".into(), json!(run.period));
     m.insert("steps".into(), json!(run.steps));
     m.insert("beta".into(), vec_f64(&run.beta));
     m.insert("loss".into(), json!(run.loss.to_f64()));
-    let s = sharpness_of(&Sw, &d64, &run.theta);
+    let s = sharpness_of(model, &d64, &run.theta);
     m.insert("sharpness".into(), json!(s.map(|s| s.op_norm)));
     m.insert("sharpness_lambda_max".into(), json!(s.map(|s| s.lambda_max)));
     m.insert("sharpness_trace".into(), json!(s.map(|s| s.trace)));
     m.insert("l1".into(), json!(norm1(&run.beta, ctx).to_f64()));
-    m.insert("param_norm2_sq".into(), json!(Sw.param_norm2_sq(&run.theta).to_f64()));
-    m.insert("param_norm1".into(), json!(Sw.param_norm1(&run.theta).to_f64()));
+    m.insert("param_norm2_sq".into(), json!(model.param_norm2_sq(&run.theta).to_f64()));
+    m.insert("param_norm1".into(), json!(model.param_norm1(&run.theta).to_f64()));
     m.insert("loss_increases".into(), json!(run.loss_increases));
     if let Some(o) = obs.0 {
         m.insert("identity_max_rel_err".into(), json!(o.max_rel_err));

@@ -1,0 +1,84 @@
+//! Every parametrization: the dense Hessian equals the derivative of the gradient (central
+//! finite differences of ∇_θL = (θ − step(θ, g, η = 1))), and β and the initializations
+//! follow THEORY.md §2's table.
+
+use normsharp::model::{AnyModel, Depth, Parametrization, UvGeneral, UvSigned};
+use normsharp::task::{gaussian, Design};
+use rug::Rational;
+
+fn grad(model: &AnyModel, design: &Design<f64>, theta: &[f64]) -> Vec<f64> {
+    let mut beta = vec![0.0; design.d];
+    model.beta(theta, &mut beta);
+    let mut r = vec![0.0; design.n];
+    design.residual(&beta, &mut r);
+    let mut g = vec![0.0; design.d];
+    design.grad_beta(&r, &mut g);
+    let mut stepped = theta.to_vec();
+    model.step(&mut stepped, &g, &1.0);
+    theta.iter().zip(&stepped).map(|(a, b)| a - b).collect()
+}
+
+fn models(d: usize) -> Vec<AnyModel> {
+    let q = |v: f64| Rational::from_f64(v).unwrap();
+    vec![
+        AnyModel::Sw,
+        AnyModel::Pm,
+        AnyModel::Uv,
+        AnyModel::Depth(Depth { depth: 3 }),
+        AnyModel::Depth(Depth { depth: 4 }),
+        AnyModel::UvGeneral(UvGeneral { u0: vec![q(0.3); d], v0: vec![q(0.1); d] }),
+        AnyModel::UvSigned(UvSigned { init: [vec![q(0.3); d], vec![q(0.2); d], vec![q(0.1); d], vec![q(0.4); d]] }),
+    ]
+}
+
+#[test]
+fn hessian_is_the_derivative_of_the_gradient() {
+    let task = gaussian(5, 3, 4, 2, 0.0, 0.0);
+    let design = task.design::<f64>(());
+    for model in models(4) {
+        let p = model.n_params(4);
+        let theta: Vec<f64> = (0..p).map(|k| 0.2 + 0.37 * ((k * 7 % 11) as f64 / 11.0) - 0.1 * (k % 3) as f64).collect();
+        let mut beta = vec![0.0; 4];
+        model.beta(&theta, &mut beta);
+        let mut r = vec![0.0; 3];
+        design.residual(&beta, &mut r);
+        let mut g = vec![0.0; 4];
+        design.grad_beta(&r, &mut g);
+        let h = model.hessian(&design, &theta, &g);
+        let scale = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for j in 0..p {
+            let eps = 1e-6;
+            let (mut tp, mut tm) = (theta.clone(), theta.clone());
+            tp[j] += eps;
+            tm[j] -= eps;
+            let (gp, gm) = (grad(&model, &design, &tp), grad(&model, &design, &tm));
+            for i in 0..p {
+                let fd = (gp[i] - gm[i]) / (2.0 * eps);
+                assert!((fd - h[i * p + j]).abs() <= 1e-6 * scale, "{}: H[{i}][{j}] = {} vs finite difference {fd}", model.name(), h[i * p + j]);
+            }
+        }
+        // Symmetric.
+        for i in 0..p {
+            for j in 0..p {
+                assert!((h[i * p + j] - h[j * p + i]).abs() <= 1e-12 * scale);
+            }
+        }
+    }
+}
+
+#[test]
+fn initializations_follow_the_table() {
+    let alpha = 0.5f64;
+    let mut beta = vec![0.0; 3];
+    for model in [AnyModel::Pm, AnyModel::Uv, AnyModel::Depth(Depth { depth: 3 })] {
+        let theta = model.init(3, &alpha);
+        model.beta(&theta, &mut beta);
+        assert_eq!(beta, vec![0.0; 3], "{} starts at β = 0", model.name());
+    }
+    let theta = AnyModel::Sw.init(3, &alpha);
+    AnyModel::Sw.beta(&theta, &mut beta);
+    assert_eq!(beta, vec![0.25; 3]);
+    let uv = AnyModel::Uv.init(2, &alpha);
+    assert_eq!(uv[0], 2f64.sqrt() * 0.5);
+    assert_eq!(&uv[2..], &[0.0, 0.0]);
+}
