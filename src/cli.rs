@@ -136,7 +136,11 @@ impl TaskArgs {
     fn model(&self, d: usize) -> Result<AnyModel> {
         let unused = |arg: &str, given: bool| -> Result<()> {
             if given {
-                return Err(Error::arg(arg, format!("given with --model {:?}", self.model).to_lowercase(), "only with the model that uses it"));
+                return Err(Error::arg(
+                    arg,
+                    format!("given with --model {:?}", self.model).to_lowercase(),
+                    "only with the model that uses it",
+                ));
             }
             Ok(())
         };
@@ -158,7 +162,9 @@ impl TaskArgs {
             },
             ModelArg::UvGeneral => {
                 let need = |arg: &str, v: &Option<String>| {
-                    v.as_deref().ok_or_else(|| Error::arg(arg, "missing", "with --model uv-general, both --u0 and --v0")).and_then(|t| exact_list(arg, t, d))
+                    v.as_deref()
+                        .ok_or_else(|| Error::arg(arg, "missing", "with --model uv-general, both --u0 and --v0"))
+                        .and_then(|t| exact_list(arg, t, d))
                 };
                 AnyModel::UvGeneral(UvGeneral { u0: need("--u0", &self.u0)?, v0: need("--v0", &self.v0)? })
             }

@@ -12,11 +12,11 @@
 //! ```
 
 use crate::model::Parametrization;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use crate::real::{norm1, Real};
 use crate::sharpness::sharpness_of;
 use crate::task::Design;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 /// What is trained: a parametrization on a design (in the run's precision, and in f64 for

@@ -12,9 +12,11 @@
 //! - [`model`]: parametrizations (SW) behind one trait;
 //! - [`sharpness`]: Hessian spectra in the parameters;
 //! - [`dynamics`]: the GD runner, outcomes and observers;
+//! - [`central_flow`]: the central flow of GD at the edge of stability;
 //! - [`predictions`]: closed forms and solved limits;
 //! - [`claims`]: the registry; [`report`]: tables and JSON; [`cli`]: the command line.
 
+pub mod central_flow;
 pub mod claims;
 pub mod cli;
 pub mod dynamics;

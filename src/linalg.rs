@@ -70,3 +70,22 @@ pub fn solve_spd<T: Real>(n: usize, a: &[T], b: &[T]) -> Option<Vec<T>> {
     }
     Some(z)
 }
+
+/// The largest eigenvalue of a symmetric matrix (row-major `n×n`) and a unit eigenvector,
+/// computed by faer in f64. `None` for non-finite input or a solver failure.
+///
+/// ```
+/// let (l, u) = normsharp::linalg::top_eigenpair(2, &[2.0, 1.0, 1.0, 2.0]).unwrap();
+/// assert!((l - 3.0).abs() < 1e-14 && (u[0].abs() - 0.5f64.sqrt()).abs() < 1e-14);
+/// ```
+pub fn top_eigenpair(n: usize, a: &[f64]) -> Option<(f64, Vec<f64>)> {
+    if a.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let m = faer::Mat::<f64>::from_fn(n, n, |i, j| a[i * n + j]);
+    let evd = m.self_adjoint_eigen(faer::Side::Lower).ok()?;
+    let s = evd.S().column_vector();
+    let k = (0..n).max_by(|&i, &j| s[i].total_cmp(&s[j]))?;
+    let u = evd.U();
+    Some((s[k], (0..n).map(|i| u[(i, k)]).collect()))
+}

@@ -1,7 +1,7 @@
 //! A check that cannot fail verifies nothing: for every claim, one deliberately wrong
 //! formula makes its verdict fail.
 
-use normsharp::claims::{generalization_check, registry, Formulas, PaperFormulas, Settings};
+use normsharp::claims::{generalization_check, registry, FlowFormulas, Formulas, PaperFormulas, Settings};
 use normsharp::error::Result;
 use normsharp::predictions as pred;
 use normsharp::task::{canonical_four, Design, Task};
@@ -126,8 +126,25 @@ fn t8_generalization_fails_when_the_teacher_is_the_norm_minimizer() {
 }
 
 #[test]
+fn c1_fails_when_the_central_flow_is_gradient_flow() {
+    // σ² ≡ 0 turns the central flow into gradient flow: it cannot beat itself.
+    let broken = Formulas { flows: FlowFormulas { sigma2_factor: 0.0 }, ..Formulas::default() };
+    fails_with("C1", broken);
+}
+
+/// Every claim has a broken-formula test in some file under tests/ (`fails_with("ID"`),
+/// or, for T8-generalization, a failing hypothesis.
+#[test]
 fn every_claim_has_a_broken_formula_test() {
-    let src: String = include_str!("broken_formulas.rs").split_whitespace().collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut src = String::new();
+    for e in std::fs::read_dir(dir).expect("tests/") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "rs") {
+            src += &std::fs::read_to_string(&p).expect("readable");
+        }
+    }
+    let src: String = src.split_whitespace().collect();
     for c in registry() {
         let needle =
             if c.id == "T8-generalization" { "generalization_check(&task".to_string() } else { format!("fails_with(\"{}\"", c.id) };

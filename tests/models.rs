@@ -54,7 +54,12 @@ fn hessian_is_the_derivative_of_the_gradient() {
             let (gp, gm) = (grad(&model, &design, &tp), grad(&model, &design, &tm));
             for i in 0..p {
                 let fd = (gp[i] - gm[i]) / (2.0 * eps);
-                assert!((fd - h[i * p + j]).abs() <= 1e-6 * scale, "{}: H[{i}][{j}] = {} vs finite difference {fd}", model.name(), h[i * p + j]);
+                assert!(
+                    (fd - h[i * p + j]).abs() <= 1e-6 * scale,
+                    "{}: H[{i}][{j}] = {} vs finite difference {fd}",
+                    model.name(),
+                    h[i * p + j]
+                );
             }
         }
         // Symmetric.

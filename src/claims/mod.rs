@@ -12,8 +12,10 @@
 //! assert!(results.iter().all(|r| r.pass));
 //! ```
 
+mod flows;
 mod paper;
 
+pub use flows::FlowFormulas;
 pub use paper::{gain_order_by_x, generalization_check, PaperFormulas};
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
@@ -30,6 +32,8 @@ use serde::Serialize;
 pub struct Formulas {
     /// The seed paper's claims (T1–T8).
     pub paper: PaperFormulas,
+    /// Continuous-time descriptions at the edge of stability (C1).
+    pub flows: FlowFormulas,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -243,7 +247,9 @@ pub(crate) fn op_sharpness(design: &Design<f64>, beta: &[f64]) -> f64 {
 
 /// Every claim, in THEORY.md order.
 pub fn registry() -> Vec<Claim> {
-    paper::claims()
+    let mut all = paper::claims();
+    all.extend(flows::claims());
+    all
 }
 
 // ---------------------------------------------------------------------------------------

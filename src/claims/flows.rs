@@ -1,0 +1,84 @@
+//! Claims about continuous-time descriptions of GD at the edge of stability (THEORY.md §4 C).
+
+use super::*;
+use crate::central_flow::{central_flow, CentralFlowConfig};
+use crate::dynamics::{GdConfig, Outcome};
+use crate::model::{AnyModel, Parametrization};
+use crate::predictions as pred;
+
+/// The formulas of the flow claims. [`FlowFormulas::default`] holds the correct ones.
+#[derive(Clone, Copy)]
+pub struct FlowFormulas {
+    /// The c in the central flow's σ² = c·⟨−∇L, ∇S⟩/‖∇S‖² (2).
+    pub sigma2_factor: f64,
+}
+
+impl Default for FlowFormulas {
+    fn default() -> Self {
+        FlowFormulas { sigma2_factor: 2.0 }
+    }
+}
+
+fn dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
+}
+
+/// C1 on one task: the central-flow limit is closer to GD's limit than the GF limit is.
+fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas) -> CheckResult {
+    let label = format!("{} {} α={alpha} η={eta}", model.name(), task.name);
+    let q = "‖CF − GD‖ / ‖GF − GD‖ (central flow must beat gradient flow)";
+    let design = task.design::<f64>(());
+    let mut cfg = GdConfig::until_loss(eta, 1e-26);
+    cfg.max_steps = 1_000_000;
+    let gd = run_gd(&Problem { model, design: &design, design64: &design }, &alpha, &cfg, &mut NoObserver);
+    if gd.outcome != Outcome::Converged {
+        return CheckResult::failed("C1", &label, q, format!("GD outcome {:?}", gd.outcome));
+    }
+    // GF limit: the central flow with σ² ≡ 0 is gradient flow (same integrator).
+    let theta0 = model.init(task.d(), &alpha);
+    let cf = central_flow(model, &design, &theta0, &CentralFlowConfig { sigma2_factor: f.sigma2_factor, ..CentralFlowConfig::new(eta) });
+    let gf = central_flow(
+        model,
+        &design,
+        &theta0,
+        &CentralFlowConfig { sigma2_factor: 0.0, eta: eta * 1e-3, dt: 50.0, max_time: 2e7, ..CentralFlowConfig::new(eta) },
+    );
+    let (d_cf, d_gf) = (dist(&cf.beta, &gd.beta), dist(&gf.beta, &gd.beta));
+    let ratio = d_cf / d_gf;
+    let mut note =
+        format!("‖CF − GD‖ = {d_cf:.3e}, ‖GF − GD‖ = {d_gf:.3e}; CF spent {:.0} of {:.0} steps at S = 2/η", cf.time_at_edge, cf.time);
+    if task.d() == 2 && *model == AnyModel::Sw {
+        let (x, y) = task.single_sample_positive().expect("canonical task");
+        if let Ok(a) = pred::ansatz_d2(x, y, &Rational::from_f64(eta).expect("finite")) {
+            let a: Vec<f64> = a.iter().map(Nearest::nearest).collect();
+            note += &format!("; ‖CF − T7 ansatz‖ = {:.2e}", dist(&cf.beta, &a));
+        }
+    }
+    let mut r = CheckResult::scalar("C1", &label, q, 1.0, ratio, 0.0, Relation::AtMost);
+    r.pass = r.pass && ratio < 1.0 && cf.converged;
+    r.with_note(note)
+}
+
+fn check_c1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let f = &f.flows;
+    let mut out = Vec::new();
+    for (eta, alpha) in [(0.3, 1e-3), (0.4, 1e-3)] {
+        out.push(c1_case(&AnyModel::Sw, &canonical_two(), alpha, eta, f));
+    }
+    for (eta, alpha) in [(0.16, 1e-3), (0.2, 0.1)] {
+        out.push(c1_case(&AnyModel::Sw, &canonical_four(), alpha, eta, f));
+    }
+    out.push(c1_case(&AnyModel::Pm, &canonical_four(), 1e-3, 0.16, f));
+    out
+}
+
+/// The flow claims.
+pub fn claims() -> Vec<Claim> {
+    vec![Claim {
+        id: "C1",
+        statement: "At EoS the central-flow limit is closer to GD's limit than the gradient-flow limit is",
+        source: "lit: Cohen, Damian et al. 2024",
+        derived: false,
+        check: check_c1,
+    }]
+}
