@@ -5,7 +5,7 @@
 //! E L ≈ L(θ(t)) + σ²/η. Time t counts GD steps.
 
 use crate::linalg::top_eigenpair;
-use crate::model::Parametrization;
+use crate::model::{Evaluation, Parametrization};
 use crate::task::Design;
 use serde::Serialize;
 
@@ -28,23 +28,8 @@ pub struct CentralFlowResult {
     pub samples: Vec<[f64; 4]>,
 }
 
-fn gradient<M: Parametrization>(model: &M, design: &Design<f64>, theta: &[f64]) -> (Vec<f64>, Vec<f64>, f64) {
-    let mut beta = vec![0.0; design.d];
-    model.beta(theta, &mut beta);
-    let mut r = vec![0.0; design.n];
-    design.residual(&beta, &mut r);
-    let mut g = vec![0.0; design.d];
-    design.grad_beta(&r, &mut g);
-    let mut stepped = theta.to_vec();
-    model.step(&mut stepped, &g, &1.0);
-    let grad = theta.iter().zip(&stepped).map(|(a, b)| a - b).collect();
-    let loss = design.loss(&r);
-    (grad, g, loss)
-}
-
 fn hessian<M: Parametrization>(model: &M, design: &Design<f64>, theta: &[f64]) -> Vec<f64> {
-    let (_, g, _) = gradient(model, design, theta);
-    model.hessian(design, theta, &g)
+    Evaluation::new(model, design, theta).hessian(model, design, theta)
 }
 
 /// ∇_θ(uᵀ∇²L(θ)u) at fixed u, by central differences (step 1e-6·max(1, |θ_j|)).
@@ -111,7 +96,7 @@ pub fn central_flow<M: Parametrization>(model: &M, design: &Design<f64>, theta0:
     let mut converged = false;
     let mut s_now = 0.0;
     while t < max_time {
-        let (grad, _, loss) = gradient(model, design, &theta);
+        let Evaluation { grad_theta: grad, loss, .. } = Evaluation::new(model, design, &theta);
         let mut velocity: Vec<f64> = grad.iter().map(|g| -eta * g).collect();
         let mut sigma2 = 0.0;
         // c = 0 is plain gradient flow: no spectrum needed.

@@ -445,3 +445,46 @@ impl Parametrization for AnyModel {
         dispatch!(self, m => m.local_hessian(theta, d, i, out))
     }
 }
+
+/// Everything first-order at one parameter vector (f64): β(θ), the residual r = Xβ − y, the
+/// gradient in β, g = Xᵀr/n, the gradient in θ, ∇_θL = Jᵀg, and the loss L = ‖r‖²/(2n).
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// β(θ).
+    pub beta: Vec<f64>,
+    /// r = Xβ − y.
+    pub residual: Vec<f64>,
+    /// g = ∇_βL = Xᵀr/n.
+    pub grad_beta: Vec<f64>,
+    /// ∇_θL = Jᵀg, read off a unit GD step: θ − step(θ, g, η = 1).
+    pub grad_theta: Vec<f64>,
+    /// L(θ).
+    pub loss: f64,
+}
+
+impl Evaluation {
+    /// Evaluate `model` at θ on `design`.
+    ///
+    /// ```
+    /// use normsharp::{model::{Evaluation, Sw}, task::canonical_four};
+    /// let e = Evaluation::new(&Sw, &canonical_four().design::<f64>(()), &[0.0, 0.0, 0.0, 0.5]);
+    /// assert_eq!((e.loss, e.grad_theta), (0.0, vec![0.0; 4]));
+    /// ```
+    pub fn new<M: Parametrization + ?Sized>(model: &M, design: &Design<f64>, theta: &[f64]) -> Self {
+        let mut beta = vec![0.0; design.d];
+        model.beta(theta, &mut beta);
+        let mut residual = vec![0.0; design.n];
+        design.residual(&beta, &mut residual);
+        let mut grad_beta = vec![0.0; design.d];
+        design.grad_beta(&residual, &mut grad_beta);
+        let mut stepped = theta.to_vec();
+        model.step(&mut stepped, &grad_beta, &1.0);
+        let grad_theta = theta.iter().zip(&stepped).map(|(a, b)| a - b).collect();
+        let loss = design.loss(&residual);
+        Evaluation { beta, residual, grad_beta, grad_theta, loss }
+    }
+    /// The dense parameter Hessian at this point.
+    pub fn hessian<M: Parametrization + ?Sized>(&self, model: &M, design: &Design<f64>, theta: &[f64]) -> Vec<f64> {
+        model.hessian(design, theta, &self.grad_beta)
+    }
+}

@@ -2,7 +2,7 @@
 //! λ_max, the operator norm ‖∇²L‖_op (largest |eigenvalue|; the paper's S) and the trace.
 
 use crate::linalg::symmetric_eigenvalues;
-use crate::model::Parametrization;
+use crate::model::{Evaluation, Parametrization};
 use crate::real::Real;
 use crate::task::Design;
 use serde::Serialize;
@@ -30,14 +30,8 @@ pub struct Sharpness {
 /// assert!((s.op_norm - 16.0).abs() < 1e-12);
 /// ```
 pub fn sharpness<M: Parametrization>(model: &M, design: &Design<f64>, theta: &[f64]) -> Option<Sharpness> {
-    let mut beta = vec![0.0; design.d];
-    model.beta(theta, &mut beta);
-    let mut r = vec![0.0; design.n];
-    design.residual(&beta, &mut r);
-    let mut g = vec![0.0; design.d];
-    design.grad_beta(&r, &mut g);
     let p = theta.len();
-    let h = model.hessian(design, theta, &g);
+    let h = Evaluation::new(model, design, theta).hessian(model, design, theta);
     let trace = (0..p).map(|i| h[i * p + i]).sum();
     let ev = symmetric_eigenvalues(p, &h)?;
     let (lo, hi) = (ev[0], ev[p - 1]);

@@ -1,6 +1,8 @@
 //! A check that cannot fail verifies nothing: for every claim, one deliberately wrong
 //! formula makes its verdict fail.
 
+mod common;
+
 use normsharp::claims::{generalization_check, registry, FlowFormulas, Formulas, PaperFormulas, Settings};
 use normsharp::error::Result;
 use normsharp::predictions as pred;
@@ -136,15 +138,7 @@ fn c1_fails_when_the_central_flow_is_gradient_flow() {
 /// or, for T8-generalization, a failing hypothesis.
 #[test]
 fn every_claim_has_a_broken_formula_test() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let mut src = String::new();
-    for e in std::fs::read_dir(dir).expect("tests/") {
-        let p = e.expect("entry").path();
-        if p.extension().is_some_and(|x| x == "rs") {
-            src += &std::fs::read_to_string(&p).expect("readable");
-        }
-    }
-    let src: String = src.split_whitespace().collect();
+    let src = common::all_test_sources();
     for c in registry() {
         let needle =
             if c.id == "T8-generalization" { "generalization_check(&task".to_string() } else { format!("fails_with(\"{}\"", c.id) };

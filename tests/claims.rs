@@ -1,6 +1,9 @@
 //! Every claim of the registry passes on the canonical tasks, and every result is
 //! reported with finite predicted/measured values and errors.
 
+mod common;
+
+use common::all_test_sources;
 use normsharp::claims::{registry, Formulas, Settings};
 
 fn check(id: &str) {
@@ -85,17 +88,4 @@ fn every_registered_claim_has_a_test() {
         let found = [format!("check(\"{}\")", c.id), format!("claim_passes(\"{}\")", c.id)].iter().any(|n| src.contains(n.as_str()));
         assert!(found, "claim {} has no passing-check test under tests/", c.id);
     }
-}
-
-/// The text of every file under tests/, whitespace removed.
-pub fn all_test_sources() -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let mut all = String::new();
-    for e in std::fs::read_dir(dir).expect("tests/") {
-        let p = e.expect("entry").path();
-        if p.extension().is_some_and(|x| x == "rs") {
-            all += &std::fs::read_to_string(&p).expect("readable");
-        }
-    }
-    all.split_whitespace().collect()
 }

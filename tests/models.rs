@@ -2,20 +2,12 @@
 //! finite differences of ∇_θL = (θ − step(θ, g, η = 1))), and β and the initializations
 //! follow THEORY.md §2's table.
 
-use normsharp::model::{AnyModel, Depth, Parametrization, UvGeneral, UvSigned};
+use normsharp::model::{AnyModel, Depth, Evaluation, Parametrization, UvGeneral, UvSigned};
 use normsharp::task::{gaussian, Design};
 use rug::Rational;
 
 fn grad(model: &AnyModel, design: &Design<f64>, theta: &[f64]) -> Vec<f64> {
-    let mut beta = vec![0.0; design.d];
-    model.beta(theta, &mut beta);
-    let mut r = vec![0.0; design.n];
-    design.residual(&beta, &mut r);
-    let mut g = vec![0.0; design.d];
-    design.grad_beta(&r, &mut g);
-    let mut stepped = theta.to_vec();
-    model.step(&mut stepped, &g, &1.0);
-    theta.iter().zip(&stepped).map(|(a, b)| a - b).collect()
+    Evaluation::new(model, design, theta).grad_theta
 }
 
 fn models(d: usize) -> Vec<AnyModel> {
@@ -38,13 +30,7 @@ fn hessian_is_the_derivative_of_the_gradient() {
     for model in models(4) {
         let p = model.n_params(4);
         let theta: Vec<f64> = (0..p).map(|k| 0.2 + 0.37 * ((k * 7 % 11) as f64 / 11.0) - 0.1 * (k % 3) as f64).collect();
-        let mut beta = vec![0.0; 4];
-        model.beta(&theta, &mut beta);
-        let mut r = vec![0.0; 3];
-        design.residual(&beta, &mut r);
-        let mut g = vec![0.0; 4];
-        design.grad_beta(&r, &mut g);
-        let h = model.hessian(&design, &theta, &g);
+        let h = Evaluation::new(&model, &design, &theta).hessian(&model, &design, &theta);
         let scale = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         for j in 0..p {
             let eps = 1e-6;
