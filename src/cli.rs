@@ -7,6 +7,7 @@ use crate::claims::{registry, verify_all, Formulas, Settings};
 use crate::dynamics::{run_gd, GdConfig, Observer, Problem, ProductIdentity, RunResult, Stop};
 use crate::error::{Error, Result};
 use crate::model::{AnyModel, Depth, Parametrization, Sw, UvGeneral};
+use crate::potentials::EvenIdentity;
 use crate::predictions as pred;
 use crate::real::{norm1, Nearest, Real};
 use crate::report;
@@ -15,6 +16,9 @@ use crate::task::{parse_exact, Task};
 use clap::{Args, Parser, Subcommand};
 use rug::{Float, Rational};
 use serde_json::{json, Map, Value};
+
+#[path = "cli_sweep.rs"]
+mod cli_sweep;
 
 /// Verify the implicit-bias theory of GD at finite learning rates on diagonal linear networks.
 #[derive(Debug, Parser)]
@@ -83,6 +87,18 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Learning-rate sweep: one GD run per η (outcome, sharpness, norms, distances) as CSV/JSON.
+    Sweep(cli_sweep::SweepArgs),
+    /// The two regimes of a sweep: measured η_c beside 2/s_GF, non-convergence, divergence, EoS band.
+    Regimes(cli_sweep::RegimesArgs),
+    /// Long-run classification over η (fixed point, period p, chaos, divergence) as bifurcation data.
+    Bifurcation(cli_sweep::BifurcationArgs),
+    /// Regenerate every figure for the canonical tasks (PNG and SVG, with their data as CSV).
+    Figures {
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: String,
     },
 }
 
@@ -236,10 +252,11 @@ fn execute(cli: Cli) -> Result<i32> {
             let task = Task::from_file(&common.task)?;
             let alpha = positive("--alpha", &common.alpha)?;
             let model = common.model(task.d())?;
-            if model != AnyModel::Sw {
-                return Err(Error::arg("--model", format!("{} has no `predict` support yet", model.name()), "sw"));
-            }
-            let out = predict_json(&task, &alpha, check_precision(precision)?)?;
+            let precision = check_precision(precision)?;
+            let out = match model {
+                AnyModel::Sw => predict_json(&task, &alpha, precision)?,
+                other => predict_signed_json(&task, &other, &alpha, precision)?,
+            };
             print_object(&out, json);
             Ok(0)
         }
@@ -265,6 +282,19 @@ fn execute(cli: Cli) -> Result<i32> {
                 }
             };
             print_object(&out, json);
+            Ok(0)
+        }
+        Command::Sweep(a) => cli_sweep::sweep(a),
+        Command::Regimes(a) => cli_sweep::regimes_cmd(a),
+        Command::Bifurcation(a) => cli_sweep::bifurcation_cmd(a),
+        Command::Figures { out } => {
+            let dir = std::path::Path::new(&out);
+            if dir.exists() && !dir.is_dir() {
+                return Err(Error::arg("--out", format!("{out} exists and is not a directory"), "a directory (created if missing)"));
+            }
+            for stem in crate::figures::generate(dir)? {
+                println!("{}", dir.join(stem).display());
+            }
             Ok(0)
         }
     }
@@ -350,6 +380,56 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
         m.insert("test_error_gf".into(), json!(e));
     }
     m.insert("exact".into(), Value::Object(exact));
+    // n-sample interpolators (LP/SDP) with their certificates; the single-sample closed forms
+    // above stay (they are exact), the solver's values fill in what they lack.
+    for (k, v) in crate::interpolators::predict_fields(task, crate::interpolators::Sign::Nonnegative) {
+        if m.get(&k).is_none_or(Value::is_null) {
+            m.insert(k, v);
+        }
+    }
+    Ok(m)
+}
+
+/// The `predict` object for the signed models (PM, UV, UV-general, depth D): the model's
+/// gradient-flow limit (THEORY.md §4 W, A, depth D) in MPFR at `precision` bits, and the
+/// signed n-sample interpolators with their certificates.
+pub fn predict_signed_json(task: &Task, model: &AnyModel, alpha: &Rational, precision: u32) -> Result<Map<String, Value>> {
+    use crate::potentials::{depth_limit, uv_limit, woodworth_limit};
+    let design = task.design::<Float>(precision);
+    let a = Float::with_val(precision, alpha);
+    let gf = match model {
+        AnyModel::Pm => woodworth_limit(&design, &a)?,
+        AnyModel::Uv => {
+            let u0 = vec![Float::with_val(precision, 2).sqrt() * &a; task.d()];
+            uv_limit(&design, &u0, &vec![Float::new(precision); task.d()])?
+        }
+        AnyModel::UvGeneral(m) => {
+            let conv = |v: &[Rational]| v.iter().map(|q| Float::with_val(precision, q)).collect::<Vec<_>>();
+            uv_limit(&design, &conv(&m.u0), &conv(&m.v0))?
+        }
+        AnyModel::Depth(m) if m.depth >= 3 => depth_limit(&design, &a, m.depth)?,
+        AnyModel::Depth(_) => woodworth_limit(&design, &a)?,
+        AnyModel::Sw | AnyModel::UvSigned(_) => {
+            return Err(Error::arg(
+                "--model",
+                format!("{} is not a signed model with a closed-form potential", model.name()),
+                "pm, uv, uv-general, depth",
+            ))
+        }
+    };
+    let mut m = Map::new();
+    m.insert("model".into(), json!(model.name()));
+    m.insert("beta_gf".into(), vec_f64(&gf));
+    m.insert("beta_gf_digits".into(), json!(gf.iter().map(|v| v.to_decimal(None)).collect::<Vec<_>>()));
+    if let Some(t) = &task.teacher {
+        let e: f64 = gf.iter().zip(t).map(|(b, t)| (b.to_f64() - t.nearest()).powi(2)).sum::<f64>() + task.noise_std.nearest().powi(2);
+        m.insert("test_error_gf".into(), json!(e));
+    }
+    m.extend(crate::interpolators::predict_fields(task, crate::interpolators::Sign::Signed));
+    m.insert(
+        "sharpness_min_note".into(),
+        json!("(4/n)·min over interpolators of λ_max(X diag|β| Xᵀ): PM's sharpness at an interpolator is at least this (THEORY.md §2); UV's at least half of it"),
+    );
     Ok(m)
 }
 
@@ -375,16 +455,27 @@ pub struct RunSpec {
     pub identity: bool,
 }
 
-struct MaybeIdentity<T: Real>(Option<ProductIdentity<T>>);
-impl<T: Real> Observer<T> for MaybeIdentity<T> {
+/// The exact identity checked along a run: T4's product form for SW, Even et al.'s
+/// representation for UV (THEORY.md §4 E), none for the other models.
+enum RunIdentity<T: Real> {
+    None,
+    Product(ProductIdentity<T>),
+    Even(EvenIdentity<T>),
+}
+
+impl<T: Real> Observer<T> for RunIdentity<T> {
     fn observe(&mut self, k: u64, theta: &[T], beta: &[T], g: &[T], eta: &T) {
-        if let Some(o) = &mut self.0 {
-            o.observe(k, theta, beta, g, eta);
+        match self {
+            RunIdentity::None => {}
+            RunIdentity::Product(o) => o.observe(k, theta, beta, g, eta),
+            RunIdentity::Even(o) => o.observe(k, theta, beta, g, eta),
         }
     }
     fn finish(&mut self, theta: &[T], beta: &[T]) {
-        if let Some(o) = &mut self.0 {
-            o.finish(theta, beta);
+        match self {
+            RunIdentity::None => {}
+            RunIdentity::Product(o) => o.finish(theta, beta),
+            RunIdentity::Even(o) => o.finish(theta, beta),
         }
     }
 }
@@ -406,7 +497,11 @@ pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String
     cfg.sgd_seed = spec.sgd_seed;
     let model = &spec.model;
     // T4's product identity is a statement about SW.
-    let mut obs = MaybeIdentity((spec.identity && *model == AnyModel::Sw).then(|| ProductIdentity::new(&alpha, task.d())));
+    let mut obs = match model {
+        AnyModel::Sw if spec.identity => RunIdentity::Product(ProductIdentity::new(&alpha, task.d())),
+        AnyModel::Uv if spec.identity => RunIdentity::Even(EvenIdentity::new(&alpha, task.d())),
+        _ => RunIdentity::None,
+    };
     let run: RunResult<T> = run_gd(&Problem { model, design: &design, design64: &d64 }, &alpha, &cfg, &mut obs);
     let mut m = Map::new();
     m.insert("model".into(), json!(model.name()));
@@ -423,7 +518,16 @@ pub fn run_json<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> Map<String
     m.insert("param_norm2_sq".into(), json!(model.param_norm2_sq(&run.theta).to_f64()));
     m.insert("param_norm1".into(), json!(model.param_norm1(&run.theta).to_f64()));
     m.insert("loss_increases".into(), json!(run.loss_increases));
-    if let Some(o) = obs.0 {
+    if let RunIdentity::Even(o) = &obs {
+        m.insert("even_identity_max_rel_err".into(), json!(o.max_rel_err));
+        let a = o.alpha_inf_sq();
+        m.insert("alpha_inf".into(), json!(a.iter().map(|v| v.to_f64().sqrt()).collect::<Vec<_>>()));
+        m.insert("beta_tilde0".into(), vec_f64(&o.beta_tilde0()));
+        if let Ok(p) = crate::potentials::hyperbolic_limit(&design, &o.limit_link()) {
+            m.insert("beta_even_prediction".into(), vec_f64(&p));
+        }
+    }
+    if let RunIdentity::Product(o) = obs {
         m.insert("identity_max_rel_err".into(), json!(o.max_rel_err));
         let a = o.alpha_inf_sq();
         m.insert("gain".into(), vec_f64(&o.gain));

@@ -25,6 +25,7 @@ fn relation_symbol(r: Relation) -> &'static str {
         Relation::AbsoluteError => "abs ≤",
         Relation::Exact => "exact",
         Relation::AtMost => "meas ≤ pred +",
+        Relation::AtLeast => "meas > pred +",
     }
 }
 

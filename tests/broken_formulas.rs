@@ -3,7 +3,7 @@
 
 mod common;
 
-use normsharp::claims::{generalization_check, registry, FlowFormulas, Formulas, PaperFormulas, Settings};
+use normsharp::claims::{generalization_check, registry, t9_check, FlowFormulas, Formulas, PaperFormulas, Settings};
 use normsharp::error::Result;
 use normsharp::predictions as pred;
 use normsharp::task::{canonical_four, Design, Task};
@@ -128,6 +128,14 @@ fn t8_generalization_fails_when_the_teacher_is_the_norm_minimizer() {
 }
 
 #[test]
+fn t9_fails_where_the_interpolator_is_unique() {
+    // random_positive(1, 20, 50): the 3-sparse nonnegative teacher is the only nonnegative
+    // interpolator, so ℓ1 and sharpness minimizers coincide and nothing beats them.
+    let results = t9_check(&normsharp::task::random_positive(1, 20, 50));
+    assert!(results.iter().any(|r| !r.pass), "{}", normsharp::report::table(&results, 6));
+}
+
+#[test]
 fn c1_fails_when_the_central_flow_is_gradient_flow() {
     // σ² ≡ 0 turns the central flow into gradient flow: it cannot beat itself.
     let broken = Formulas { flows: FlowFormulas { sigma2_factor: 0.0 }, ..Formulas::default() };
@@ -135,13 +143,16 @@ fn c1_fails_when_the_central_flow_is_gradient_flow() {
 }
 
 /// Every claim has a broken-formula test in some file under tests/ (`fails_with("ID"`),
-/// or, for T8-generalization, a failing hypothesis.
+/// or, for T8-generalization and T9, a task that violates the hypothesis.
 #[test]
 fn every_claim_has_a_broken_formula_test() {
     let src = common::all_test_sources();
     for c in registry() {
-        let needle =
-            if c.id == "T8-generalization" { "generalization_check(&task".to_string() } else { format!("fails_with(\"{}\"", c.id) };
+        let needle = match c.id {
+            "T8-generalization" => "generalization_check(&task".to_string(),
+            "T9" => "t9_check(&normsharp::task::random_positive".to_string(),
+            id => format!("fails_with(\"{id}\""),
+        };
         assert!(src.contains(&needle), "claim {} has no broken-formula test", c.id);
     }
 }

@@ -76,6 +76,11 @@ fn t8_generalization() {
 }
 
 #[test]
+fn t9() {
+    check("T9");
+}
+
+#[test]
 fn c1() {
     check("C1");
 }

@@ -1,5 +1,5 @@
 //! Snapshots of the verify report and of the predictions on each canonical task. Floats
-//! are rounded to 7 significant digits (stable across CPUs: the f64 parts differ between
+//! are rounded to 5 significant digits (stable across CPUs: the f64 parts differ between
 //! SIMD kernels only in the last few bits); MPFR digit strings are deterministic.
 //! Regenerate with `INSTA_UPDATE=always cargo test --release` or `cargo insta review`.
 
@@ -9,10 +9,11 @@ use rug::Rational;
 use serde_json::Value;
 
 fn round(v: f64) -> f64 {
-    if v == 0.0 || !v.is_finite() {
-        return v;
+    // Solver output below 1e-7 (interior-point zeros, certificate residuals) is machine noise.
+    if v.abs() < 1e-7 || !v.is_finite() {
+        return if v.is_finite() { 0.0 } else { v };
     }
-    format!("{v:.6e}").parse().expect("a float")
+    format!("{v:.4e}").parse().expect("a float")
 }
 
 fn round_json(v: &mut Value) {
@@ -34,7 +35,7 @@ fn rounded(v: &Option<ClaimValue>) -> Value {
     match v {
         None => Value::Null,
         // Rounding-level values (e.g. an identity's error) differ between CPUs.
-        Some(ClaimValue::Scalar(x)) if x.abs() < 1e-9 && *x != 0.0 => serde_json::json!("below 1e-9"),
+        Some(ClaimValue::Scalar(x)) if x.abs() < 1e-7 && *x != 0.0 => serde_json::json!("below 1e-7"),
         Some(ClaimValue::Scalar(x)) => serde_json::json!(round(*x)),
         Some(ClaimValue::Vector(xs)) => {
             serde_json::json!(xs.iter().map(|x| round(*x)).collect::<Vec<_>>())
@@ -63,7 +64,16 @@ fn verify_report() {
 }
 
 fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
-    let mut v = Value::Object(normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"));
+    let mut m = normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions");
+    // Certificates: only the verdicts are machine-independent.
+    if let Some(Value::Object(certs)) = m.get_mut("certificates") {
+        for c in certs.values_mut() {
+            if let Some(valid) = c.get("valid").cloned() {
+                *c = serde_json::json!({ "valid": valid });
+            }
+        }
+    }
+    let mut v = Value::Object(m);
     round_json(&mut v);
     v
 }

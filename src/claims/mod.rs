@@ -12,11 +12,17 @@
 //! assert!(results.iter().all(|r| r.pass));
 //! ```
 
+mod earlier;
+mod eos;
 mod flows;
+mod interpolators;
 mod paper;
 
+pub use earlier::EarlierFormulas;
+pub use eos::EosFormulas;
 pub use flows::FlowFormulas;
-pub use paper::{gain_order_by_x, generalization_check, PaperFormulas};
+pub use interpolators::InterpolatorFormulas;
+pub use paper::{gain_order_by_x, generalization_check, t9_check, PaperFormulas};
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
 use crate::model::Sw;
@@ -34,6 +40,12 @@ pub struct Formulas {
     pub paper: PaperFormulas,
     /// Continuous-time descriptions at the edge of stability (C1).
     pub flows: FlowFormulas,
+    /// Interpolators for n samples (I1–I4).
+    pub interp: InterpolatorFormulas,
+    /// Earlier work on diagonal networks and the UV ↔ PM map (W1, W2, D1, A1, E1–E3, N1, UV-PM).
+    pub earlier: EarlierFormulas,
+    /// The edge of stability, measured (T6a–T6c, P1, K1).
+    pub eos: EosFormulas,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +72,8 @@ pub enum Relation {
     Exact,
     /// measured ≤ predicted + tol (predicted is an upper bound).
     AtMost,
+    /// measured > predicted + tol (predicted is a lower bound that must be exceeded).
+    AtLeast,
 }
 
 /// A value in a report.
@@ -114,6 +128,7 @@ impl CheckResult {
             Relation::AbsoluteError => abs <= tolerance,
             Relation::Exact => abs == 0.0,
             Relation::AtMost => measured <= predicted + tolerance,
+            Relation::AtLeast => measured > predicted + tolerance,
         };
         CheckResult {
             claim: claim.into(),
@@ -249,6 +264,9 @@ pub(crate) fn op_sharpness(design: &Design<f64>, beta: &[f64]) -> f64 {
 pub fn registry() -> Vec<Claim> {
     let mut all = paper::claims();
     all.extend(flows::claims());
+    all.extend(interpolators::claims());
+    all.extend(earlier::claims());
+    all.extend(eos::claims());
     all
 }
 

@@ -1,0 +1,276 @@
+//! The `sweep`, `regimes` and `bifurcation` subcommands (a child module of [`crate::cli`],
+//! so it shares its task arguments and number parsing).
+
+use super::{positive, print_object, TaskArgs};
+use crate::classify::{bifurcation, bifurcation_csv, ClassifyConfig, Observable};
+use crate::error::{Error, Result};
+use crate::real::Nearest;
+use crate::sweep::{
+    default_grid, grid, precision_checks, regimes, rows_to_check, run_sweep, write_atomic, Refine, RegimeConfig, Spacing, SweepConfig,
+};
+use crate::task::Task;
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+/// Arguments of `normsharp sweep`.
+#[derive(Debug, Args)]
+pub(super) struct SweepArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    /// Smallest learning rate (> 0; decimal or fraction).
+    #[arg(long, allow_hyphen_values = true)]
+    eta_min: String,
+    /// Largest learning rate (> --eta-min).
+    #[arg(long, allow_hyphen_values = true)]
+    eta_max: String,
+    /// Number of grid points (≥ 2).
+    #[arg(long)]
+    points: usize,
+    /// Logarithmic instead of linear spacing.
+    #[arg(long)]
+    log: bool,
+    /// Adaptive refinement: bisect where the outcome changes or the final sharpness jumps by
+    /// more than 2%, up to --refine-budget points.
+    #[arg(long)]
+    refine: bool,
+    /// Total points with --refine (default 2 × --points).
+    #[arg(long, requires = "refine")]
+    refine_budget: Option<usize>,
+    /// Rerun every EoS, periodic and unresolved row in MPFR (see --precisions).
+    #[arg(long)]
+    precision_check: bool,
+    /// Precisions (bits) for --precision-check, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "128,256,512", requires = "precision_check")]
+    precisions: Vec<u32>,
+    /// Step budget of each run.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_steps: u64,
+    /// A run is converged when the loss falls below this (default 1e-24).
+    #[arg(long, allow_hyphen_values = true)]
+    tol: Option<String>,
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write the rows as CSV here.
+    #[arg(long)]
+    csv: Option<String>,
+    /// Write the sweep (settings, predictions, rows, regimes, precision checks) as JSON here.
+    #[arg(long)]
+    json: Option<String>,
+}
+
+/// Arguments of `normsharp regimes`.
+#[derive(Debug, Args)]
+pub(super) struct RegimesArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    /// Smallest learning rate (default: a quarter of η_c, or of 1/(2 x_max y)).
+    #[arg(long, allow_hyphen_values = true, requires = "eta_max")]
+    eta_min: Option<String>,
+    /// Largest learning rate (default: past the first divergence).
+    #[arg(long, allow_hyphen_values = true, requires = "eta_min")]
+    eta_max: Option<String>,
+    /// Grid points before refinement (the sweep is refined to twice as many).
+    #[arg(long, default_value_t = 64)]
+    points: usize,
+    /// Relative departure of the final sharpness from the flow-aligned branch that marks η_c.
+    #[arg(long, allow_hyphen_values = true, default_value = "0.005")]
+    departure_tol: String,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `normsharp bifurcation`.
+#[derive(Debug, Args)]
+pub(super) struct BifurcationArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    /// Smallest learning rate.
+    #[arg(long, allow_hyphen_values = true)]
+    eta_min: String,
+    /// Largest learning rate.
+    #[arg(long, allow_hyphen_values = true)]
+    eta_max: String,
+    /// Number of learning rates.
+    #[arg(long)]
+    points: usize,
+    /// Logarithmic spacing.
+    #[arg(long)]
+    log: bool,
+    /// Steps discarded before observing.
+    #[arg(long, default_value_t = 20_000)]
+    transient: u64,
+    /// Steps observed (Lyapunov exponent, returns, observable values).
+    #[arg(long, default_value_t = 20_000)]
+    window: u64,
+    /// The observable recorded: l1 (‖β‖₁) or loss.
+    #[arg(long, value_enum, default_value_t = ObservableArg::L1)]
+    observable: ObservableArg,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write the diagram as CSV (eta,kind,period,lyapunov,value) here.
+    #[arg(long)]
+    csv: Option<String>,
+    /// Write the classifications as JSON here.
+    #[arg(long)]
+    json: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ObservableArg {
+    L1,
+    Loss,
+}
+
+/// Run `f` on a rayon pool of `threads` workers (or the global pool).
+fn with_threads<R: Send>(threads: Option<usize>, f: impl FnOnce() -> R + Send) -> Result<R> {
+    match threads {
+        None => Ok(f()),
+        Some(0) => Err(Error::arg("--threads", "0", "an integer ≥ 1")),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| {
+                Error::arg("--threads", format!("{n}: cannot start the pool: {e}"), "a number of threads the system allows")
+            })?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+fn rate(arg: &str, text: &str) -> Result<f64> {
+    let v = positive(arg, text)?.nearest();
+    if !(v.is_finite() && v > 0.0) {
+        return Err(Error::arg(arg, format!("{text} is not representable as a positive f64"), "a learning rate between 1e-300 and 1e300"));
+    }
+    Ok(v)
+}
+
+fn save(path: &Option<String>, arg: &str, text: &str) -> Result<()> {
+    match path {
+        Some(p) => write_atomic(p, text.as_bytes(), arg),
+        None => Ok(()),
+    }
+}
+
+/// `normsharp sweep`.
+pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
+    let task = Task::from_file(&a.common.task)?;
+    let alpha = positive("--alpha", &a.common.alpha)?;
+    let model = a.common.model(task.d())?;
+    let spacing = if a.log { Spacing::Log } else { Spacing::Linear };
+    let etas = grid(rate("--eta-min", &a.eta_min)?, rate("--eta-max", &a.eta_max)?, a.points, spacing)?;
+    let mut cfg = SweepConfig::new(model, alpha);
+    cfg.spacing = spacing;
+    cfg.progress = true;
+    if a.max_steps == 0 {
+        return Err(Error::arg("--max-steps", "0", "an integer ≥ 1"));
+    }
+    cfg.max_steps = a.max_steps;
+    if let Some(t) = &a.tol {
+        cfg.loss_tol = positive("--tol", t)?.nearest();
+    }
+    if a.refine {
+        let budget = a.refine_budget.unwrap_or(2 * a.points);
+        if budget < a.points {
+            return Err(Error::arg("--refine-budget", format!("{budget} < --points {}", a.points), "a total number of points ≥ --points"));
+        }
+        cfg.refine = Some(Refine::with_budget(budget));
+    }
+    for &b in &a.precisions {
+        if a.precision_check && !(64..=1 << 16).contains(&b) {
+            return Err(Error::arg("--precisions", format!("{b} bits"), "precisions with 64 ≤ bits ≤ 65536"));
+        }
+    }
+    let out = with_threads(a.threads, || -> Result<(String, Value)> {
+        let s = run_sweep(&task, &etas, &cfg)?;
+        let reg = regimes(&task, &s, &cfg, &RegimeConfig::default());
+        let mut v = s.to_json();
+        if let Value::Object(m) = &mut v {
+            m.insert("regimes".into(), serde_json::to_value(&reg).unwrap_or(Value::Null));
+            if a.precision_check {
+                let ec = reg.eta_c_measured.or(reg.eta_c_predicted);
+                let checks = precision_checks(&task, &cfg, &rows_to_check(&s, ec), &a.precisions, 1e-8);
+                let unstable: Vec<f64> = checks.iter().filter(|c| !c.stable).map(|c| c.eta).collect();
+                m.insert("precision_unstable_etas".into(), json!(unstable));
+                m.insert("precision_checks".into(), serde_json::to_value(&checks).unwrap_or(Value::Null));
+            }
+        }
+        Ok((s.to_csv(), v))
+    })??;
+    let (csv, json_v) = out;
+    save(&a.csv, "--csv", &csv)?;
+    let pretty = serde_json::to_string_pretty(&json_v).unwrap_or_default();
+    save(&a.json, "--json", &(pretty + "\n"))?;
+    if a.csv.is_none() && a.json.is_none() {
+        print!("{csv}");
+    }
+    Ok(0)
+}
+
+/// `normsharp regimes`.
+pub(super) fn regimes_cmd(a: RegimesArgs) -> Result<i32> {
+    let task = Task::from_file(&a.common.task)?;
+    let alpha = positive("--alpha", &a.common.alpha)?;
+    let model = a.common.model(task.d())?;
+    let departure_tol = positive("--departure-tol", &a.departure_tol)?.nearest();
+    if departure_tol >= 1.0 {
+        return Err(Error::arg("--departure-tol", a.departure_tol.clone(), "a relative tolerance in (0, 1)"));
+    }
+    if a.points < 2 {
+        return Err(Error::arg("--points", format!("{}", a.points), "an integer ≥ 2"));
+    }
+    let mut cfg = SweepConfig::new(model, alpha);
+    cfg.progress = true;
+    cfg.refine = Some(Refine::with_budget(2 * a.points));
+    let etas = match (&a.eta_min, &a.eta_max) {
+        (Some(lo), Some(hi)) => grid(rate("--eta-min", lo)?, rate("--eta-max", hi)?, a.points, Spacing::Linear)?,
+        _ => default_grid(&task, &cfg, a.points)?,
+    };
+    let rc = RegimeConfig { departure_tol, ..RegimeConfig::default() };
+    let reg = with_threads(a.threads, || -> Result<_> {
+        let s = run_sweep(&task, &etas, &cfg)?;
+        Ok(regimes(&task, &s, &cfg, &rc))
+    })??;
+    let mut m = Map::new();
+    m.insert("task".into(), json!(task.name));
+    m.insert("eta_range".into(), json!([etas.first(), etas.last()]));
+    if let Value::Object(r) = serde_json::to_value(&reg).unwrap_or(Value::Null) {
+        m.extend(r);
+    }
+    print_object(&m, a.json);
+    Ok(0)
+}
+
+/// `normsharp bifurcation`.
+pub(super) fn bifurcation_cmd(a: BifurcationArgs) -> Result<i32> {
+    let task = Task::from_file(&a.common.task)?;
+    let alpha = positive("--alpha", &a.common.alpha)?;
+    let model = a.common.model(task.d())?;
+    let spacing = if a.log { Spacing::Log } else { Spacing::Linear };
+    let etas = grid(rate("--eta-min", &a.eta_min)?, rate("--eta-max", &a.eta_max)?, a.points, spacing)?;
+    if a.window == 0 {
+        return Err(Error::arg("--window", "0", "an integer ≥ 1"));
+    }
+    let cc = ClassifyConfig {
+        transient: a.transient,
+        window: a.window,
+        observable: match a.observable {
+            ObservableArg::L1 => Observable::L1,
+            ObservableArg::Loss => Observable::Loss,
+        },
+        ..ClassifyConfig::default()
+    };
+    let rows = with_threads(a.threads, || bifurcation(&task, &model, &alpha, &etas, &cc, true))?;
+    let csv = bifurcation_csv(&rows);
+    save(&a.csv, "--csv", &csv)?;
+    let v = json!({ "task": task.name, "alpha": alpha.nearest(), "transient": a.transient, "window": a.window, "rows": rows });
+    save(&a.json, "--json", &(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
+    if a.csv.is_none() && a.json.is_none() {
+        print!("{csv}");
+    }
+    Ok(0)
+}

@@ -1,0 +1,89 @@
+//! A check that cannot fail verifies nothing: for every claim of the earlier-work family
+//! (W1, W2, D1, A1, E1–E3, N1, UV-PM), one deliberately wrong formula makes its verdict
+//! fail (as in tests/broken_formulas.rs).
+
+use normsharp::claims::{registry, EarlierFormulas, Formulas, Settings};
+use normsharp::error::Result;
+use normsharp::potentials as pot;
+use normsharp::task::Design;
+
+fn earlier(f: EarlierFormulas) -> Formulas {
+    Formulas { earlier: f, ..Formulas::default() }
+}
+
+fn fails_with(id: &str, broken: Formulas) {
+    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
+    let (pass, results) = claim.verify(&broken, &Settings::default());
+    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
+    let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
+    assert!(pass, "claim {id} fails with the correct formulas");
+}
+
+#[test]
+fn w1_fails_without_the_factor_two_in_the_sinh() {
+    // β = α²·sinh(Xᵀν) instead of 2α²·sinh(Xᵀν) (the PM limit at α/√2).
+    fn wrong(design: &Design<f64>, alpha: f64) -> Result<Vec<f64>> {
+        pot::woodworth_limit(design, &(alpha / std::f64::consts::SQRT_2))
+    }
+    fails_with("W1", earlier(EarlierFormulas { woodworth_limit: wrong, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn w2_fails_with_the_rate_alpha_to_the_minus_two() {
+    fails_with("W2", earlier(EarlierFormulas { l2_rate_exponent: -2.0, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn d1_fails_with_the_depth_two_potential() {
+    // Woodworth's D = 2 potential at the same α for a depth-3 network.
+    fn wrong(design: &Design<f64>, alpha: f64, _depth: u32) -> Result<Vec<f64>> {
+        pot::woodworth_limit(design, &alpha)
+    }
+    fails_with("D1", earlier(EarlierFormulas { depth_limit: wrong, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn a1_fails_with_the_scale_only_potential() {
+    // β = ½(u₀² + v₀²)·sinh s: the hyperbolic entropy of scale k = 2(u₀² + v₀²) centred at 0,
+    // which ignores the u₀v₀·cosh s term.
+    fn wrong(design: &Design<f64>, u0: &[f64], v0: &[f64]) -> Result<Vec<f64>> {
+        let k4: Vec<f64> = u0.iter().zip(v0).map(|(u, v)| (u * u + v * v) / 2.0).collect();
+        pot::hyperbolic_limit(design, &pot::Hyperbolic::from_coefficients(&k4, &k4))
+    }
+    fails_with("A1", earlier(EarlierFormulas { uv_limit: wrong, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn e1_fails_with_s_off_by_two() {
+    fails_with("E1", earlier(EarlierFormulas { even_s_coefficient: 4, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn e2_fails_without_the_asymmetry_of_the_effective_initialization() {
+    // α²₊,∞ = α²₋,∞ = α_∞² (β̃₀ = 0): the symmetric hyperbolic entropy at α_∞.
+    fn wrong(design: &Design<f64>, plus: &[f64], minus: &[f64]) -> Result<Vec<f64>> {
+        let g: Vec<f64> = plus.iter().zip(minus).map(|(p, m)| (p * m).sqrt()).collect();
+        pot::hyperbolic_limit(design, &pot::Hyperbolic::from_coefficients(&g, &g))
+    }
+    fails_with("E2", earlier(EarlierFormulas { even_limit: wrong, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn e3_fails_with_the_gain_shapes_swapped() {
+    let d = EarlierFormulas::default();
+    fails_with("E3", earlier(EarlierFormulas { gd_gain_shape: d.sgd_gain_shape, sgd_gain_shape: d.gd_gain_shape, ..d }));
+}
+
+#[test]
+fn n1_fails_with_stability_constant_one() {
+    // η·S ≤ 1 instead of 2: Σ x̄²|β| ≤ 1/(4η).
+    fn wrong(eta: f64) -> f64 {
+        1.0 / (4.0 * eta)
+    }
+    fails_with("N1", earlier(EarlierFormulas { nacson_bound: wrong, ..EarlierFormulas::default() }));
+}
+
+#[test]
+fn uv_pm_fails_with_eta_over_two() {
+    fails_with("UV-PM", earlier(EarlierFormulas { uv_pm_eta_divisor: 2, ..EarlierFormulas::default() }));
+}
