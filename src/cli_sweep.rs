@@ -12,11 +12,9 @@ use crate::task::Task;
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-/// Arguments of `normsharp sweep`.
+/// The learning-rate grid of `sweep` and `bifurcation`.
 #[derive(Debug, Args)]
-pub(super) struct SweepArgs {
-    #[command(flatten)]
-    common: TaskArgs,
+pub(super) struct EtaGridArgs {
     /// Smallest learning rate (> 0; decimal or fraction).
     #[arg(long, allow_hyphen_values = true)]
     eta_min: String,
@@ -29,6 +27,23 @@ pub(super) struct SweepArgs {
     /// Logarithmic instead of linear spacing.
     #[arg(long)]
     log: bool,
+}
+
+impl EtaGridArgs {
+    /// The grid, validated (names the argument at fault).
+    fn etas(&self) -> Result<Vec<f64>> {
+        let spacing = if self.log { Spacing::Log } else { Spacing::Linear };
+        grid(rate("--eta-min", &self.eta_min)?, rate("--eta-max", &self.eta_max)?, self.points, spacing)
+    }
+}
+
+/// Arguments of `normsharp sweep`.
+#[derive(Debug, Args)]
+pub(super) struct SweepArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    #[command(flatten)]
+    grid: EtaGridArgs,
     /// Adaptive refinement: bisect where the outcome changes or the final sharpness jumps by
     /// more than 2%, up to --refine-budget points.
     #[arg(long)]
@@ -89,18 +104,8 @@ pub(super) struct RegimesArgs {
 pub(super) struct BifurcationArgs {
     #[command(flatten)]
     common: TaskArgs,
-    /// Smallest learning rate.
-    #[arg(long, allow_hyphen_values = true)]
-    eta_min: String,
-    /// Largest learning rate.
-    #[arg(long, allow_hyphen_values = true)]
-    eta_max: String,
-    /// Number of learning rates.
-    #[arg(long)]
-    points: usize,
-    /// Logarithmic spacing.
-    #[arg(long)]
-    log: bool,
+    #[command(flatten)]
+    grid: EtaGridArgs,
     /// Steps discarded before observing.
     #[arg(long, default_value_t = 20_000)]
     transient: u64,
@@ -161,10 +166,9 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
     let task = Task::from_file(&a.common.task)?;
     let alpha = positive("--alpha", &a.common.alpha)?;
     let model = a.common.model(task.d())?;
-    let spacing = if a.log { Spacing::Log } else { Spacing::Linear };
-    let etas = grid(rate("--eta-min", &a.eta_min)?, rate("--eta-max", &a.eta_max)?, a.points, spacing)?;
+    let etas = a.grid.etas()?;
     let mut cfg = SweepConfig::new(model, alpha);
-    cfg.spacing = spacing;
+    cfg.spacing = if a.grid.log { Spacing::Log } else { Spacing::Linear };
     cfg.progress = true;
     if a.max_steps == 0 {
         return Err(Error::arg("--max-steps", "0", "an integer ≥ 1"));
@@ -174,9 +178,13 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
         cfg.loss_tol = positive("--tol", t)?.nearest();
     }
     if a.refine {
-        let budget = a.refine_budget.unwrap_or(2 * a.points);
-        if budget < a.points {
-            return Err(Error::arg("--refine-budget", format!("{budget} < --points {}", a.points), "a total number of points ≥ --points"));
+        let budget = a.refine_budget.unwrap_or(2 * a.grid.points);
+        if budget < a.grid.points {
+            return Err(Error::arg(
+                "--refine-budget",
+                format!("{budget} < --points {}", a.grid.points),
+                "a total number of points ≥ --points",
+            ));
         }
         cfg.refine = Some(Refine::with_budget(budget));
     }
@@ -250,8 +258,7 @@ pub(super) fn bifurcation_cmd(a: BifurcationArgs) -> Result<i32> {
     let task = Task::from_file(&a.common.task)?;
     let alpha = positive("--alpha", &a.common.alpha)?;
     let model = a.common.model(task.d())?;
-    let spacing = if a.log { Spacing::Log } else { Spacing::Linear };
-    let etas = grid(rate("--eta-min", &a.eta_min)?, rate("--eta-max", &a.eta_max)?, a.points, spacing)?;
+    let etas = a.grid.etas()?;
     if a.window == 0 {
         return Err(Error::arg("--window", "0", "an integer ≥ 1"));
     }

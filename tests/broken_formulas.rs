@@ -3,7 +3,9 @@
 
 mod common;
 
-use normsharp::claims::{generalization_check, registry, t9_check, FlowFormulas, Formulas, PaperFormulas, Settings};
+use common::fails_with;
+
+use normsharp::claims::{generalization_check, registry, t9_check, FlowFormulas, Formulas, PaperFormulas};
 use normsharp::error::Result;
 use normsharp::predictions as pred;
 use normsharp::task::{canonical_four, Design, Task};
@@ -12,14 +14,6 @@ use rug::{Float, Rational};
 fn paper(p: PaperFormulas) -> Formulas {
     #[allow(clippy::needless_update)]
     Formulas { paper: p, ..Formulas::default() }
-}
-
-fn fails_with(id: &str, broken: Formulas) {
-    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
-    let (pass, results) = claim.verify(&broken, &Settings::default());
-    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
-    let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
-    assert!(pass, "claim {id} fails with the correct formulas");
 }
 
 #[test]

@@ -2,21 +2,17 @@
 //! (W1, W2, D1, A1, E1–E3, N1, UV-PM), one deliberately wrong formula makes its verdict
 //! fail (as in tests/broken_formulas.rs).
 
-use normsharp::claims::{registry, EarlierFormulas, Formulas, Settings};
+mod common;
+
+use common::fails_with;
+
+use normsharp::claims::{EarlierFormulas, Formulas};
 use normsharp::error::Result;
 use normsharp::potentials as pot;
 use normsharp::task::Design;
 
 fn earlier(f: EarlierFormulas) -> Formulas {
     Formulas { earlier: f, ..Formulas::default() }
-}
-
-fn fails_with(id: &str, broken: Formulas) {
-    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
-    let (pass, results) = claim.verify(&broken, &Settings::default());
-    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
-    let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
-    assert!(pass, "claim {id} fails with the correct formulas");
 }
 
 #[test]

@@ -2,19 +2,15 @@
 //! T6c, P1, K1), one deliberately wrong formula makes its verdict fail (as in
 //! tests/broken_formulas.rs).
 
-use normsharp::claims::{registry, EosFormulas, Formulas, Settings};
+mod common;
+
+use common::fails_with;
+
+use normsharp::claims::{EosFormulas, Formulas};
 use normsharp::error::Result;
 
 fn eos(f: EosFormulas) -> Formulas {
     Formulas { eos: f, ..Formulas::default() }
-}
-
-fn fails_with(id: &str, broken: Formulas) {
-    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
-    let (pass, results) = claim.verify(&broken, &Settings::default());
-    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
-    let (pass, results) = claim.verify(&Formulas::default(), &Settings::default());
-    assert!(pass, "claim {id} fails with the correct formulas:\n{}", normsharp::report::table(&results, 10));
 }
 
 #[test]

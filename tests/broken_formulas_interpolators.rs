@@ -1,7 +1,11 @@
 //! A check that cannot fail verifies nothing: for every interpolator claim (I1–I4), one
 //! deliberately wrong formula makes its verdict fail (as in tests/broken_formulas.rs).
 
-use normsharp::claims::{registry, Formulas, InterpolatorFormulas, Settings};
+mod common;
+
+use common::fails_with;
+
+use normsharp::claims::{Formulas, InterpolatorFormulas};
 use normsharp::error::Result;
 use normsharp::predictions as pred;
 use normsharp::task::Task;
@@ -9,14 +13,6 @@ use rug::Rational;
 
 fn interp(f: InterpolatorFormulas) -> Formulas {
     Formulas { interp: f, ..Formulas::default() }
-}
-
-fn fails_with(id: &str, broken: Formulas) {
-    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
-    let (pass, results) = claim.verify(&broken, &Settings::default());
-    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
-    let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
-    assert!(pass, "claim {id} fails with the correct formulas");
 }
 
 #[test]

@@ -2,26 +2,10 @@
 //! passes through the registry, with finite predicted/measured values and errors.
 //! `cargo test --release --test earlier -- --nocapture` prints the tables.
 
-use normsharp::claims::{registry, Formulas, Settings};
+mod common;
 
-fn check_with(id: &str, settings: &Settings) -> Vec<normsharp::claims::CheckResult> {
-    let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
-    let (pass, results) = claim.verify(&Formulas::default(), settings);
-    let table = normsharp::report::table(&results, 6);
-    println!("{table}");
-    assert!(pass, "claim {id} failed:\n{table}");
-    for r in &results {
-        assert!(r.predicted.is_some() && r.measured.is_some(), "{id}: a value is missing:\n{table}");
-        assert!(r.abs_err.is_some(), "{id}: error not finite:\n{table}");
-        assert!(r.tolerance.is_finite() && r.tolerance >= 0.0);
-        assert!(!r.note.is_empty(), "{id}: every result states its tolerance in a note");
-    }
-    results
-}
-
-fn check(id: &str) {
-    check_with(id, &Settings::default());
-}
+use common::{check, check_with};
+use normsharp::claims::Settings;
 
 #[test]
 fn w1() {

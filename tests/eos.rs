@@ -5,7 +5,8 @@
 
 mod common;
 
-use normsharp::claims::{registry, Formulas, Settings};
+use common::check;
+
 use normsharp::classify::{bifurcation, bifurcation_csv, classify_task, ClassifyConfig, LongRun};
 use normsharp::dynamics::Outcome;
 use normsharp::model::AnyModel;
@@ -13,17 +14,6 @@ use normsharp::sweep::{grid, precision_check, regimes, run_sweep, write_atomic, 
 use normsharp::task::{canonical_four, canonical_two, Task};
 use rug::Rational;
 use std::process::Command;
-
-fn check(id: &str) {
-    let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
-    let (pass, results) = claim.verify(&Formulas::default(), &Settings::default());
-    let table = normsharp::report::table(&results, 10);
-    assert!(pass, "claim {id} failed:\n{table}");
-    for r in &results {
-        assert!(r.predicted.is_some() && r.measured.is_some(), "{id}: a value is missing:\n{table}");
-        assert!(r.tolerance.is_finite() && r.tolerance >= 0.0);
-    }
-}
 
 #[test]
 fn t6a() {

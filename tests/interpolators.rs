@@ -2,7 +2,10 @@
 //! the independent certificate check, the SDP refuses large n with a clear error, and the
 //! min-ℓ2 interpolator is exact.
 
-use normsharp::claims::{registry, Formulas, Settings};
+mod common;
+
+use common::check;
+
 use normsharp::error::Error;
 use normsharp::interpolators::{
     check_lp_certificate, check_sdp_certificate, column_norms_sq, min_l1, min_l2, min_sharpness_sdp, min_trace_sharpness, predict_fields,
@@ -11,32 +14,21 @@ use normsharp::interpolators::{
 use normsharp::task::{canonical_four, canonical_multi, random_positive, Task};
 use rug::Rational;
 
-fn claim_passes(id: &str) {
-    let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
-    let (pass, results) = claim.verify(&Formulas::default(), &Settings::default());
-    let table = normsharp::report::table(&results, 10);
-    assert!(pass, "claim {id} failed:\n{table}");
-    for r in &results {
-        assert!(r.predicted.is_some() && r.measured.is_some(), "{id}: a value is missing:\n{table}");
-        assert!(r.tolerance.is_finite() && r.tolerance >= 0.0);
-    }
-}
-
 #[test]
 fn i1_l1_lp() {
-    claim_passes("I1-l1-lp");
+    check("I1-l1-lp");
 }
 #[test]
 fn i2_sharpness_sdp() {
-    claim_passes("I2-sharpness-sdp");
+    check("I2-sharpness-sdp");
 }
 #[test]
 fn i3_trace_vs_lambda() {
-    claim_passes("I3-trace-vs-lambda");
+    check("I3-trace-vs-lambda");
 }
 #[test]
 fn i4_l2() {
-    claim_passes("I4-l2");
+    check("I4-l2");
 }
 
 fn tasks() -> Vec<Task> {

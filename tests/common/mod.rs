@@ -1,4 +1,7 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test file uses a part of them).
+#![allow(dead_code)]
+
+use normsharp::claims::{registry, Formulas, Settings};
 
 /// The text of every `.rs` file directly under tests/, whitespace removed (for the tests
 /// that check every claim has a passing test and a broken-formula test somewhere).
@@ -12,4 +15,33 @@ pub fn all_test_sources() -> String {
         }
     }
     all.split_whitespace().collect()
+}
+
+/// Assert that claim `id` passes with the correct formulas at `settings` and reports every
+/// value (predicted, measured, error, tolerance); returns its results.
+pub fn check_with(id: &str, settings: &Settings) -> Vec<normsharp::claims::CheckResult> {
+    let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
+    let (pass, results) = claim.verify(&Formulas::default(), settings);
+    let table = normsharp::report::table(&results, 10);
+    assert!(pass, "claim {id} failed:\n{table}");
+    for r in &results {
+        assert!(r.predicted.is_some() && r.measured.is_some(), "{id}: a value is missing:\n{table}");
+        assert!(r.abs_err.is_some() || r.relation == normsharp::claims::Relation::AtLeast, "{id}: error not finite:\n{table}");
+        assert!(r.tolerance.is_finite() && r.tolerance >= 0.0);
+    }
+    results
+}
+
+/// [`check_with`] at the default settings.
+pub fn check(id: &str) {
+    check_with(id, &Settings::default());
+}
+
+/// Assert that claim `id` fails with `broken` formulas and passes with the correct ones.
+pub fn fails_with(id: &str, broken: Formulas) {
+    let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
+    let (pass, results) = claim.verify(&broken, &Settings::default());
+    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
+    let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
+    assert!(pass, "claim {id} fails with the correct formulas");
 }
