@@ -63,9 +63,9 @@ fn verify_report() {
     insta::assert_yaml_snapshot!("verify_report", rows);
 }
 
-fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
-    let mut m = normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions");
-    // Certificates: only the verdicts are machine-independent.
+/// A `predict` object made machine-independent: certificates keep only their verdict, floats
+/// are rounded (see [`round`]).
+fn snapshot_value(mut m: serde_json::Map<String, Value>) -> Value {
     if let Some(Value::Object(certs)) = m.get_mut("certificates") {
         for c in certs.values_mut() {
             if let Some(valid) = c.get("valid").cloned() {
@@ -76,6 +76,10 @@ fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
     let mut v = Value::Object(m);
     round_json(&mut v);
     v
+}
+
+fn predictions(task: &Task, alpha: (i64, i64)) -> Value {
+    snapshot_value(normsharp::cli::predict_json(task, &Rational::from(alpha), 128).expect("predictions"))
 }
 
 #[test]
@@ -96,4 +100,16 @@ fn predictions_two() {
 #[test]
 fn predictions_multi() {
     insta::assert_json_snapshot!("predict_random_sw_alpha_0.1", predictions(&canonical_multi(), (1, 10)));
+}
+
+#[test]
+fn predictions_gaussian_pm() {
+    // A generated task (THEORY.md §4 experiments): Gaussian design n = 20, d = 50, 5-sparse
+    // teacher, PM's gradient-flow limit and the certified signed interpolators.
+    let task = normsharp::task::gaussian(1, 20, 50, 5, 0.0, 0.0);
+    let mut m =
+        normsharp::cli::predict_signed_json(&task, &normsharp::model::AnyModel::Pm, &Rational::from((1, 10)), 128).expect("predictions");
+    m.remove("beta_gf_digits");
+    let v = snapshot_value(m);
+    insta::assert_json_snapshot!("predict_gaussian_pm_alpha_0.1", v);
 }

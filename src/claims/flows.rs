@@ -30,6 +30,7 @@ fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas
     let design = task.design::<f64>(());
     let mut cfg = GdConfig::until_loss(eta, 1e-26);
     cfg.max_steps = 1_000_000;
+    cfg.record_every = 1;
     let gd = run_gd(&Problem { model, design: &design, design64: &design }, &alpha, &cfg, &mut NoObserver);
     if gd.outcome != Outcome::Converged {
         return CheckResult::failed("C1", &label, q, format!("GD outcome {:?}", gd.outcome));
@@ -41,7 +42,14 @@ fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas
         model,
         &design,
         &theta0,
-        &CentralFlowConfig { sigma2_factor: 0.0, eta: eta * 1e-3, dt: 50.0, max_time: 2e7, ..CentralFlowConfig::new(eta) },
+        &CentralFlowConfig {
+            sigma2_factor: 0.0,
+            eta: eta * 1e-3,
+            dt: 50.0,
+            max_time: 2e7,
+            sample_every: 1e5,
+            ..CentralFlowConfig::new(eta)
+        },
     );
     let (d_cf, d_gf) = (dist(&cf.beta, &gd.beta), dist(&gf.beta, &gd.beta));
     let ratio = d_cf / d_gf;
@@ -54,9 +62,41 @@ fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas
             note += &format!("; ‖CF − T7 ansatz‖ = {:.2e}", dist(&cf.beta, &a));
         }
     }
+    note += &time_averaged_loss(&cf.samples, &gd.trace);
     let mut r = CheckResult::scalar("C1", &label, q, 1.0, ratio, 0.0, Relation::AtMost);
     r.pass = r.pass && ratio < 1.0 && cf.converged;
     r.with_note(note)
+}
+
+/// THEORY.md §4 C: along the edge phase, E L ≈ L(θ(t)) + σ²/η. At every central-flow sample
+/// with σ² > 0, compare GD's loss averaged over steps t ± 16 with the prediction and with the
+/// flow's own L(θ(t)); reported (the geometric mean and range of the ratios), not asserted.
+fn time_averaged_loss(samples: &[[f64; 4]], trace: &[crate::dynamics::TracePoint]) -> String {
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for &[t, loss, predicted, _] in samples {
+        if predicted <= loss || !(predicted > 0.0) {
+            continue;
+        }
+        let k = t.round() as usize;
+        if k < 16 || k + 16 >= trace.len() {
+            continue;
+        }
+        let avg = trace[k - 16..=k + 16].iter().map(|p| p.loss).sum::<f64>() / 33.0;
+        with.push(avg / predicted);
+        without.push(avg / loss.max(f64::MIN_POSITIVE));
+    }
+    if with.is_empty() {
+        return "; no edge-phase samples to compare the time-averaged loss".into();
+    }
+    let gmean = |v: &[f64]| (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp();
+    let range = |v: &[f64]| (v.iter().cloned().fold(f64::INFINITY, f64::min), v.iter().cloned().fold(0.0, f64::max));
+    let ((a, b), (c, e)) = (range(&with), range(&without));
+    format!(
+        "; time-averaged loss over {} edge samples: GD/(L + σ²/η) = {:.3} [{a:.2}, {b:.2}], GD/L(θ(t)) = {:.3e} [{c:.2e}, {e:.2e}]",
+        with.len(),
+        gmean(&with),
+        gmean(&without)
+    )
 }
 
 fn check_c1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
