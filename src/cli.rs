@@ -322,8 +322,24 @@ fn exact_strings(v: &[Rational]) -> Value {
     json!(v.iter().map(|q| q.to_string()).collect::<Vec<_>>())
 }
 
+/// Every prediction is about interpolators: y must lie in the range of X (checked exactly,
+/// rank X = rank [X | y]).
+fn require_interpolator(task: &Task) -> Result<()> {
+    let augmented: Vec<Vec<Rational>> =
+        task.x.iter().zip(&task.y).map(|(row, y)| row.iter().chain(std::iter::once(y)).cloned().collect()).collect();
+    if crate::interpolators::rank_exact(&augmented) > crate::interpolators::rank_exact(&task.x) {
+        return Err(Error::field(
+            "y",
+            "is not in the range of X: no β interpolates the task",
+            "labels y = Xβ for some β (e.g. X of full row rank)",
+        ));
+    }
+    Ok(())
+}
+
 /// The `predict` object (see the README for the keys).
 pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map<String, Value>> {
+    require_interpolator(task)?;
     let mut m = Map::new();
     let single = task.single_sample_positive();
     if single.is_err() {
@@ -395,6 +411,7 @@ pub fn predict_json(task: &Task, alpha: &Rational, precision: u32) -> Result<Map
 /// signed n-sample interpolators with their certificates.
 pub fn predict_signed_json(task: &Task, model: &AnyModel, alpha: &Rational, precision: u32) -> Result<Map<String, Value>> {
     use crate::potentials::{depth_limit, uv_limit, woodworth_limit};
+    require_interpolator(task)?;
     let design = task.design::<Float>(precision);
     let a = Float::with_val(precision, alpha);
     let gf = match model {

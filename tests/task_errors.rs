@@ -66,10 +66,15 @@ fn cli_exits_2_and_names_the_problem() {
     let ragged = write("ragged.toml", "X = [[1, 2], [3]]\ny = [1, 2]");
     let good = write("good.toml", "X = [[1, 2]]\ny = [1]");
     let negative = write("negative.toml", "X = [[1, -2]]\ny = [1]");
+    let inconsistent = write("inconsistent.toml", "X = [[1, 2], [2, 4]]\ny = [1, 3]");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["predict", "--task", &ragged, "--alpha", "0.1", "--json"], "X[1]"),
         (vec!["predict", "--task", "/nonexistent/task.toml", "--alpha", "0.1"], "/nonexistent/task.toml"),
         (vec!["predict", "--task", &negative, "--alpha", "0.1"], "X[0][1]"),
+        (vec!["predict", "--task", &inconsistent, "--alpha", "0.1"], "field `y`"),
+        (vec!["predict", "--task", &inconsistent, "--alpha", "0.1", "--model", "pm"], "field `y`"),
+        (vec!["predict", "--task", &good, "--alpha", "0.1", "--model", "depth", "--depth", "1"], "--depth"),
+        (vec!["figures", "--out", &good], "--out"),
         (vec!["predict", "--task", &good, "--alpha", "0"], "--alpha"),
         (vec!["predict", "--task", &good, "--alpha", "-1"], "--alpha"),
         (vec!["predict", "--task", &good, "--alpha", "abc"], "--alpha"),
