@@ -23,11 +23,8 @@ use crate::dynamics::{gd_step, run_gd, GdConfig, Observer, Problem, Workspace};
 use crate::model::{AnyModel, Parametrization};
 use crate::real::{norm1, Nearest, Real};
 use crate::task::{Design, Task};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 use rug::Rational;
 use serde::Serialize;
-use std::io::IsTerminal;
 
 /// The long-run behaviour of GD at one learning rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -288,23 +285,8 @@ pub fn bifurcation(
     cfg: &ClassifyConfig,
     progress: bool,
 ) -> Vec<Classification> {
-    let pb = if progress && std::io::stderr().is_terminal() {
-        let pb = ProgressBar::with_draw_target(Some(etas.len() as u64), ProgressDrawTarget::stderr());
-        if let Ok(s) = ProgressStyle::with_template("classify [{bar:40}] {pos}/{len} η ({elapsed}, eta {eta})") {
-            pb.set_style(s.progress_chars("=> "));
-        }
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
-    let out = etas
-        .par_iter()
-        .map(|&eta| {
-            let c = classify_task(task, model, alpha, eta, cfg);
-            pb.inc(1);
-            c
-        })
-        .collect();
+    let pb = crate::sweep::progress_bar(progress, etas.len(), "classify");
+    let out = crate::sweep::par_map_eta(etas, &pb, |eta| classify_task(task, model, alpha, eta, cfg));
     pb.finish_and_clear();
     out
 }

@@ -37,6 +37,32 @@ impl EtaGridArgs {
     }
 }
 
+/// Threads and output files of `sweep` and `bifurcation`.
+#[derive(Debug, Args)]
+pub(super) struct OutputArgs {
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write the rows as CSV here (sweep: one row per η; bifurcation: eta,kind,period,lyapunov,value).
+    #[arg(long)]
+    csv: Option<String>,
+    /// Write the whole result (settings, predictions, rows, and what else was computed) as JSON here.
+    #[arg(long)]
+    json: Option<String>,
+}
+
+impl OutputArgs {
+    /// Write the CSV and JSON files asked for (atomically); print the CSV when neither was.
+    fn write(&self, csv: &str, json_value: &Value) -> Result<()> {
+        save(&self.csv, "--csv", csv)?;
+        save(&self.json, "--json", &(serde_json::to_string_pretty(json_value).unwrap_or_default() + "\n"))?;
+        if self.csv.is_none() && self.json.is_none() {
+            print!("{csv}");
+        }
+        Ok(())
+    }
+}
+
 /// Arguments of `normsharp sweep`.
 #[derive(Debug, Args)]
 pub(super) struct SweepArgs {
@@ -63,15 +89,8 @@ pub(super) struct SweepArgs {
     /// A run is converged when the loss falls below this (default 1e-24).
     #[arg(long, allow_hyphen_values = true)]
     tol: Option<String>,
-    /// Worker threads (default: all cores). The output does not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Write the rows as CSV here.
-    #[arg(long)]
-    csv: Option<String>,
-    /// Write the sweep (settings, predictions, rows, regimes, precision checks) as JSON here.
-    #[arg(long)]
-    json: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Arguments of `normsharp regimes`.
@@ -115,15 +134,8 @@ pub(super) struct BifurcationArgs {
     /// The observable recorded: l1 (‖β‖₁) or loss.
     #[arg(long, value_enum, default_value_t = ObservableArg::L1)]
     observable: ObservableArg,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Write the diagram as CSV (eta,kind,period,lyapunov,value) here.
-    #[arg(long)]
-    csv: Option<String>,
-    /// Write the classifications as JSON here.
-    #[arg(long)]
-    json: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -193,7 +205,7 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
             return Err(Error::arg("--precisions", format!("{b} bits"), "precisions with 64 ≤ bits ≤ 65536"));
         }
     }
-    let out = with_threads(a.threads, || -> Result<(String, Value)> {
+    let out = with_threads(a.output.threads, || -> Result<(String, Value)> {
         let s = run_sweep(&task, &etas, &cfg)?;
         let reg = regimes(&task, &s, &cfg, &RegimeConfig::default());
         let mut v = s.to_json();
@@ -210,12 +222,7 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
         Ok((s.to_csv(), v))
     })??;
     let (csv, json_v) = out;
-    save(&a.csv, "--csv", &csv)?;
-    let pretty = serde_json::to_string_pretty(&json_v).unwrap_or_default();
-    save(&a.json, "--json", &(pretty + "\n"))?;
-    if a.csv.is_none() && a.json.is_none() {
-        print!("{csv}");
-    }
+    a.output.write(&csv, &json_v)?;
     Ok(0)
 }
 
@@ -271,13 +278,8 @@ pub(super) fn bifurcation_cmd(a: BifurcationArgs) -> Result<i32> {
         },
         ..ClassifyConfig::default()
     };
-    let rows = with_threads(a.threads, || bifurcation(&task, &model, &alpha, &etas, &cc, true))?;
-    let csv = bifurcation_csv(&rows);
-    save(&a.csv, "--csv", &csv)?;
+    let rows = with_threads(a.output.threads, || bifurcation(&task, &model, &alpha, &etas, &cc, true))?;
     let v = json!({ "task": task.name, "alpha": alpha.nearest(), "transient": a.transient, "window": a.window, "rows": rows });
-    save(&a.json, "--json", &(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
-    if a.csv.is_none() && a.json.is_none() {
-        print!("{csv}");
-    }
+    a.output.write(&bifurcation_csv(&rows), &v)?;
     Ok(0)
 }

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! # normsharp
 //!
 //! Checks the theory of implicit bias of gradient descent at finite learning rates on

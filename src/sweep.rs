@@ -329,7 +329,8 @@ impl<'a> PointRunner<'a> {
     }
 }
 
-fn progress_bar(enabled: bool, len: usize, what: &str) -> ProgressBar {
+/// A progress bar on stderr labelled `what`, hidden unless `enabled` and stderr is a terminal.
+pub(crate) fn progress_bar(enabled: bool, len: usize, what: &str) -> ProgressBar {
     if !enabled || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -341,15 +342,21 @@ fn progress_bar(enabled: bool, len: usize, what: &str) -> ProgressBar {
     pb
 }
 
-/// Evaluate `etas` in parallel (rayon), in η order.
-fn evaluate(runner: &PointRunner, etas: &[f64], pb: &ProgressBar) -> Vec<SweepRow> {
+/// `f(η)` for every η in parallel (rayon), collected in η order (so the result does not
+/// depend on the thread count), ticking `pb` once per η.
+pub(crate) fn par_map_eta<R: Send>(etas: &[f64], pb: &ProgressBar, f: impl Fn(f64) -> R + Sync + Send) -> Vec<R> {
     etas.par_iter()
         .map(|&eta| {
-            let r = runner.row(eta);
+            let r = f(eta);
             pb.inc(1);
             r
         })
         .collect()
+}
+
+/// Evaluate `etas` in parallel (rayon), in η order.
+fn evaluate(runner: &PointRunner, etas: &[f64], pb: &ProgressBar) -> Vec<SweepRow> {
+    par_map_eta(etas, pb, |eta| runner.row(eta))
 }
 
 /// Split an interval when its ends differ in outcome or period, or (both converged) their
@@ -1049,14 +1056,7 @@ pub fn rows_to_check(sweep: &Sweep, eta_c: Option<f64>) -> Vec<f64> {
 /// [`precision_check`] for every η of `etas`, in parallel, in η order.
 pub fn precision_checks(task: &Task, cfg: &SweepConfig, etas: &[f64], bits: &[u32], limit_tol: f64) -> Vec<PrecisionCheck> {
     let pb = progress_bar(cfg.progress, etas.len(), "precision");
-    let out = etas
-        .par_iter()
-        .map(|&eta| {
-            let c = precision_check(task, cfg, eta, bits, limit_tol);
-            pb.inc(1);
-            c
-        })
-        .collect();
+    let out = par_map_eta(etas, &pb, |eta| precision_check(task, cfg, eta, bits, limit_tol));
     pb.finish_and_clear();
     out
 }

@@ -329,6 +329,9 @@ pub fn canonical_two() -> Task {
 /// A seeded random SW task with positive entries: X_ij = k/8 with k uniform in 1..=16,
 /// a nonnegative 3-sparse teacher with entries k/4 (k in 1..=8), y = Xβ* exactly.
 /// Bit-reproducible (ChaCha8 with the given seed).
+///
+/// # Panics
+/// If n = 0 or d = 0 (a generator's arguments are the caller's, not user input).
 pub fn random_positive(seed: u64, n: usize, d: usize) -> Task {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let x: Vec<Vec<Rational>> = (0..n).map(|_| (0..d).map(|_| Rational::from((rng.gen_range(1..=16i64), 8))).collect()).collect();
@@ -392,6 +395,9 @@ fn labels(rng: &mut ChaCha8Rng, x: &[Vec<Rational>], teacher: &[Rational], noise
 /// assert_eq!(a, b);
 /// assert_eq!((a.n(), a.d()), (20, 50));
 /// ```
+///
+/// # Panics
+/// If n = 0, d = 0, `mean` is not finite or `noise_std` is negative or not finite.
 pub fn gaussian(seed: u64, n: usize, d: usize, k: usize, mean: f64, noise_std: f64) -> Task {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let x: Vec<Vec<Rational>> = (0..n).map(|_| normal_rationals(&mut rng, d, mean, 1.0)).collect();

@@ -48,6 +48,7 @@ pub struct Formulas {
     pub eos: EosFormulas,
 }
 
+/// Settings of a verification run (`normsharp verify --precision BITS`).
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     /// MPFR precision (bits) for the high-precision predictions and runs.
