@@ -5,10 +5,11 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use normsharp::dynamics::{run_gd, GdConfig, Problem};
-use normsharp::model::Uv;
-use normsharp::potentials::{hyperbolic_limit, uv_limit, woodworth_limit, EvenIdentity};
-use normsharp::sharpness::sharpness;
-use normsharp::task::gaussian;
+use normsharp::problem::model::Uv;
+use normsharp::dynamics::observers::EvenIdentity;
+use normsharp::theory::potentials::{hyperbolic_limit, uv_limit, woodworth_limit};
+use normsharp::problem::sharpness::sharpness;
+use normsharp::problem::tasks::gaussian;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -52,7 +53,7 @@ fn even_bregman(c: &mut Criterion) {
         let mut obs = EvenIdentity::new(&alpha, d);
         let mut cfg = GdConfig::until_loss(0.5 / s, 1e-24);
         cfg.max_steps = 1_000_000;
-        run_gd(&Problem { model: &Uv, design: &design, design64: &design }, &alpha, &cfg, &mut obs);
+        run_gd(&Problem::new(&Uv, &design), &alpha, &cfg, &mut obs);
         let link = obs.limit_link();
         group.bench_function(BenchmarkId::new("alpha_0.1", format!("n{n}_d{d}")), |b| {
             b.iter(|| black_box(hyperbolic_limit(&design, &link).expect("solved")))

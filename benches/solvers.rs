@@ -5,12 +5,13 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use normsharp::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Problem, Workspace};
-use normsharp::linalg::symmetric_eigenvalues;
-use normsharp::model::{Parametrization, Sw};
-use normsharp::predictions::{beta_gf, entropy_root};
-use normsharp::real::Real;
-use normsharp::sharpness::sharpness;
-use normsharp::task::{canonical_four, canonical_multi, random_positive, Task};
+use normsharp::numeric::linalg::symmetric_eigenvalues;
+use normsharp::problem::model::{Parametrization, Sw};
+use normsharp::theory::predictions::{beta_gf, entropy_root};
+use normsharp::numeric::real::Real;
+use normsharp::problem::sharpness::sharpness;
+use normsharp::problem::task::Task;
+use normsharp::problem::tasks::{canonical_four, canonical_multi, random_positive};
 use rug::Float;
 use std::hint::black_box;
 use std::time::Duration;
@@ -34,7 +35,7 @@ fn bench_steps<T: Real>(c: &mut Criterion, label: &str, ctx: T::Ctx, long_steps:
     for (n, d, task) in sizes() {
         let design = task.design::<T>(ctx);
         let d64 = task.design::<f64>(());
-        let problem = Problem { model: &Sw, design: &design, design64: &d64 };
+        let problem = Problem::new(&Sw, &design);
         let eta = T::from_f64(eta_for(&task), ctx);
         let alpha = T::from_f64(0.1, ctx);
         group.bench_function(BenchmarkId::new("one_step", format!("n{n}_d{d}")), |b| {

@@ -4,9 +4,9 @@
 //! on rayon's global pool.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use normsharp::model::AnyModel;
-use normsharp::sweep::{grid, run_sweep, Spacing, SweepConfig};
-use normsharp::task::canonical_four;
+use normsharp::problem::model::AnyModel;
+use normsharp::experiments::sweep::{grid, run_sweep, Spacing, SweepConfig};
+use normsharp::problem::tasks::canonical_four;
 use rug::Rational;
 use std::hint::black_box;
 

@@ -7,8 +7,10 @@ use common::fails_with;
 
 use normsharp::claims::{generalization_check, registry, t9_check, FlowFormulas, Formulas, PaperFormulas};
 use normsharp::error::Result;
-use normsharp::predictions as pred;
-use normsharp::task::{canonical_four, Design, Task};
+use normsharp::theory::predictions as pred;
+use normsharp::problem::task::Task;
+use normsharp::problem::tasks::canonical_four;
+use normsharp::problem::design::Design;
 use rug::{Float, Rational};
 
 fn paper(p: PaperFormulas) -> Formulas {
@@ -87,7 +89,7 @@ fn t5_bound_fails_with_a_smaller_constant() {
 #[test]
 fn t6_fails_when_only_the_end_of_the_path_counts() {
     fn end_only(design: &Design<f64>, _alpha: f64, beta_gf: &[f64]) -> Result<f64> {
-        Ok(normsharp::sharpness::sw_interpolator_sharpness(design, beta_gf).unwrap_or(f64::NAN))
+        Ok(normsharp::problem::sharpness::sw_interpolator_sharpness(design, beta_gf).unwrap_or(f64::NAN))
     }
     fails_with("T6-eta-c", paper(PaperFormulas { gf_path_sharpness_max: end_only, ..PaperFormulas::default() }));
 }
@@ -125,8 +127,8 @@ fn t8_generalization_fails_when_the_teacher_is_the_norm_minimizer() {
 fn t9_fails_where_the_interpolator_is_unique() {
     // random_positive(1, 20, 50): the 3-sparse nonnegative teacher is the only nonnegative
     // interpolator, so ℓ1 and sharpness minimizers coincide and nothing beats them.
-    let results = t9_check(&normsharp::task::random_positive(1, 20, 50));
-    assert!(results.iter().any(|r| !r.pass), "{}", normsharp::report::table(&results, 6));
+    let results = t9_check(&normsharp::problem::tasks::random_positive(1, 20, 50));
+    assert!(results.iter().any(|r| !r.pass), "{}", normsharp::output::report::table(&results, 6));
 }
 
 #[test]
@@ -144,7 +146,7 @@ fn every_claim_has_a_broken_formula_test() {
     for c in registry() {
         let needle = match c.id {
             "T8-generalization" => "generalization_check(&task".to_string(),
-            "T9" => "t9_check(&normsharp::task::random_positive".to_string(),
+            "T9" => "t9_check(&normsharp::problem::tasks::random_positive".to_string(),
             id => format!("fails_with(\"{id}\""),
         };
         assert!(src.contains(&needle), "claim {} has no broken-formula test", c.id);

@@ -8,8 +8,8 @@ use common::fails_with;
 
 use normsharp::claims::{EarlierFormulas, Formulas};
 use normsharp::error::Result;
-use normsharp::potentials as pot;
-use normsharp::task::Design;
+use normsharp::theory::potentials as pot;
+use normsharp::problem::design::Design;
 
 fn earlier(f: EarlierFormulas) -> Formulas {
     Formulas { earlier: f, ..Formulas::default() }

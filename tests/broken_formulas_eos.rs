@@ -22,9 +22,9 @@ fn t6a_fails_with_eta_c_equal_to_one_over_s() {
 #[test]
 fn t6a_fails_when_the_path_maximum_is_the_initial_sharpness() {
     // s_GF = S at the initialization (the far end of the path from β_GF).
-    fn at_init(design: &normsharp::task::Design<f64>, alpha: f64, _gf: &[f64]) -> Result<f64> {
+    fn at_init(design: &normsharp::problem::design::Design<f64>, alpha: f64, _gf: &[f64]) -> Result<f64> {
         let w = vec![alpha; design.d];
-        Ok(normsharp::sharpness::sharpness(&normsharp::model::Sw, design, &w).map_or(f64::NAN, |s| s.op_norm))
+        Ok(normsharp::problem::sharpness::sharpness(&normsharp::problem::model::Sw, design, &w).map_or(f64::NAN, |s| s.op_norm))
     }
     fails_with("T6a", eos(EosFormulas { gf_path_sharpness_max: at_init, ..EosFormulas::default() }));
 }

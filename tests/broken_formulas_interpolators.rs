@@ -7,8 +7,8 @@ use common::fails_with;
 
 use normsharp::claims::{Formulas, InterpolatorFormulas};
 use normsharp::error::Result;
-use normsharp::predictions as pred;
-use normsharp::task::Task;
+use normsharp::theory::predictions as pred;
+use normsharp::problem::task::Task;
 use rug::Rational;
 
 fn interp(f: InterpolatorFormulas) -> Formulas {
@@ -60,8 +60,8 @@ fn i4_fails_without_the_inverse_gram_matrix() {
     fails_with("I4-l2", interp(InterpolatorFormulas { beta_l2: wrong, ..InterpolatorFormulas::default() }));
     // The min-ℓ1 interpolator: Xβ = y but not in range(Xᵀ).
     fn l1(task: &Task) -> Result<Vec<Rational>> {
-        match normsharp::interpolators::min_l1(task, normsharp::interpolators::Sign::Signed)?.witness {
-            normsharp::interpolators::Witness::Lp { beta, .. } => Ok(beta),
+        match normsharp::theory::interpolators::min_l1(task, normsharp::theory::interpolators::Sign::Signed)?.witness {
+            normsharp::theory::interpolators::Witness::Lp { beta, .. } => Ok(beta),
             _ => unreachable!(),
         }
     }

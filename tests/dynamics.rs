@@ -2,9 +2,10 @@
 //! exact step counts, reproducibility, and agreement of f64 and MPFR runs.
 
 use normsharp::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult};
-use normsharp::model::Sw;
-use normsharp::real::Real;
-use normsharp::task::{canonical_four, Task};
+use normsharp::problem::model::Sw;
+use normsharp::numeric::real::Real;
+use normsharp::problem::task::Task;
+use normsharp::problem::tasks::canonical_four;
 use rug::Float;
 
 fn scalar_task() -> Task {
@@ -14,7 +15,7 @@ fn scalar_task() -> Task {
 fn run<T: Real>(task: &Task, alpha: f64, cfg: &GdConfig<T>, ctx: T::Ctx) -> RunResult<T> {
     let design = task.design::<T>(ctx);
     let d64 = task.design::<f64>(());
-    run_gd(&Problem { model: &Sw, design: &design, design64: &d64 }, &T::from_f64(alpha, ctx), cfg, &mut NoObserver)
+    run_gd(&Problem::new(&Sw, &design), &T::from_f64(alpha, ctx), cfg, &mut NoObserver)
 }
 
 #[test]

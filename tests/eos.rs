@@ -7,11 +7,16 @@ mod common;
 
 use common::check;
 
-use normsharp::classify::{bifurcation, bifurcation_csv, classify_task, ClassifyConfig, LongRun};
+use normsharp::dynamics::classify::{bifurcation, classify_task, ClassifyConfig, LongRun};
+use normsharp::output::csv::{bifurcation_csv, sweep_csv};
 use normsharp::dynamics::Outcome;
-use normsharp::model::AnyModel;
-use normsharp::sweep::{grid, precision_check, regimes, run_sweep, write_atomic, Refine, RegimeConfig, Spacing, SweepConfig};
-use normsharp::task::{canonical_four, canonical_two, Task};
+use normsharp::problem::model::AnyModel;
+use normsharp::experiments::precision::precision_check;
+use normsharp::experiments::regimes::{regimes, RegimeConfig};
+use normsharp::experiments::sweep::{grid, run_sweep, Refine, Spacing, SweepConfig};
+use normsharp::output::write::write_atomic;
+use normsharp::problem::task::Task;
+use normsharp::problem::tasks::{canonical_four, canonical_two};
 use rug::Rational;
 use std::process::Command;
 
@@ -58,7 +63,7 @@ fn a_sweep_gives_the_same_bytes_with_one_and_two_threads() {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap();
         pool.install(|| {
             let s = run_sweep(&task, &etas, &cfg).unwrap();
-            (s.to_csv(), serde_json::to_string(&s.to_json()).unwrap())
+            (sweep_csv(&s), serde_json::to_string(&s.to_json()).unwrap())
         })
     };
     let (csv1, json1) = in_pool(1);
@@ -149,8 +154,8 @@ fn sweep_summaries_snapshot() {
     let mut rows = Vec::new();
     for (task, alpha) in [(canonical_four(), (1, 1000)), (canonical_four(), (1, 10)), (canonical_two(), (1, 1000))] {
         let (x, y) = task.single_sample_positive().unwrap();
-        let lo = normsharp::predictions::eta_unstable_norm_min(x, y).to_f64() / 4.0;
-        let hi = normsharp::predictions::eta_no_stable_interpolator(x, y).to_f64() * 1.1;
+        let lo = normsharp::theory::predictions::eta_unstable_norm_min(x, y).to_f64() / 4.0;
+        let hi = normsharp::theory::predictions::eta_no_stable_interpolator(x, y).to_f64() * 1.1;
         let mut cfg = SweepConfig::new(AnyModel::Sw, Rational::from(alpha));
         cfg.refine = Some(Refine::with_budget(96));
         let s = run_sweep(&task, &grid(lo, hi, 48, Spacing::Linear).unwrap(), &cfg).unwrap();

@@ -4,7 +4,7 @@
 #[test]
 fn every_figure_is_written_as_png_and_svg() {
     let dir = std::env::temp_dir().join(format!("normsharp-figures-{}", std::process::id()));
-    let stems = normsharp::figures::generate(&dir).expect("figures");
+    let stems = normsharp::output::figures::generate(&dir).expect("figures");
     assert!(stems.len() >= 10, "{stems:?}");
     let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     files.sort();

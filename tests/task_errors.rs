@@ -2,7 +2,7 @@
 //! that message (CLI); never a panic.
 
 use normsharp::error::Error;
-use normsharp::task::Task;
+use normsharp::problem::task::Task;
 use std::process::Command;
 
 fn field_of(text: &str) -> String {

@@ -7,19 +7,21 @@
 //! process (the sweep does not depend on the formulas under test, only the predictions do).
 
 use super::*;
-use crate::classify::log10_rounding_growth;
+use crate::dynamics::classify::log10_rounding_growth;
 use crate::dynamics::{GdConfig, Outcome};
 use crate::error::Result;
-use crate::model::{AnyModel, Parametrization};
-use crate::predictions as pred;
-use crate::sweep::{
-    grid, precision_check, predicted_stable_log10_growth, regimes, run_sweep, PrecisionCheck, Refine, RegimeConfig, Regimes, Spacing,
-    Sweep, SweepConfig, SweepRow,
-};
-use crate::task::{canonical_four, canonical_multi, Design, Task};
+use crate::problem::model::{AnyModel, Parametrization};
+use crate::theory::predictions as pred;
+use crate::experiments::precision::{precision_check, predicted_stable_log10_growth, PrecisionCheck};
+use crate::experiments::regimes::{regimes, RegimeConfig, Regimes};
+use crate::experiments::sweep::{grid, run_sweep, Refine, Spacing, Sweep, SweepConfig, SweepRow};
+use crate::problem::task::Task;
+use crate::problem::tasks::{canonical_four, canonical_multi};
+use crate::problem::design::Design;
 use rayon::prelude::*;
 use rug::Rational;
 use std::sync::{Arc, Mutex, OnceLock};
+use crate::numeric::vector::median;
 
 /// K1's formula: the gradient-flow limit of SW from w, (x, w, y) ↦ β.
 pub type GfLimitFrom = fn(&[f64], &[f64], f64) -> Result<Vec<f64>>;
@@ -216,18 +218,6 @@ fn check_t6b(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 // ---------------------------------------------------------------------------------------
 // T6c
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
-}
 
 /// The EoS rows of a sweep: converged, η_c (measured) ≤ η < η_nonconvergence.
 fn eos_rows<'a>(sweep: &'a Sweep, reg: &Regimes) -> Vec<&'a SweepRow> {

@@ -1,10 +1,11 @@
 //! Claims about continuous-time descriptions of GD at the edge of stability (THEORY.md §4 C).
 
 use super::*;
-use crate::central_flow::{central_flow, CentralFlowConfig};
+use crate::theory::central_flow::{central_flow, CentralFlowConfig};
 use crate::dynamics::{GdConfig, Outcome};
-use crate::model::{AnyModel, Parametrization};
-use crate::predictions as pred;
+use crate::problem::model::{AnyModel, Parametrization};
+use crate::theory::predictions as pred;
+use crate::numeric::vector::dist;
 
 /// The formulas of the flow claims. [`FlowFormulas::default`] holds the correct ones.
 #[derive(Clone, Copy)]
@@ -19,9 +20,6 @@ impl Default for FlowFormulas {
     }
 }
 
-fn dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
-}
 
 /// C1 on one task: the central-flow limit is closer to GD's limit than the GF limit is.
 fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas) -> CheckResult {
@@ -31,7 +29,7 @@ fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas
     let mut cfg = GdConfig::until_loss(eta, 1e-26);
     cfg.max_steps = 1_000_000;
     cfg.record_every = 1;
-    let gd = run_gd(&Problem { model, design: &design, design64: &design }, &alpha, &cfg, &mut NoObserver);
+    let gd = run_gd(&Problem::new(model, &design), &alpha, &cfg, &mut NoObserver);
     if gd.outcome != Outcome::Converged {
         return CheckResult::failed("C1", &label, q, format!("GD outcome {:?}", gd.outcome));
     }

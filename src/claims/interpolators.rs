@@ -1,17 +1,19 @@
 //! Claims about interpolators for n samples (THEORY.md T9): the min-ℓ1 LP, the sharpness SDP,
 //! trace versus λ_max sharpness, and the exact min-ℓ2 interpolator. Every optimum used here
-//! carries an independently checked certificate ([`crate::interpolators`]); a check passes
+//! carries an independently checked certificate ([`crate::theory::interpolators`]); a check passes
 //! only if its certificates are valid.
 
 use super::*;
 use crate::error::Result;
-use crate::interpolators::{
-    column_norms_sq, lambda_max_x_diag_xt, min_l1, min_l2_exact, min_sharpness_sdp, min_weighted_l1, rank_exact, solve_exact,
+use crate::numeric::exact::{rank_exact, solve_exact};
+use crate::theory::interpolators::{
+    column_norms_sq, lambda_max_x_diag_xt, min_l1, min_l2_exact, min_sharpness_sdp, min_weighted_l1,
     trace_vs_lambda_task, Certified, Sign, Witness, LP_TOL, SDP_TOL,
 };
-use crate::predictions as pred;
-use crate::sharpness::sharpness;
-use crate::task::random_positive;
+use crate::theory::predictions as pred;
+use crate::problem::sharpness::sharpness;
+use crate::problem::tasks::random_positive;
+use crate::numeric::vector::dist_inf;
 
 /// The formulas the interpolator checks predict with. [`InterpolatorFormulas::default`] holds
 /// the correct ones.
@@ -101,9 +103,6 @@ fn abs_vec(v: &[f64]) -> Vec<f64> {
     v.iter().map(|b| b.abs()).collect()
 }
 
-fn dist_inf(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(p, q)| (p - q).abs()).fold(0.0, f64::max)
-}
 
 /// A row certifying an LP optimum: the dual value yᵀν (a lower bound on the optimum by weak
 /// duality) against the primal value, both exact; passes iff the certificate is valid.

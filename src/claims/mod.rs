@@ -16,21 +16,26 @@ mod earlier;
 mod eos;
 mod flows;
 mod interpolators;
-mod paper;
+pub mod paper;
 
 pub use earlier::EarlierFormulas;
 pub use eos::EosFormulas;
 pub use flows::FlowFormulas;
 pub use interpolators::InterpolatorFormulas;
-pub use paper::{gain_order_by_x, generalization_check, t9_check, PaperFormulas};
+pub use paper::generalization::{generalization_check, t9_check};
+pub use paper::product::gain_order_by_x;
+pub use paper::PaperFormulas;
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
-use crate::model::Sw;
-use crate::real::Nearest;
-use crate::sharpness::sharpness;
-use crate::task::{canonical_four, canonical_multi, canonical_two, Design, Task};
+use crate::problem::model::Sw;
+use crate::numeric::real::Nearest;
+use crate::problem::sharpness::sharpness;
+use crate::problem::task::Task;
+use crate::problem::tasks::{canonical_four, canonical_multi, canonical_two};
+use crate::problem::design::Design;
 use rug::Rational;
 use serde::Serialize;
+use crate::numeric::vector::finite;
 
 /// The formulas every check predicts with, one group per family of claims.
 /// [`Formulas::default`] holds the correct ones.
@@ -116,9 +121,6 @@ pub struct CheckResult {
     pub note: String,
 }
 
-fn finite(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
-}
 
 impl CheckResult {
     fn scalar(claim: &str, task: &str, quantity: &str, predicted: f64, measured: f64, tolerance: f64, relation: Relation) -> Self {
@@ -253,7 +255,7 @@ pub(crate) fn to_f64s(v: &[Rational]) -> Vec<f64> {
 
 pub(crate) fn gd_f64(task: &Task, alpha: f64, cfg: &GdConfig<f64>) -> RunResult<f64> {
     let d = task.design::<f64>(());
-    run_gd(&Problem { model: &Sw, design: &d, design64: &d }, &alpha, cfg, &mut NoObserver)
+    run_gd(&Problem::new(&Sw, &d), &alpha, cfg, &mut NoObserver)
 }
 
 pub(crate) fn op_sharpness(design: &Design<f64>, beta: &[f64]) -> f64 {

@@ -22,7 +22,7 @@ pub fn all_test_sources() -> String {
 pub fn check_with(id: &str, settings: &Settings) -> Vec<normsharp::claims::CheckResult> {
     let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
     let (pass, results) = claim.verify(&Formulas::default(), settings);
-    let table = normsharp::report::table(&results, 10);
+    let table = normsharp::output::report::table(&results, 10);
     assert!(pass, "claim {id} failed:\n{table}");
     for r in &results {
         assert!(r.predicted.is_some() && r.measured.is_some(), "{id}: a value is missing:\n{table}");
@@ -41,7 +41,7 @@ pub fn check(id: &str) {
 pub fn fails_with(id: &str, broken: Formulas) {
     let claim = registry().into_iter().find(|c| c.id == id).expect("registered");
     let (pass, results) = claim.verify(&broken, &Settings::default());
-    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::report::table(&results, 10));
+    assert!(!pass, "claim {id} still passes with a broken formula:\n{}", normsharp::output::report::table(&results, 10));
     let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
     assert!(pass, "claim {id} fails with the correct formulas");
 }

@@ -1,0 +1,279 @@
+//! The `sweep`, `regimes` and `bifurcation` subcommands.
+
+use super::args::{check_steps, rate, with_threads, TaskArgs};
+use crate::numeric::real::Nearest;
+use super::print::{emit, print_object};
+use crate::dynamics::classify::{bifurcation, ClassifyConfig, Observable};
+use crate::output::csv::{bifurcation_csv, sweep_csv};
+use crate::error::{Error, Result};
+use crate::experiments::precision::{precision_checks, rows_to_check};
+use crate::experiments::regimes::{regimes, RegimeConfig};
+use crate::experiments::sweep::{default_grid, grid, run_sweep, Refine, Spacing, SweepConfig};
+use crate::output::write::{check_writable, write_all, Output};
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+/// The learning-rate grid of `sweep` and `bifurcation`.
+#[derive(Debug, Args)]
+pub(super) struct EtaGridArgs {
+    /// Smallest learning rate (> 0; decimal or fraction).
+    #[arg(long, allow_hyphen_values = true)]
+    eta_min: String,
+    /// Largest learning rate (> --eta-min).
+    #[arg(long, allow_hyphen_values = true)]
+    eta_max: String,
+    /// Number of grid points (≥ 2).
+    #[arg(long)]
+    points: usize,
+    /// Logarithmic instead of linear spacing.
+    #[arg(long)]
+    log: bool,
+}
+
+impl EtaGridArgs {
+    /// The grid, validated (names the argument at fault).
+    fn etas(&self) -> Result<Vec<f64>> {
+        let spacing = if self.log { Spacing::Log } else { Spacing::Linear };
+        grid(rate("--eta-min", &self.eta_min)?, rate("--eta-max", &self.eta_max)?, self.points, spacing)
+    }
+}
+
+/// Threads and output files of `sweep` and `bifurcation`.
+#[derive(Debug, Args)]
+pub(super) struct OutputArgs {
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write the rows as CSV here (sweep: one row per η; bifurcation: eta,kind,period,lyapunov,value).
+    #[arg(long)]
+    csv: Option<String>,
+    /// Write the whole result (settings, predictions, rows, and what else was computed) as JSON here.
+    #[arg(long)]
+    json: Option<String>,
+}
+
+impl OutputArgs {
+    /// Check the output paths before any computation.
+    fn check(&self) -> Result<()> {
+        if let Some(p) = &self.csv {
+            check_writable(p, "--csv").map_err(|e| as_flag(e, "--csv"))?;
+        }
+        if let Some(p) = &self.json {
+            check_writable(p, "--json").map_err(|e| as_flag(e, "--json"))?;
+        }
+        Ok(())
+    }
+
+    /// Write the CSV and JSON files asked for (both or neither); print the CSV when neither
+    /// was asked for.
+    fn write(&self, csv: &str, json_value: &Value) -> Result<()> {
+        let json_text = serde_json::to_string_pretty(json_value).unwrap_or_default() + "\n";
+        let mut outputs = Vec::new();
+        if let Some(p) = &self.csv {
+            outputs.push(Output { path: p, what: "--csv", contents: csv.as_bytes() });
+        }
+        if let Some(p) = &self.json {
+            outputs.push(Output { path: p, what: "--json", contents: json_text.as_bytes() });
+        }
+        if outputs.is_empty() {
+            return emit(csv);
+        }
+        write_all(&outputs).map_err(|e| as_flag(as_flag(e, "--csv"), "--json"))
+    }
+}
+
+/// A write error about the file given to `flag`, as an argument error naming it.
+fn as_flag(e: Error, flag: &str) -> Error {
+    match e {
+        Error::InvalidInput { what, why } if what == flag => Error::arg(flag, why, "a writable file path"),
+        e => e,
+    }
+}
+
+/// Arguments of `normsharp sweep`.
+#[derive(Debug, Args)]
+pub(super) struct SweepArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    #[command(flatten)]
+    grid: EtaGridArgs,
+    /// Adaptive refinement: bisect where the outcome changes or the final sharpness jumps by
+    /// more than 2%, up to --refine-budget points.
+    #[arg(long)]
+    refine: bool,
+    /// Total points with --refine (default 2 × --points).
+    #[arg(long, requires = "refine")]
+    refine_budget: Option<usize>,
+    /// Rerun every EoS, periodic and unresolved row in MPFR (see --precisions).
+    #[arg(long)]
+    precision_check: bool,
+    /// Precisions (bits) for --precision-check, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "128,256,512", requires = "precision_check")]
+    precisions: Vec<u32>,
+    /// Step budget of each run.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_steps: u64,
+    /// A run is converged when the loss falls below this (default 1e-24).
+    #[arg(long, allow_hyphen_values = true)]
+    tol: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Arguments of `normsharp regimes`.
+#[derive(Debug, Args)]
+pub(super) struct RegimesArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    /// Smallest learning rate (default: a quarter of η_c, or of 1/(2 x_max y)).
+    #[arg(long, allow_hyphen_values = true, requires = "eta_max")]
+    eta_min: Option<String>,
+    /// Largest learning rate (default: past the first divergence).
+    #[arg(long, allow_hyphen_values = true, requires = "eta_min")]
+    eta_max: Option<String>,
+    /// Grid points before refinement (the sweep is refined to twice as many).
+    #[arg(long, default_value_t = 64)]
+    points: usize,
+    /// Relative departure of the final sharpness from the flow-aligned branch that marks η_c.
+    #[arg(long, allow_hyphen_values = true, default_value = "0.005")]
+    departure_tol: String,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `normsharp bifurcation`.
+#[derive(Debug, Args)]
+pub(super) struct BifurcationArgs {
+    #[command(flatten)]
+    common: TaskArgs,
+    #[command(flatten)]
+    grid: EtaGridArgs,
+    /// Steps discarded before observing.
+    #[arg(long, default_value_t = 20_000)]
+    transient: u64,
+    /// Steps observed (Lyapunov exponent, returns, observable values).
+    #[arg(long, default_value_t = 20_000)]
+    window: u64,
+    /// The observable recorded: l1 (‖β‖₁) or loss.
+    #[arg(long, value_enum, default_value_t = ObservableArg::L1)]
+    observable: ObservableArg,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ObservableArg {
+    L1,
+    Loss,
+}
+
+/// `normsharp sweep`.
+pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
+    let input = a.common.parse()?;
+    let (task, alpha, model) = (input.task, input.alpha, input.model);
+    let etas = a.grid.etas()?;
+    let mut cfg = SweepConfig::new(model, alpha);
+    cfg.spacing = if a.grid.log { Spacing::Log } else { Spacing::Linear };
+    cfg.progress = true;
+    cfg.max_steps = check_steps("--max-steps", a.max_steps)?;
+    if let Some(t) = &a.tol {
+        cfg.loss_tol = rate("--tol", t)?;
+    }
+    if a.refine {
+        let budget = a.refine_budget.unwrap_or(2 * a.grid.points);
+        if budget < a.grid.points {
+            return Err(Error::arg(
+                "--refine-budget",
+                format!("{budget} < --points {}", a.grid.points),
+                "a total number of points ≥ --points",
+            ));
+        }
+        cfg.refine = Some(Refine::with_budget(budget));
+    }
+    for &b in &a.precisions {
+        if a.precision_check && !(64..=1 << 16).contains(&b) {
+            return Err(Error::arg("--precisions", format!("{b} bits"), "precisions with 64 ≤ bits ≤ 65536"));
+        }
+    }
+    a.output.check()?;
+    let out = with_threads(a.output.threads, || -> Result<(String, Value)> {
+        let s = run_sweep(&task, &etas, &cfg)?;
+        let reg = regimes(&task, &s, &cfg, &RegimeConfig::default());
+        let mut v = s.to_json();
+        if let Value::Object(m) = &mut v {
+            m.insert("regimes".into(), serde_json::to_value(&reg).unwrap_or(Value::Null));
+            if a.precision_check {
+                let ec = reg.eta_c_measured.or(reg.eta_c_predicted);
+                let checks = precision_checks(&task, &cfg, &rows_to_check(&s, ec), &a.precisions, 1e-8);
+                let unstable: Vec<f64> = checks.iter().filter(|c| !c.stable).map(|c| c.eta).collect();
+                m.insert("precision_unstable_etas".into(), json!(unstable));
+                m.insert("precision_checks".into(), serde_json::to_value(&checks).unwrap_or(Value::Null));
+            }
+        }
+        Ok((sweep_csv(&s), v))
+    })??;
+    let (csv, json_v) = out;
+    a.output.write(&csv, &json_v)?;
+    Ok(0)
+}
+
+/// `normsharp regimes`.
+pub(super) fn regimes_cmd(a: RegimesArgs) -> Result<i32> {
+    let input = a.common.parse()?;
+    let (task, alpha, model) = (input.task, input.alpha, input.model);
+    let departure_tol = rate("--departure-tol", &a.departure_tol)?;
+    if departure_tol >= 1.0 {
+        return Err(Error::arg("--departure-tol", a.departure_tol.clone(), "a relative tolerance in (0, 1)"));
+    }
+    if a.points < 2 {
+        return Err(Error::arg("--points", format!("{}", a.points), "an integer ≥ 2"));
+    }
+    let mut cfg = SweepConfig::new(model, alpha);
+    cfg.progress = true;
+    cfg.refine = Some(Refine::with_budget(2 * a.points));
+    let etas = match (&a.eta_min, &a.eta_max) {
+        (Some(lo), Some(hi)) => grid(rate("--eta-min", lo)?, rate("--eta-max", hi)?, a.points, Spacing::Linear)?,
+        _ => default_grid(&task, &cfg, a.points)?,
+    };
+    let rc = RegimeConfig { departure_tol, ..RegimeConfig::default() };
+    let reg = with_threads(a.threads, || -> Result<_> {
+        let s = run_sweep(&task, &etas, &cfg)?;
+        Ok(regimes(&task, &s, &cfg, &rc))
+    })??;
+    let mut m = Map::new();
+    m.insert("task".into(), json!(task.name));
+    m.insert("eta_range".into(), json!([etas.first(), etas.last()]));
+    if let Value::Object(r) = serde_json::to_value(&reg).unwrap_or(Value::Null) {
+        m.extend(r);
+    }
+    print_object(&m, a.json)?;
+    Ok(0)
+}
+
+/// `normsharp bifurcation`.
+pub(super) fn bifurcation_cmd(a: BifurcationArgs) -> Result<i32> {
+    let input = a.common.parse()?;
+    let (task, alpha, model) = (input.task, input.alpha, input.model);
+    let etas = a.grid.etas()?;
+    if a.window == 0 {
+        return Err(Error::arg("--window", "0", "an integer ≥ 1"));
+    }
+    let cc = ClassifyConfig {
+        transient: a.transient,
+        window: a.window,
+        observable: match a.observable {
+            ObservableArg::L1 => Observable::L1,
+            ObservableArg::Loss => Observable::Loss,
+        },
+        ..ClassifyConfig::default()
+    };
+    a.output.check()?;
+    let rows = with_threads(a.output.threads, || bifurcation(&task, &model, &alpha, &etas, &cc, true))?;
+    let v = json!({ "task": task.name, "alpha": alpha.nearest(), "transient": a.transient, "window": a.window, "rows": rows });
+    a.output.write(&bifurcation_csv(&rows), &v)?;
+    Ok(0)
+}

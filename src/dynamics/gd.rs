@@ -1,0 +1,318 @@
+//! Gradient descent, written once for every precision (argmin-style: the [`Problem`] says
+//! what is trained, [`GdConfig`] how, [`run_gd`] executes, an [`Observer`] watches).
+//!
+//! ```
+//! use normsharp::{dynamics::*, problem::model::Sw, problem::tasks::canonical_four};
+//! let task = canonical_four();
+//! let (d64, d) = (task.design::<f64>(()), task.design::<f64>(()));
+//! let problem = Problem::new(&Sw, &d);
+//! let cfg = GdConfig::until_loss(0.1f64, 1e-20);
+//! let run = run_gd(&problem, &1e-3, &cfg, &mut NoObserver);
+//! assert_eq!(run.outcome, Outcome::Converged);
+//! ```
+
+use crate::dynamics::period::{History, CONFIRM_AFTER, PERIOD_CHECK_EVERY};
+use crate::problem::model::Parametrization;
+use crate::numeric::real::{norm1, Real};
+use crate::problem::sharpness::sharpness_of;
+use crate::problem::design::Design;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+/// What is trained: a parametrization on a design (in the run's precision, and in f64 for
+/// sharpness).
+pub struct Problem<'a, M: Parametrization, T: Real> {
+    /// The parametrization.
+    pub model: &'a M,
+    /// Design and labels in the run's precision.
+    pub design: &'a Design<T>,
+    /// The same design rounded to f64 (for Hessians and sharpness).
+    pub design64: Design<f64>,
+}
+
+impl<'a, M: Parametrization, T: Real> Problem<'a, M, T> {
+    /// A parametrization on a design (its f64 copy for Hessians is made here).
+    pub fn new(model: &'a M, design: &'a Design<T>) -> Self {
+        Problem { model, design, design64: design.to_f64() }
+    }
+}
+
+/// When a run stops.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// When the loss falls below the threshold (or after `max_steps`).
+    LossBelow,
+    /// After exactly this many steps.
+    Steps(u64),
+}
+
+/// How GD is run.
+#[derive(Debug, Clone)]
+pub struct GdConfig<T: Real> {
+    /// Learning rate η.
+    pub eta: T,
+    /// Stopping rule.
+    pub stop: Stop,
+    /// A run whose loss is below this is `converged`.
+    pub loss_tol: f64,
+    /// Step budget for [`Stop::LossBelow`].
+    pub max_steps: u64,
+    /// Record a [`TracePoint`] every this many steps (0: never).
+    pub record_every: u64,
+    /// Relative distance under which a state counts as a return (period detection).
+    pub return_tol: f64,
+    /// A loss above this (or a non-finite value) is divergence.
+    pub blowup: f64,
+    /// Start here instead of the model's initialization at scale α.
+    pub init: Option<Vec<T>>,
+    /// Batch-1 SGD with this seed (ChaCha8): step k uses g = x_i·r_i for a uniformly drawn
+    /// sample i, the gradient of ½(⟨x_i, β⟩ − y_i)². `None`: full-batch GD.
+    pub sgd_seed: Option<u64>,
+}
+
+impl<T: Real> GdConfig<T> {
+    /// Run until L < `loss_tol` (at most 10⁶ steps).
+    pub fn until_loss(eta: T, loss_tol: f64) -> Self {
+        GdConfig {
+            eta,
+            stop: Stop::LossBelow,
+            loss_tol,
+            max_steps: 1_000_000,
+            record_every: 0,
+            return_tol: 1e-10,
+            blowup: 1e100,
+            init: None,
+            sgd_seed: None,
+        }
+    }
+    /// Run exactly `steps` steps (then classify).
+    pub fn exact_steps(eta: T, steps: u64, loss_tol: f64) -> Self {
+        GdConfig { stop: Stop::Steps(steps), ..Self::until_loss(eta, loss_tol) }
+    }
+    /// With a step budget for [`Stop::LossBelow`].
+    pub fn with_max_steps(mut self, max_steps: u64) -> Self {
+        self.max_steps = max_steps;
+        self
+    }
+    /// Recording a [`TracePoint`] every `k` steps.
+    pub fn with_record_every(mut self, k: u64) -> Self {
+        self.record_every = k;
+        self
+    }
+    /// With a relative return tolerance for period detection.
+    pub fn with_return_tol(mut self, tol: f64) -> Self {
+        self.return_tol = tol;
+        self
+    }
+    /// With a loss above which the run counts as diverged.
+    pub fn with_blowup(mut self, blowup: f64) -> Self {
+        self.blowup = blowup;
+        self
+    }
+    /// Starting at θ₀ instead of the model's initialization.
+    pub fn with_init(mut self, theta0: Vec<T>) -> Self {
+        self.init = Some(theta0);
+        self
+    }
+    /// Batch-1 SGD with this seed.
+    pub fn with_sgd_seed(mut self, seed: u64) -> Self {
+        self.sgd_seed = Some(seed);
+        self
+    }
+}
+
+/// The long-run behaviour of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The loss fell below the threshold.
+    Converged,
+    /// The iterates return to within tolerance after `period` (2..=64) steps, for three
+    /// periods and again ≥ 4096 steps later at the same phase.
+    Periodic,
+    /// A non-finite value or a loss above the blow-up level.
+    Diverged,
+    /// None of the above within the budget.
+    Unresolved,
+}
+
+/// A sample of the trajectory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TracePoint {
+    /// Step index k.
+    pub step: u64,
+    /// L(θ_k).
+    pub loss: f64,
+    /// ‖∇²L(θ_k)‖_op.
+    pub sharpness: f64,
+    /// ‖β_k‖₁.
+    pub l1: f64,
+    /// ‖θ_k‖₂².
+    pub param_norm2_sq: f64,
+}
+
+/// The result of a GD run (the last finite iterate if it diverged).
+#[derive(Debug, Clone)]
+pub struct RunResult<T: Real> {
+    /// Long-run behaviour.
+    pub outcome: Outcome,
+    /// The period when `outcome` is periodic.
+    pub period: Option<usize>,
+    /// Steps taken.
+    pub steps: u64,
+    /// Final parameters.
+    pub theta: Vec<T>,
+    /// Final predictor.
+    pub beta: Vec<T>,
+    /// Final loss.
+    pub loss: T,
+    /// Number of steps k with L(θ_{k+1}) > L(θ_k).
+    pub loss_increases: u64,
+    /// Samples every `record_every` steps.
+    pub trace: Vec<TracePoint>,
+}
+
+/// Watches a run: called with each iterate and the gradient g = Xᵀr/n used for its step.
+pub trait Observer<T: Real> {
+    /// Before step k (θ_k, β_k, g_k).
+    fn observe(&mut self, k: u64, theta: &[T], beta: &[T], g: &[T], eta: &T);
+    /// After the last step, with the final iterate.
+    fn finish(&mut self, _theta: &[T], _beta: &[T]) {}
+}
+
+/// An observer that does nothing.
+pub struct NoObserver;
+impl<T: Real> Observer<T> for NoObserver {
+    fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {}
+}
+
+/// Buffers for [`gd_step`].
+pub struct Workspace<T: Real> {
+    beta: Vec<T>,
+    r: Vec<T>,
+    g: Vec<T>,
+}
+
+impl<T: Real> Workspace<T> {
+    /// Buffers for a design with n samples and d features.
+    pub fn new(n: usize, d: usize, ctx: T::Ctx) -> Self {
+        Workspace { beta: vec![T::zero(ctx); d], r: vec![T::zero(ctx); n], g: vec![T::zero(ctx); d] }
+    }
+}
+
+/// One GD step θ ← θ − η∇L(θ) without allocation; returns L(θ) before the step.
+/// (The building block that [`run_gd`] iterates; exposed for benchmarks.)
+pub fn gd_step<M: Parametrization, T: Real>(problem: &Problem<M, T>, theta: &mut [T], eta: &T, ws: &mut Workspace<T>) -> T {
+    problem.model.beta(theta, &mut ws.beta);
+    problem.design.residual(&ws.beta, &mut ws.r);
+    problem.design.grad_beta(&ws.r, &mut ws.g);
+    problem.model.step(theta, &ws.g, eta);
+    problem.design.loss(&ws.r)
+}
+
+/// Run GD from the model's initialization at scale α.
+pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
+    problem: &Problem<M, T>,
+    alpha: &T,
+    cfg: &GdConfig<T>,
+    observer: &mut O,
+) -> RunResult<T> {
+    let design = problem.design;
+    let ctx = alpha.ctx();
+    let model = problem.model;
+    let mut theta = cfg.init.clone().unwrap_or_else(|| model.init(design.d, alpha));
+    let mut beta = vec![T::zero(ctx); design.d];
+    let mut r = vec![T::zero(ctx); design.n];
+    let mut g = vec![T::zero(ctx); design.d];
+    let mut history = History::new(theta.len());
+    let mut last_finite = theta.clone();
+    let mut trace = Vec::new();
+    let mut loss_increases = 0;
+    let mut prev_loss: Option<f64> = None;
+    let mut k: u64 = 0;
+    let mut sampler = cfg.sgd_seed.map(ChaCha8Rng::seed_from_u64);
+    let outcome;
+    let mut period = None;
+    let budget = match cfg.stop {
+        Stop::Steps(n) => n,
+        Stop::LossBelow => cfg.max_steps,
+    };
+    loop {
+        model.beta(&theta, &mut beta);
+        design.residual(&beta, &mut r);
+        let loss = design.loss(&r);
+        let loss64 = loss.to_f64();
+        if !loss64.is_finite() || loss64 > cfg.blowup || theta.iter().any(|t| !t.is_finite()) {
+            theta = last_finite;
+            model.beta(&theta, &mut beta);
+            design.residual(&beta, &mut r);
+            outcome = Outcome::Diverged;
+            break;
+        }
+        if let Some(p) = prev_loss {
+            if loss64 > p {
+                loss_increases += 1;
+            }
+        }
+        prev_loss = Some(loss64);
+        if cfg.record_every > 0 && k % cfg.record_every == 0 {
+            trace.push(trace_point(problem, k, &theta, &beta, loss64));
+        }
+        if cfg.stop == Stop::LossBelow && loss64 < cfg.loss_tol {
+            outcome = Outcome::Converged;
+            break;
+        }
+        let mut confirmed = None;
+        if k % PERIOD_CHECK_EVERY == 0 && k > 0 && sampler.is_none() {
+            confirmed = history.confirmed_period(k, cfg.return_tol);
+            if confirmed.is_some() && cfg.stop == Stop::LossBelow {
+                period = confirmed;
+                outcome = Outcome::Periodic;
+                break;
+            }
+        }
+        if k >= budget {
+            outcome = if loss64 < cfg.loss_tol {
+                Outcome::Converged
+            } else if let Some(p) = confirmed.or_else(|| sampler.is_none().then(|| history.confirmed_period(k, cfg.return_tol)).flatten()) {
+                period = Some(p);
+                Outcome::Periodic
+            } else if k < CONFIRM_AFTER && sampler.is_none() && history.period(cfg.return_tol).is_some() {
+                // Too short to confirm over many periods: three exact returns suffice.
+                period = history.period(cfg.return_tol);
+                Outcome::Periodic
+            } else {
+                Outcome::Unresolved
+            };
+            break;
+        }
+        match &mut sampler {
+            None => design.grad_beta(&r, &mut g),
+            Some(rng) => design.sample_grad(rng.gen_range(0..design.n), &r, &mut g),
+        }
+        observer.observe(k, &theta, &beta, &g, &cfg.eta);
+        last_finite.clone_from(&theta);
+        model.step(&mut theta, &g, &cfg.eta);
+        history.push(&theta);
+        k += 1;
+    }
+    model.beta(&theta, &mut beta);
+    observer.finish(&theta, &beta);
+    let loss = design.loss(&r);
+    if cfg.record_every > 0 && trace.last().is_none_or(|t| t.step != k) {
+        trace.push(trace_point(problem, k, &theta, &beta, loss.to_f64()));
+    }
+    RunResult { outcome, period, steps: k, theta, beta, loss, loss_increases, trace }
+}
+
+fn trace_point<M: Parametrization, T: Real>(problem: &Problem<M, T>, k: u64, theta: &[T], beta: &[T], loss: f64) -> TracePoint {
+    let ctx = theta[0].ctx();
+    TracePoint {
+        step: k,
+        loss,
+        sharpness: sharpness_of(problem.model, &problem.design64, theta).map_or(f64::INFINITY, |s| s.op_norm),
+        l1: norm1(beta, ctx).to_f64(),
+        param_norm2_sq: problem.model.param_norm2_sq(theta).to_f64(),
+    }
+}

@@ -1,0 +1,93 @@
+//! The one period detector: a ring of recent iterates (as f64) and the test "the last 2p
+//! states repeat after p steps, to a relative tolerance", used by the GD loop ([`crate::dynamics::gd`])
+//! and by the long-run classification ([`crate::dynamics::classify`]).
+
+use crate::numeric::real::Real;
+use crate::numeric::vector::dist;
+
+/// Largest period detected.
+pub const MAX_PERIOD: usize = 64;
+/// The GD loop looks for a period every this many steps.
+pub const PERIOD_CHECK_EVERY: u64 = 64;
+
+/// Ring buffer of recent iterates (as f64) for period detection.
+#[derive(Debug, Clone)]
+pub struct History {
+    states: Vec<Vec<f64>>,
+    next: usize,
+    filled: usize,
+    /// A candidate orbit (period, a state on it, the step of that state).
+    candidate: Option<(usize, Vec<f64>, u64)>,
+}
+
+/// A candidate orbit is confirmed only if, this many steps later, the iterate at the same
+/// phase is still within tolerance of it (a slowly decaying oscillation is not an orbit).
+pub const CONFIRM_AFTER: u64 = 4096;
+
+impl History {
+    /// A ring for states of p parameters.
+    pub fn new(p: usize) -> Self {
+        History { states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1], next: 0, filled: 0, candidate: None }
+    }
+    /// Record θ (as f64).
+    pub fn push<T: Real>(&mut self, theta: &[T]) {
+        for (s, t) in self.states[self.next].iter_mut().zip(theta) {
+            *s = t.to_f64();
+        }
+        self.next = (self.next + 1) % self.states.len();
+        self.filled = (self.filled + 1).min(self.states.len());
+    }
+    /// State j steps back (0 = newest).
+    pub fn back(&self, j: usize) -> &[f64] {
+        let len = self.states.len();
+        &self.states[(self.next + len - 1 - j) % len]
+    }
+    /// Smallest p in 2..=64 such that the last 2p states repeat after p steps (to `tol`
+    /// relative), and the orbit is not a slow drift (its states differ by > 100·tol).
+    pub fn period(&self, tol: f64) -> Option<usize> {
+        if self.filled < 7 {
+            return None;
+        }
+        let scale = 1.0 + self.back(0).iter().map(|v| v * v).sum::<f64>().sqrt();
+        let eps = tol * scale;
+        let spread = (0..MAX_PERIOD.min(self.filled - 1)).map(|j| dist(self.back(j), self.back(j + 1))).fold(0.0, f64::max);
+        if spread <= 100.0 * eps {
+            return None;
+        }
+        (2..=MAX_PERIOD).find(|&p| 3 * p < self.filled && (0..2 * p).all(|j| dist(self.back(j), self.back(j + p)) <= eps))
+    }
+    /// At step k (the newest state is θ_k): a period confirmed over ≥ [`CONFIRM_AFTER`]
+    /// steps, updating the candidate orbit.
+    pub fn confirmed_period(&mut self, k: u64, tol: f64) -> Option<usize> {
+        let found = self.period(tol);
+        if let (Some((p, state, kc)), Some(pn)) = (&self.candidate, found) {
+            if *p == pn && k - kc >= CONFIRM_AFTER {
+                let j = ((k - kc) % *p as u64) as usize;
+                let scale = 1.0 + state.iter().map(|v| v * v).sum::<f64>().sqrt();
+                if dist(self.back(j), state) <= tol * scale {
+                    return Some(pn);
+                }
+                self.candidate = None;
+            } else if *p == pn {
+                return None;
+            }
+        }
+        self.candidate = found.map(|p| (p, self.back(0).to_vec(), k));
+        None
+    }
+}
+
+impl History {
+    /// Smallest p in 1..=[`MAX_PERIOD`] such that the last 2p states repeat after p steps to
+    /// `tol` relative (p = 1: a fixed point). Used on the observed window of a long run.
+    pub fn period_or_fixed(&self, tol: f64) -> Option<usize> {
+        (1..=MAX_PERIOD).find(|&q| {
+            2 * q < self.filled
+                && (0..2 * q).all(|j| {
+                    let a = self.back(j);
+                    let s = 1.0 + a.iter().map(|x| x * x).sum::<f64>().sqrt();
+                    dist(a, self.back(j + q)) <= tol * s
+                })
+        })
+    }
+}

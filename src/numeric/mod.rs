@@ -1,0 +1,8 @@
+//! Numbers: the scalar trait ([`real`]: f64 and MPFR), dense linear algebra on faer and exact
+//! rational elimination ([`linalg`]), and the η-ordered parallel map ([`parallel`]).
+
+pub mod exact;
+pub mod linalg;
+pub mod parallel;
+pub mod real;
+pub mod vector;

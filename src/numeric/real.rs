@@ -1,0 +1,312 @@
+//! The real-number types the numeric core is generic over: `f64` and an MPFR float
+//! ([`rug::Float`]) that carries its own precision.
+//!
+//! The model, gradient descent and the root solves are written once against [`Real`]; a
+//! computation in MPFR at `p` bits is the same code as the `f64` one with `T = rug::Float`
+//! and `ctx = p`.
+//!
+//! ```
+//! use normsharp::numeric::real::Real;
+//! let third = <rug::Float as Real>::from_ratio(1, 3, 256);
+//! let back = third.clone() * &<rug::Float as Real>::from_i64(3, 256);
+//! assert!((back.to_f64() - 1.0).abs() < 1e-70);
+//! assert_eq!(<f64 as Real>::from_ratio(1, 4, ()), 0.25);
+//! ```
+
+use rug::{Float, Rational};
+use std::fmt::Debug;
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+/// A real scalar for the numeric core. Arithmetic is by value with a borrowed right-hand
+/// side (`a * &b`), which is allocation-free for `f64` and reuses `a`'s limbs for MPFR.
+pub trait Real:
+    Clone
+    + Debug
+    + PartialOrd
+    + Send
+    + Sync
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + for<'a> Add<&'a Self, Output = Self>
+    + for<'a> Sub<&'a Self, Output = Self>
+    + for<'a> Mul<&'a Self, Output = Self>
+    + for<'a> Div<&'a Self, Output = Self>
+    + for<'a> AddAssign<&'a Self>
+    + for<'a> SubAssign<&'a Self>
+    + for<'a> MulAssign<&'a Self>
+    + for<'a> DivAssign<&'a Self>
+{
+    /// What a constant needs to be built: `()` for `f64`, the precision in bits for MPFR.
+    type Ctx: Copy + Debug + Send + Sync;
+    /// The context of this value (its precision for MPFR).
+    fn ctx(&self) -> Self::Ctx;
+    /// `v` rounded to nearest in this context.
+    fn from_f64(v: f64, ctx: Self::Ctx) -> Self;
+    /// `q` rounded to nearest in this context (exact rationals stay exact until here).
+    fn from_rational(q: &Rational, ctx: Self::Ctx) -> Self;
+    /// Nearest value to `v` (exact for |v| < 2^53).
+    fn from_i64(v: i64, ctx: Self::Ctx) -> Self {
+        Self::from_rational(&Rational::from(v), ctx)
+    }
+    /// Nearest value to `num/den`.
+    fn from_ratio(num: i64, den: i64, ctx: Self::Ctx) -> Self {
+        Self::from_rational(&Rational::from((num, den)), ctx)
+    }
+    /// Zero in this context.
+    fn zero(ctx: Self::Ctx) -> Self {
+        Self::from_f64(0.0, ctx)
+    }
+    /// One in this context.
+    fn one(ctx: Self::Ctx) -> Self {
+        Self::from_f64(1.0, ctx)
+    }
+    /// Unit roundoff scale 2^(1−p) (p = 53 for f64).
+    fn epsilon(ctx: Self::Ctx) -> Self;
+    /// Nearest `f64`.
+    fn to_f64(&self) -> f64;
+    /// `e^self`.
+    fn exp(self) -> Self;
+    /// `ln self`.
+    fn ln(self) -> Self;
+    /// `√self`.
+    fn sqrt(self) -> Self;
+    /// `|self|`.
+    fn abs(self) -> Self;
+    /// Neither infinite nor NaN.
+    fn is_finite(&self) -> bool;
+    /// `*self += a·b` (fused for MPFR, so the hot loops allocate nothing).
+    fn add_mul(&mut self, a: &Self, b: &Self);
+    /// Decimal string with `digits` significant digits (`None`: all the digits the
+    /// precision carries).
+    fn to_decimal(&self, digits: Option<usize>) -> String;
+    /// Number of decimal digits this type carries: 17 for `f64`, ⌈p·log10 2⌉ + 1 for MPFR.
+    fn decimal_digits(&self) -> usize;
+    /// `out = A·v` for a row-major `rows×cols` matrix `A`, summed in index order.
+    fn matvec(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        for (i, o) in out.iter_mut().enumerate().take(rows) {
+            let mut acc = Self::zero(v[0].ctx());
+            for (aij, vj) in a[i * cols..(i + 1) * cols].iter().zip(v) {
+                acc.add_mul(aij, vj);
+            }
+            *o = acc;
+        }
+    }
+    /// `out = Aᵀ·v` for a row-major `rows×cols` matrix `A`, summed in index order.
+    fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        for o in out.iter_mut() {
+            *o = Self::zero(v[0].ctx());
+        }
+        for i in 0..rows {
+            for (o, aij) in out.iter_mut().zip(&a[i * cols..(i + 1) * cols]) {
+                o.add_mul(aij, &v[i]);
+            }
+        }
+    }
+    /// The larger of two values (the first if they compare equal or are unordered).
+    fn max_of(self, other: Self) -> Self {
+        if other > self {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl Real for f64 {
+    type Ctx = ();
+    fn ctx(&self) {}
+    fn from_f64(v: f64, _: ()) -> Self {
+        v
+    }
+    fn from_rational(q: &Rational, _: ()) -> Self {
+        Float::with_val(53, q).to_f64()
+    }
+    fn epsilon(_: ()) -> Self {
+        f64::EPSILON
+    }
+    fn to_f64(&self) -> f64 {
+        *self
+    }
+    fn exp(self) -> Self {
+        f64::exp(self)
+    }
+    fn ln(self) -> Self {
+        f64::ln(self)
+    }
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
+    }
+    fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    fn is_finite(&self) -> bool {
+        f64::is_finite(*self)
+    }
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        *self += a * b;
+    }
+    fn to_decimal(&self, digits: Option<usize>) -> String {
+        match digits {
+            Some(d) => format!("{:.*e}", d.saturating_sub(1), self),
+            None => format!("{:e}", self),
+        }
+    }
+    fn decimal_digits(&self) -> usize {
+        17
+    }
+    /// faer's sequential kernel above 4096 entries (bit-identical for any thread count).
+    fn matvec(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
+        if rows * cols < FAER_MIN_ENTRIES {
+            return generic_matvec(rows, cols, a, v, out);
+        }
+        let am = faer::MatRef::from_row_major_slice(a, rows, cols);
+        let vm = faer::MatRef::from_column_major_slice(v, cols, 1);
+        let om = faer::MatMut::from_column_major_slice_mut(out, rows, 1);
+        faer::linalg::matmul::matmul(om, faer::Accum::Replace, am, vm, 1.0, faer::Par::Seq);
+    }
+    fn matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
+        if rows * cols < FAER_MIN_ENTRIES {
+            return generic_matvec_t(rows, cols, a, v, out);
+        }
+        let am = faer::MatRef::from_row_major_slice(a, rows, cols);
+        let vm = faer::MatRef::from_column_major_slice(v, rows, 1);
+        let om = faer::MatMut::from_column_major_slice_mut(out, cols, 1);
+        faer::linalg::matmul::matmul(om, faer::Accum::Replace, am.transpose(), vm, 1.0, faer::Par::Seq);
+    }
+}
+
+/// Below this many matrix entries a plain loop beats faer's dispatch overhead.
+const FAER_MIN_ENTRIES: usize = 4096;
+
+fn generic_matvec(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
+    for (i, o) in out.iter_mut().enumerate().take(rows) {
+        *o = a[i * cols..(i + 1) * cols].iter().zip(v).fold(0.0, |acc, (x, y)| acc + x * y);
+    }
+}
+
+fn generic_matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
+    out.iter_mut().for_each(|o| *o = 0.0);
+    for i in 0..rows {
+        for (o, aij) in out.iter_mut().zip(&a[i * cols..(i + 1) * cols]) {
+            *o += aij * v[i];
+        }
+    }
+}
+
+impl Real for Float {
+    type Ctx = u32;
+    fn ctx(&self) -> u32 {
+        self.prec()
+    }
+    fn from_f64(v: f64, prec: u32) -> Self {
+        Float::with_val(prec, v)
+    }
+    fn from_rational(q: &Rational, prec: u32) -> Self {
+        Float::with_val(prec, q)
+    }
+    fn epsilon(prec: u32) -> Self {
+        Float::with_val(prec, Float::u_exp(1, 1 - prec as i32))
+    }
+    fn to_f64(&self) -> f64 {
+        Float::to_f64(self)
+    }
+    fn exp(self) -> Self {
+        Float::exp(self)
+    }
+    fn ln(self) -> Self {
+        Float::ln(self)
+    }
+    fn sqrt(self) -> Self {
+        Float::sqrt(self)
+    }
+    fn abs(self) -> Self {
+        Float::abs(self)
+    }
+    fn is_finite(&self) -> bool {
+        Float::is_finite(self)
+    }
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        *self += a * b;
+    }
+    fn to_decimal(&self, digits: Option<usize>) -> String {
+        let d = digits.unwrap_or_else(|| self.decimal_digits());
+        self.to_string_radix(10, Some(d))
+    }
+    fn decimal_digits(&self) -> usize {
+        (f64::from(self.prec()) * std::f64::consts::LOG10_2).ceil() as usize + 1
+    }
+}
+
+/// `Σ a_i b_i` accumulated in order (a fixed order keeps results bit-identical).
+pub fn dot<T: Real>(a: &[T], b: &[T], ctx: T::Ctx) -> T {
+    let mut acc = T::zero(ctx);
+    for (ai, bi) in a.iter().zip(b) {
+        acc.add_mul(ai, bi);
+    }
+    acc
+}
+
+/// `Σ |a_i|`.
+pub fn norm1<T: Real>(a: &[T], ctx: T::Ctx) -> T {
+    let mut acc = T::zero(ctx);
+    for ai in a {
+        acc += &ai.clone().abs();
+    }
+    acc
+}
+
+/// `Σ a_i²`.
+pub fn norm2_sq<T: Real>(a: &[T], ctx: T::Ctx) -> T {
+    dot(a, a, ctx)
+}
+
+/// Rounding of exact rationals to the nearest `f64` (rug's own `Rational::to_f64`
+/// truncates towards zero, which turns 1/1000 into 0.0009999999999999998).
+pub trait Nearest {
+    /// The nearest `f64` (ties to even).
+    fn nearest(&self) -> f64;
+}
+
+impl Nearest for Rational {
+    fn nearest(&self) -> f64 {
+        Float::with_val(53, self).to_f64()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Functions built from exp, ln and sqrt.
+
+/// The constant 2 in the context.
+pub fn two<T: Real>(ctx: T::Ctx) -> T {
+    T::from_i64(2, ctx)
+}
+
+/// ln(1 + u) accurate also for tiny u (Goldberg's trick: exact in any binary floating
+/// arithmetic with correctly rounded ln, f64 and MPFR alike).
+pub fn ln_1p<T: Real>(u: &T) -> T {
+    let one = T::one(u.ctx());
+    let w = one.clone() + u;
+    if w == one {
+        return u.clone();
+    }
+    let den = w.clone() - &one;
+    w.ln() * u / &den
+}
+
+/// asinh x = sign(x)·ln1p(|x| + x²/(1 + √(1 + x²))), accurate for small and large |x|.
+pub fn asinh<T: Real>(x: &T) -> T {
+    let ctx = x.ctx();
+    let a = x.clone().abs();
+    let one = T::one(ctx);
+    let x2 = a.clone() * &a;
+    let r = (one.clone() + &x2).sqrt();
+    let v = if a > T::from_f64(1e8, ctx) { (a.clone() + &r).ln() } else { ln_1p(&(a.clone() + &(x2 / &(one + &r)))) };
+    if *x < T::zero(ctx) {
+        -v
+    } else {
+        v
+    }
+}

@@ -1,0 +1,64 @@
+//! The design in a working arithmetic: X (row-major) and y as reals, with the residual
+//! r = Xβ − y, the gradient g = Xᵀr/n and the loss L = ‖r‖²/(2n) (THEORY.md §2).
+
+use crate::numeric::real::Real;
+
+/// A task's design and labels in a real type; X stored row-major.
+#[derive(Debug, Clone)]
+pub struct Design<T: Real> {
+    /// Samples.
+    pub n: usize,
+    /// Features.
+    pub d: usize,
+    /// X, row-major (`x[i*d + j]`).
+    pub x: Vec<T>,
+    /// Labels.
+    pub y: Vec<T>,
+    /// n as a real (kept so the hot loop builds no constants).
+    n_real: T,
+}
+
+impl<T: Real> Design<T> {
+    /// A design from X (row-major n×d) and y.
+    pub fn new(n: usize, d: usize, x: Vec<T>, y: Vec<T>, ctx: T::Ctx) -> Self {
+        let n_real = T::from_i64(n as i64, ctx);
+        Design { n, d, x, y, n_real }
+    }
+    /// The same design rounded to f64 (for Hessians and sharpness).
+    pub fn to_f64(&self) -> Design<f64> {
+        Design::new(self.n, self.d, self.x.iter().map(Real::to_f64).collect(), self.y.iter().map(Real::to_f64).collect(), ())
+    }
+    /// Row i of X.
+    pub fn row(&self, i: usize) -> &[T] {
+        &self.x[i * self.d..(i + 1) * self.d]
+    }
+    /// Context of the entries.
+    pub fn ctx(&self) -> T::Ctx {
+        self.y[0].ctx()
+    }
+    /// `out = Xβ − y` (the residual r).
+    pub fn residual(&self, beta: &[T], out: &mut [T]) {
+        T::matvec(self.n, self.d, &self.x, beta, out);
+        for (o, yi) in out.iter_mut().zip(&self.y) {
+            *o -= yi;
+        }
+    }
+    /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
+    pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
+        T::matvec_t(self.n, self.d, &self.x, r, out);
+        for o in out.iter_mut() {
+            *o /= &self.n_real;
+        }
+    }
+    /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
+    pub fn sample_grad(&self, i: usize, r: &[T], out: &mut [T]) {
+        for (o, xij) in out.iter_mut().zip(self.row(i)) {
+            *o = xij.clone() * &r[i];
+        }
+    }
+    /// Loss from the residual: L = ‖r‖²/(2n).
+    pub fn loss(&self, r: &[T]) -> T {
+        let sq = crate::numeric::real::norm2_sq(r, self.ctx());
+        (sq / &self.n_real) / &T::from_f64(2.0, self.ctx())
+    }
+}

@@ -1,0 +1,10 @@
+//! What the theory predicts: closed forms and solved limits ([`predictions`]), implicit-bias
+//! potentials of earlier work ([`potentials`]) and their dual Newton solves ([`dual_newton`]),
+//! the central flow ([`central_flow`]) and the certified interpolators ([`interpolators`]).
+
+pub mod central_flow;
+pub mod dual_newton;
+pub mod interpolators;
+pub mod potentials;
+pub mod predict;
+pub mod predictions;
