@@ -463,40 +463,10 @@ fn check_k1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 /// The EoS family, in THEORY.md order.
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim {
-            id: "T6a",
-            statement: "Measured η_c (where the final sharpness leaves the flow-aligned value) is within 3% of 2/s_GF",
-            source: "paper, empirical",
-            derived: false,
-            check: check_t6a,
-        },
-        Claim {
-            id: "T6b",
-            statement: "Every converged limit of a learning-rate sweep has η·S(β_∞) ≤ 2",
-            source: "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived",
-            derived: true,
-            check: check_t6b,
-        },
-        Claim {
-            id: "T6c",
-            statement: "In the EoS regime the final sharpness sits in a narrow band just below 2/η (median gap ≤ 5%, never above)",
-            source: "paper, empirical",
-            derived: false,
-            check: check_t6c,
-        },
-        Claim {
-            id: "P1",
-            statement: "On the canonical tasks every converged EoS verdict whose rounding amplification is below tol/2⁻⁵³ is the same in f64 and in MPFR (outcome and limit)",
-            source: "empirical",
-            derived: false,
-            check: check_p1,
-        },
-        Claim {
-            id: "K1",
-            statement: "Along GD the sharpness of the gradient-flow limit from the current iterate is non-increasing",
-            source: "lit: Kreisler et al. 2023; derived",
-            derived: true,
-            check: check_k1,
-        },
+        Claim::new("T6a", "Measured η_c (where the final sharpness leaves the flow-aligned value) is within 3% of 2/s_GF", "paper, empirical", false, check_t6a),
+        Claim::new("T6b", "Every converged limit of a learning-rate sweep has η·S(β_∞) ≤ 2", "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived", true, check_t6b),
+        Claim::new("T6c", "In the EoS regime the final sharpness sits in a narrow band just below 2/η (median gap ≤ 5%, never above)", "paper, empirical", false, check_t6c),
+        Claim::new("P1", "On the canonical tasks every converged EoS verdict whose rounding amplification is below tol/2⁻⁵³ is the same in f64 and in MPFR (outcome and limit)", "empirical", false, check_p1),
+        Claim::new("K1", "Along GD the sharpness of the gradient-flow limit from the current iterate is non-increasing", "lit: Kreisler et al. 2023; derived", true, check_k1),
     ]
 }

@@ -112,11 +112,5 @@ fn check_c1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 
 /// The flow claims.
 pub fn claims() -> Vec<Claim> {
-    vec![Claim {
-        id: "C1",
-        statement: "At EoS the central-flow limit is closer to GD's limit than the gradient-flow limit is",
-        source: "lit: Cohen, Damian et al. 2024",
-        derived: false,
-        check: check_c1,
-    }]
+    vec![Claim::new("C1", "At EoS the central-flow limit is closer to GD's limit than the gradient-flow limit is", "lit: Cohen, Damian et al. 2024", false, check_c1)]
 }

@@ -423,33 +423,9 @@ fn check_i4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 /// The interpolator claims.
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim {
-            id: "I1-l1-lp",
-            statement: "The min-ℓ1 interpolator (an LP) has an exact certificate; for one sample it is T2's β_N",
-            source: "paper (T9)",
-            derived: false,
-            check: check_i1,
-        },
-        Claim {
-            id: "I2-sharpness-sdp",
-            statement: "min λ_max(X diag β Xᵀ) over interpolators is an SDP with S_min = (4/n)t*; for one sample it is β_S, and for several samples it differs from the min-ℓ1 interpolator",
-            source: "paper (T9), derived",
-            derived: true,
-            check: check_i2,
-        },
-        Claim {
-            id: "I3-trace-vs-lambda",
-            statement: "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i",
-            source: "paper (T9), derived",
-            derived: true,
-            check: check_i3,
-        },
-        Claim {
-            id: "I4-l2",
-            statement: "The exact min-ℓ2 interpolator Xᵀ(XXᵀ)⁻¹y satisfies Xβ = y and β ∈ range(Xᵀ) exactly",
-            source: "lit: Woodworth et al. 2020 (the α → ∞ limit)",
-            derived: false,
-            check: check_i4,
-        },
+        Claim::new("I1-l1-lp", "The min-ℓ1 interpolator (an LP) has an exact certificate; for one sample it is T2's β_N", "paper (T9)", false, check_i1),
+        Claim::new("I2-sharpness-sdp", "min λ_max(X diag β Xᵀ) over interpolators is an SDP with S_min = (4/n)t*; for one sample it is β_S, and for several samples it differs from the min-ℓ1 interpolator", "paper (T9), derived", true, check_i2),
+        Claim::new("I3-trace-vs-lambda", "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i", "paper (T9), derived", true, check_i3),
+        Claim::new("I4-l2", "The exact min-ℓ2 interpolator Xᵀ(XXᵀ)⁻¹y satisfies Xβ = y and β ∈ range(Xᵀ) exactly", "lit: Woodworth et al. 2020 (the α → ∞ limit)", false, check_i4),
     ]
 }

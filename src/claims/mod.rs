@@ -12,11 +12,17 @@
 //! assert!(results.iter().all(|r| r.pass));
 //! ```
 
+pub mod check;
 mod earlier;
 mod eos;
+pub mod family;
 mod flows;
 mod interpolators;
 pub mod paper;
+pub mod registry;
+
+pub use check::{CheckResult, Kind, Relation, Value};
+pub use registry::{verdict_of, BrokenFormula, Claim, ClaimOutcome, TaskCase, Verdict};
 
 pub use earlier::EarlierFormulas;
 pub use eos::EosFormulas;
@@ -34,8 +40,6 @@ use crate::problem::task::Task;
 use crate::problem::tasks::{canonical_four, canonical_multi, canonical_two};
 use crate::problem::design::Design;
 use rug::Rational;
-use serde::Serialize;
-use crate::numeric::vector::finite;
 
 /// The formulas every check predicts with, one group per family of claims.
 /// [`Formulas::default`] holds the correct ones.
@@ -63,163 +67,6 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings { precision: 128 }
-    }
-}
-
-/// How measured is compared with predicted.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Relation {
-    /// |measured − predicted| ≤ tol·|predicted| (∞-norm for vectors).
-    RelativeError,
-    /// |measured − predicted| ≤ tol.
-    AbsoluteError,
-    /// Exactly equal (rationals); tol is 0.
-    Exact,
-    /// measured ≤ predicted + tol (predicted is an upper bound).
-    AtMost,
-    /// measured > predicted + tol (predicted is a lower bound that must be exceeded).
-    AtLeast,
-}
-
-/// A value in a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Value {
-    /// A scalar.
-    Scalar(f64),
-    /// A vector.
-    Vector(Vec<f64>),
-    /// An exact rational, as "p/q".
-    Exact(String),
-}
-
-/// The outcome of one check of a claim on one task.
-#[derive(Debug, Clone, Serialize)]
-pub struct CheckResult {
-    /// Claim id.
-    pub claim: String,
-    /// Task and parameters.
-    pub task: String,
-    /// What is compared.
-    pub quantity: String,
-    /// The prediction.
-    pub predicted: Option<Value>,
-    /// The measurement.
-    pub measured: Option<Value>,
-    /// Absolute error (∞-norm for vectors).
-    pub abs_err: Option<f64>,
-    /// Relative error.
-    pub rel_err: Option<f64>,
-    /// Tolerance, interpreted by `relation`.
-    pub tolerance: f64,
-    /// How measured and predicted are compared.
-    pub relation: Relation,
-    /// Verdict.
-    pub pass: bool,
-    /// Anything else measured (reported, not asserted).
-    pub note: String,
-}
-
-
-impl CheckResult {
-    fn scalar(claim: &str, task: &str, quantity: &str, predicted: f64, measured: f64, tolerance: f64, relation: Relation) -> Self {
-        let abs = (measured - predicted).abs();
-        let rel = abs / predicted.abs();
-        let pass = match relation {
-            Relation::RelativeError => rel <= tolerance,
-            Relation::AbsoluteError => abs <= tolerance,
-            Relation::Exact => abs == 0.0,
-            Relation::AtMost => measured <= predicted + tolerance,
-            Relation::AtLeast => measured > predicted + tolerance,
-        };
-        CheckResult {
-            claim: claim.into(),
-            task: task.into(),
-            quantity: quantity.into(),
-            predicted: finite(predicted).map(Value::Scalar),
-            measured: finite(measured).map(Value::Scalar),
-            abs_err: finite(abs),
-            rel_err: finite(rel),
-            tolerance,
-            relation,
-            pass: pass && predicted.is_finite() && measured.is_finite(),
-            note: String::new(),
-        }
-    }
-    fn vector(claim: &str, task: &str, quantity: &str, predicted: &[f64], measured: &[f64], tolerance: f64, relation: Relation) -> Self {
-        let abs = predicted.iter().zip(measured).map(|(p, m)| (p - m).abs()).fold(0.0, f64::max);
-        let scale = predicted.iter().fold(0.0f64, |m, p| m.max(p.abs()));
-        let mut r = Self::scalar(claim, task, quantity, scale, scale, tolerance, relation);
-        r.abs_err = finite(abs);
-        r.rel_err = finite(abs / scale);
-        r.pass = match relation {
-            Relation::RelativeError => abs <= tolerance * scale,
-            _ => abs <= tolerance,
-        } && predicted.len() == measured.len()
-            && predicted.iter().chain(measured).all(|v| v.is_finite());
-        r.predicted = Some(Value::Vector(predicted.to_vec()));
-        r.measured = Some(Value::Vector(measured.to_vec()));
-        r
-    }
-    fn exact(claim: &str, task: &str, quantity: &str, predicted: &Rational, measured: &Rational) -> Self {
-        let diff = Rational::from(predicted - measured).abs();
-        let p = predicted.nearest();
-        CheckResult {
-            claim: claim.into(),
-            task: task.into(),
-            quantity: quantity.into(),
-            predicted: Some(Value::Exact(predicted.to_string())),
-            measured: Some(Value::Exact(measured.to_string())),
-            abs_err: finite(diff.nearest()),
-            rel_err: finite(if p == 0.0 { diff.nearest() } else { (diff.nearest() / p).abs() }),
-            tolerance: 0.0,
-            relation: Relation::Exact,
-            pass: predicted == measured,
-            note: String::new(),
-        }
-    }
-    fn failed(claim: &str, task: &str, quantity: &str, why: String) -> Self {
-        CheckResult {
-            claim: claim.into(),
-            task: task.into(),
-            quantity: quantity.into(),
-            predicted: None,
-            measured: None,
-            abs_err: None,
-            rel_err: None,
-            tolerance: 0.0,
-            relation: Relation::AbsoluteError,
-            pass: false,
-            note: why,
-        }
-    }
-    fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = note.into();
-        self
-    }
-}
-
-/// One claim of the registry.
-#[derive(Clone)]
-pub struct Claim {
-    /// Stable id (`T1`, `T4-identity`, …); proofs name it.
-    pub id: &'static str,
-    /// The statement checked.
-    pub statement: &'static str,
-    /// THEORY.md tag: `paper`, `derived`, `lit: …`, `empirical`.
-    pub source: &'static str,
-    /// Whether a proof file `proofs/<id>.md` is required (tag includes `derived`).
-    pub derived: bool,
-    /// The check: one result per canonical task.
-    pub check: fn(&Formulas, &Settings) -> Vec<CheckResult>,
-}
-
-impl Claim {
-    /// Run the check and return (all passed, results).
-    pub fn verify(&self, formulas: &Formulas, settings: &Settings) -> (bool, Vec<CheckResult>) {
-        let results = (self.check)(formulas, settings);
-        (!results.is_empty() && results.iter().all(|r| r.pass), results)
     }
 }
 
@@ -275,17 +122,17 @@ pub fn registry() -> Vec<Claim> {
 
 // ---------------------------------------------------------------------------------------
 
-/// Every claim, in THEORY.md order.
-/// Run every claim; returns (all passed, results in registry order).
+/// Run every claim on the canonical tasks; returns (every verdict is pass, results in
+/// registry order).
 pub fn verify_all(formulas: &Formulas, settings: &Settings) -> (bool, Vec<CheckResult>) {
-    let mut all = true;
-    let mut out = Vec::new();
-    for claim in registry() {
-        let (pass, results) = claim.verify(formulas, settings);
-        all &= pass;
-        out.extend(results);
-    }
-    (all, out)
+    let outcomes = verify_outcomes(formulas, settings);
+    let all = outcomes.iter().all(|o| o.verdict != Verdict::Fail);
+    (all, outcomes.into_iter().flat_map(|o| o.checks).collect())
+}
+
+/// Every claim's verdict on the canonical tasks, in registry order.
+pub fn verify_outcomes(formulas: &Formulas, settings: &Settings) -> Vec<ClaimOutcome> {
+    registry().iter().map(|c| c.outcome(formulas, settings)).collect()
 }
 
 /// Convenience: f64 sharpness of a β on Z (for reports).

@@ -268,69 +268,20 @@ pub(super) fn eta_order_check<M: Parametrization>(
 /// The claims of THEORY.md §4 (W, D, A, E, N) and §2's UV ↔ PM map.
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim {
-            id: "W1",
-            statement: "PM GD from a = b = α converges to argmin_{Xβ=y} Q_α(β) = 2α²·sinh(Xᵀν) up to O(η)",
-            source: "lit: Woodworth et al. 2020; derived",
-            derived: true,
-            check: check_w1,
-        },
-        Claim {
-            id: "W2",
-            statement: "argmin Q_α → min-ℓ1 as α → 0 (rate α^{2δ}) and → min-ℓ2 as α → ∞ (rate α^{−4})",
-            source: "lit: Woodworth et al. 2020; derived",
-            derived: true,
-            check: check_w2,
-        },
-        Claim {
-            id: "D1",
-            statement: "Depth-D GD (D = 3) converges to the minimizer of the depth-D potential, β = α^D·h_D(Xᵀν), up to O(η)",
-            source: "lit: Woodworth et al. 2020; derived",
-            derived: true,
-            check: check_d1,
-        },
-        Claim {
-            id: "A1",
-            statement:
-                "UV from (u₀, v₀): the GF limit is β = ½(w₊₀²e^{s} − w₋₀²e^{−s}), s = Xᵀν; same u₀v₀, different shape ⇒ different limits",
-            source: "lit: Azulay et al. 2021; derived",
-            derived: true,
-            check: check_a1,
-        },
-        Claim {
-            id: "E1",
-            statement: "UV GD and SGD: β_k = ½(α²₊,ₖe^{s_k} − α²₋,ₖe^{−s_k}) exactly at every step",
-            source: "lit: Even, Pesme, Gunasekar, Flammarion 2023; derived",
-            derived: true,
-            check: check_e1,
-        },
-        Claim {
-            id: "E2",
-            statement: "The UV GD limit is argmin_{Xβ=y} D_ψ(β, β̃₀) at α_∞; the plain GF prediction is off by Θ(η)",
-            source: "lit: Even, Pesme, Gunasekar, Flammarion 2023",
-            derived: false,
-            check: check_e2,
-        },
-        Claim {
-            id: "E3",
-            statement: "GD's gain follows (Xᵀy)² and concentrates on the support; batch-1 SGD's follows diag(XᵀX) and is nearly uniform",
-            source: "lit: Even, Pesme, Gunasekar, Flammarion 2023; empirical",
-            derived: false,
-            check: check_e3,
-        },
-        Claim {
-            id: "N1",
-            statement: "At a stable PM interpolator (non-centred data): Σ_i x̄_i²|β_i| ≤ 1/(2η)",
-            source: "lit: Nacson et al. 2022; derived",
-            derived: true,
-            check: check_n1,
-        },
-        Claim {
-            id: "UV-PM",
-            statement: "UV on (X, y) at (α, η) has exactly the iterates of PM on (X, 2y) at (α, η/4), β_PM = 2β_UV",
-            source: "derived",
-            derived: true,
-            check: check_uv_pm,
-        },
+        Claim::new("W1", "PM GD from a = b = α converges to argmin_{Xβ=y} Q_α(β) = 2α²·sinh(Xᵀν) up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_w1),
+        Claim::new("W2", "argmin Q_α → min-ℓ1 as α → 0 (rate α^{2δ}) and → min-ℓ2 as α → ∞ (rate α^{−4})", "lit: Woodworth et al. 2020; derived", true, check_w2),
+        Claim::new("D1", "Depth-D GD (D = 3) converges to the minimizer of the depth-D potential, β = α^D·h_D(Xᵀν), up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_d1),
+        Claim::new(
+            "A1",
+            "UV from (u₀, v₀): the GF limit is β = ½(w₊₀²e^{s} − w₋₀²e^{−s}), s = Xᵀν; same u₀v₀, different shape ⇒ different limits",
+            "lit: Azulay et al. 2021; derived",
+            true,
+            check_a1,
+        ),
+        Claim::new("E1", "UV GD and SGD: β_k = ½(α²₊,ₖe^{s_k} − α²₋,ₖe^{−s_k}) exactly at every step", "lit: Even, Pesme, Gunasekar, Flammarion 2023; derived", true, check_e1),
+        Claim::new("E2", "The UV GD limit is argmin_{Xβ=y} D_ψ(β, β̃₀) at α_∞; the plain GF prediction is off by Θ(η)", "lit: Even, Pesme, Gunasekar, Flammarion 2023", false, check_e2),
+        Claim::new("E3", "GD's gain follows (Xᵀy)² and concentrates on the support; batch-1 SGD's follows diag(XᵀX) and is nearly uniform", "lit: Even, Pesme, Gunasekar, Flammarion 2023; empirical", false, check_e3),
+        Claim::new("N1", "At a stable PM interpolator (non-centred data): Σ_i x̄_i²|β_i| ≤ 1/(2η)", "lit: Nacson et al. 2022; derived", true, check_n1),
+        Claim::new("UV-PM", "UV on (X, y) at (α, η) has exactly the iterates of PM on (X, 2y) at (α, η/4), β_PM = 2β_UV", "derived", true, check_uv_pm),
     ]
 }
