@@ -95,10 +95,32 @@ fn value_to_rational(v: &toml::Value, field: &str) -> Result<Rational> {
             parse_exact(&format!("{f:e}")).ok_or_else(|| Error::field(field, "unreadable float", allowed))
         }
         toml::Value::String(s) => {
-            parse_exact(s).ok_or_else(|| Error::field(field, format!("\"{s}\" is not a decimal or a fraction"), allowed))
+            let q = parse_exact(s).ok_or_else(|| {
+                let shown: String = s.chars().take(40).collect();
+                let more = if s.chars().count() > 40 { format!("… ({} characters)", s.chars().count()) } else { String::new() };
+                Error::field(field, format!("\"{shown}{more}\" is not a decimal or a fraction"), allowed)
+            })?;
+            in_f64_range(&q, field)?;
+            Ok(q)
         }
         other => Err(Error::field(field, format!("found a {}", other.type_str()), allowed)),
     }
+}
+
+/// Entries must be 0 or of magnitude in [1e-300, 1e300], so that the f64 computations see
+/// (up to rounding) the number the exact ones do.
+fn in_f64_range(q: &Rational, field: &str) -> Result<()> {
+    if *q == 0 {
+        return Ok(());
+    }
+    let a = q.to_f64().abs();
+    if !(1e-300..=1e300).contains(&a) {
+        let text = q.to_string();
+        let shown: String = text.chars().take(40).collect();
+        let more = if text.chars().count() > 40 { "…" } else { "" };
+        return Err(Error::field(field, format!("{shown}{more} is outside what f64 represents faithfully"), "0 or a magnitude between 1e-300 and 1e300"));
+    }
+    Ok(())
 }
 
 fn value_to_vector(v: &toml::Value, field: &str) -> Result<Vec<Rational>> {

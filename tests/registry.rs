@@ -1,0 +1,62 @@
+//! Tests generated from the registry (libtest-mimic): for every claim, `claim::<id>` (it
+//! passes on the canonical tasks with the correct formulas, every check is classified and
+//! reports its values, and it has evidence), `broken::<id>::<formula>` (each registered broken
+//! formula makes it fail), and `has_broken::<id>` (it registers at least one).
+//! Run one: `cargo test --release --test registry -- claim::T1`.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use normsharp::claims::{registry, Kind, Settings, Verdict};
+use normsharp::output::report;
+use normsharp::Formulas;
+
+fn claim_passes(id: &'static str) -> Result<(), Failed> {
+    let claim = registry().into_iter().find(|c| c.id == id).ok_or("not registered")?;
+    let o = claim.outcome(&Formulas::default(), &Settings::default());
+    let table = report::outcomes_table(std::slice::from_ref(&o), 10);
+    if o.verdict != Verdict::Pass {
+        return Err(format!("claim {id}: {} ({})\n{table}", report::verdict_name(o.verdict), o.reason).into());
+    }
+    for r in &o.checks {
+        if r.kind == Kind::Unclassified {
+            return Err(format!("claim {id}: a check has no kind: {}\n{table}", r.quantity).into());
+        }
+        if r.kind.is_asserted() && (r.predicted.is_none() || r.measured.is_none()) {
+            return Err(format!("claim {id}: a value is missing: {}\n{table}", r.quantity).into());
+        }
+        if r.kind.is_asserted() && r.tolerance_origin.trim().is_empty() {
+            return Err(format!("claim {id}: the tolerance of \"{}\" states no origin\n{table}", r.quantity).into());
+        }
+    }
+    Ok(())
+}
+
+fn broken_fails(id: &'static str, k: usize) -> Result<(), Failed> {
+    let claim = registry().into_iter().find(|c| c.id == id).ok_or("not registered")?;
+    let b = claim.broken[k];
+    let o = claim.outcome(&(b.formulas)(), &Settings::default());
+    if o.verdict == Verdict::Pass {
+        return Err(format!("claim {id} still passes with the broken formula \"{}\":\n{}", b.name, report::outcomes_table(&[o], 10)).into());
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    for c in registry() {
+        let id = c.id;
+        trials.push(Trial::test(format!("claim::{id}"), move || claim_passes(id)));
+        let n = c.broken.len();
+        trials.push(Trial::test(format!("has_broken::{id}"), move || {
+            if n == 0 {
+                return Err(format!("claim {id} registers no broken formula: nothing shows it can fail").into());
+            }
+            Ok(())
+        }));
+        for (k, b) in c.broken.iter().enumerate() {
+            let name = b.name.replace(' ', "_");
+            trials.push(Trial::test(format!("broken::{id}::{k}::{name}"), move || broken_fails(id, k)));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
