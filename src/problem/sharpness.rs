@@ -2,7 +2,8 @@
 //! λ_max, the operator norm ‖∇²L‖_op (largest |eigenvalue|; the paper's S) and the trace.
 
 use crate::numeric::linalg::symmetric_eigenvalues;
-use crate::problem::model::{Evaluation, Parametrization};
+use crate::numeric::lanczos::extreme_eigenvalues;
+use crate::problem::model::{hessian_apply, Evaluation, Parametrization};
 use crate::numeric::real::Real;
 use crate::problem::design::Design;
 use serde::Serialize;
@@ -31,11 +32,33 @@ pub struct Sharpness {
 /// ```
 pub fn sharpness<M: Parametrization>(model: &M, design: &Design<f64>, theta: &[f64]) -> Option<Sharpness> {
     let p = theta.len();
+    if p > DENSE_MAX_PARAMS {
+        return sharpness_matrix_free(model, design, theta);
+    }
     let h = Evaluation::new(model, design, theta).hessian(model, design, theta);
     let trace = (0..p).map(|i| h[i * p + i]).sum();
     let ev = symmetric_eigenvalues(p, &h)?;
     let (lo, hi) = (ev[0], ev[p - 1]);
     Some(Sharpness { lambda_max: hi, op_norm: hi.abs().max(lo.abs()), trace })
+}
+
+/// Above this many parameters the Hessian is not stored (p² entries): its extreme
+/// eigenvalues come from Lanczos on Hessian–vector products ([`crate::numeric::lanczos`]).
+pub const DENSE_MAX_PARAMS: usize = 600;
+
+/// Residual tolerance of the matrix-free sharpness, relative to ‖∇²L‖_op: the Ritz values
+/// are within this of eigenvalues (Parlett's residual bound).
+pub const LANCZOS_TOL: f64 = 1e-12;
+
+/// [`sharpness`] without storing the Hessian (Lanczos; the trace exactly).
+pub fn sharpness_matrix_free<M: Parametrization>(model: &M, design: &Design<f64>, theta: &[f64]) -> Option<Sharpness> {
+    if theta.iter().any(|t| !t.is_finite()) {
+        return None;
+    }
+    let ev = Evaluation::new(model, design, theta);
+    let (apply, trace) = hessian_apply(model, design, theta, &ev.grad_beta);
+    let e = extreme_eigenvalues(theta.len(), apply, LANCZOS_TOL, 400)?;
+    Some(Sharpness { lambda_max: e.hi, op_norm: e.hi.abs().max(e.lo.abs()), trace })
 }
 
 /// Sharpness of any-precision parameters, through their nearest f64 values.
