@@ -224,6 +224,13 @@ pub fn predict_fields(task: &Task, sign: Sign) -> Map<String, Json> {
     let sdp = put(&mut out, "beta_sharp_min", "sharp_min", min_sharpness_sdp(task, sign));
     match sdp {
         Some(c) => {
+            // The dual point, so anyone can check weak duality: Z ⪰ 0, tr Z = 1,
+            // (Xᵀν)_j ≤ x_jᵀZx_j (|·| for signed) ⇒ every interpolator has λ_max ≥ yᵀν.
+            if let (Witness::Sdp(p), Some(Json::Object(cert))) = (&c.witness, certs.get_mut("sharp_min")) {
+                let n = task.n();
+                let z: Vec<Vec<f64>> = (0..n).map(|i| p.z[i * n..(i + 1) * n].to_vec()).collect();
+                cert.insert("dual".into(), json!({ "Z": z, "nu": p.nu }));
+            }
             out.insert("sharpness_min".into(), json!(4.0 * c.objective / task.n() as f64));
         }
         None => {
