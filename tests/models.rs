@@ -98,3 +98,19 @@ fn matrix_free_sharpness_matches_dense_and_scales() {
     let expect = 4.0 * d as f64 * 1e-4 + 2.0 * r;
     assert!((s.lambda_max - expect).abs() <= 1e-9 * expect.abs(), "{} vs {expect}", s.lambda_max);
 }
+
+/// The modular rank never exceeds the exact rank and proves full row rank fast.
+#[test]
+fn rank_mod_p_bounds_the_exact_rank() {
+    use normsharp::numeric::exact::{rank_exact, rank_mod_p};
+    for seed in 0..20u64 {
+        let task = normsharp::problem::tasks::gaussian(seed, 1 + (seed as usize % 6), 2 + (seed as usize % 9), 2, 0.0, 0.0);
+        let exact = rank_exact(&task.x);
+        let modp = rank_mod_p(&task.x).unwrap();
+        assert!(modp <= exact, "seed {seed}: {modp} > {exact}");
+    }
+    // A rank-deficient matrix: the second row is twice the first.
+    let q = |a: i64, b: i64| rug::Rational::from((a, b));
+    let a = vec![vec![q(1, 3), q(2, 5), q(7, 1)], vec![q(2, 3), q(4, 5), q(14, 1)]];
+    assert_eq!((rank_exact(&a), rank_mod_p(&a)), (1, Some(1)));
+}

@@ -95,3 +95,69 @@ pub fn eliminate(a: &[Vec<Rational>], b: &[Rational]) -> (Option<Vec<Rational>>,
     }
     (Some(z), rank)
 }
+
+/// The Mersenne prime 2⁶¹ − 1, the modulus of [`rank_mod_p`].
+pub const P61: u64 = (1 << 61) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    ((a as u128 * b as u128) % P61 as u128) as u64
+}
+
+fn inv_mod(a: u64) -> u64 {
+    // Fermat: a^(p−2).
+    let (mut base, mut e, mut acc) = (a, P61 - 2, 1u64);
+    while e > 0 {
+        if e & 1 == 1 {
+            acc = mul_mod(acc, base);
+        }
+        base = mul_mod(base, base);
+        e >>= 1;
+    }
+    acc
+}
+
+/// Rank over the field 𝔽_p (p = 2⁶¹ − 1) of A with each row scaled to integers by the lcm of
+/// its denominators, or `None` when some denominator vanishes mod p. Always ≤ the rank over
+/// ℚ (a minor that is nonzero mod p is a nonzero integer), so rank_p = number of rows proves
+/// full row rank over ℚ in O(n²d) word operations instead of an exact elimination.
+pub fn rank_mod_p(a: &[Vec<Rational>]) -> Option<usize> {
+    use rug::Integer;
+    let p = Integer::from(P61);
+    let mut m: Vec<Vec<u64>> = Vec::with_capacity(a.len());
+    for row in a {
+        let lcm = row.iter().fold(Integer::from(1), |l, q| l.lcm(q.denom()));
+        let r: Vec<u64> = row
+            .iter()
+            .map(|q| {
+                let v = Integer::from(q.numer() * Integer::from(&lcm / q.denom()));
+                let mut r = Integer::from(&v % &p);
+                if r < 0 {
+                    r += &p;
+                }
+                r.to_u64().unwrap_or(0)
+            })
+            .collect();
+        m.push(r);
+    }
+    let (rows, cols) = (m.len(), m.first().map_or(0, Vec::len));
+    let mut rank = 0;
+    for c in 0..cols {
+        let Some(piv) = (rank..rows).find(|&r| m[r][c] != 0) else { continue };
+        m.swap(rank, piv);
+        let inv = inv_mod(m[rank][c]);
+        for r in rank + 1..rows {
+            if m[r][c] != 0 {
+                let f = mul_mod(m[r][c], inv);
+                for k in c..cols {
+                    let sub = mul_mod(f, m[rank][k]);
+                    m[r][k] = (m[r][k] + P61 - sub) % P61;
+                }
+            }
+        }
+        rank += 1;
+        if rank == rows {
+            break;
+        }
+    }
+    Some(rank)
+}

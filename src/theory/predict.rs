@@ -20,7 +20,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::numeric::exact::rank_exact;
+use crate::numeric::exact::{rank_exact, rank_mod_p};
 use crate::numeric::real::{Nearest, Real};
 use crate::problem::model::{AnyModel, Parametrization, Sw};
 use crate::problem::sharpness::sharpness;
@@ -124,6 +124,10 @@ pub struct Predictions {
 /// Every prediction is about interpolators: y must lie in the range of X (checked exactly,
 /// rank X = rank [X | y]).
 pub fn require_interpolator(task: &Task) -> Result<()> {
+    // Full row rank mod p proves full row rank over ℚ, and then every y is attained.
+    if rank_mod_p(&task.x) == Some(task.n()) {
+        return Ok(());
+    }
     let augmented: Vec<Vec<Rational>> =
         task.x.iter().zip(&task.y).map(|(row, y)| row.iter().chain(std::iter::once(y)).cloned().collect()).collect();
     if rank_exact(&augmented) > rank_exact(&task.x) {
