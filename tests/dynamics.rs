@@ -14,7 +14,7 @@ fn scalar_task() -> Task {
 
 fn run<T: Real>(task: &Task, alpha: f64, cfg: &GdConfig<T>, ctx: T::Ctx) -> RunResult<T> {
     let design = task.design::<T>(ctx);
-    let d64 = task.design::<f64>(());
+
     run_gd(&Problem::new(&Sw, &design), &T::from_f64(alpha, ctx), cfg, &mut NoObserver)
 }
 

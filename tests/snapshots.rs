@@ -57,7 +57,7 @@ fn verify_report() {
         .iter()
         .map(|r| {
             serde_json::json!({
-                "claim": r.claim, "task": r.task, "quantity": r.quantity,
+                "claim": r.claim, "task": r.task, "quantity": r.quantity, "kind": r.kind,
                 "predicted": rounded(&r.predicted), "measured": rounded(&r.measured),
                 "tolerance": r.tolerance, "relation": r.relation, "pass": r.pass,
             })

@@ -146,20 +146,20 @@ fn check_t6a(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         let s_gf = match predicted {
             Ok(v) => v,
             Err(e) => {
-                out.push(CheckResult::failed("T6a", &c.label, q, e.to_string()));
+                out.push(CheckResult::failed("T6a", &c.label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
         let m = match measured(&c, &AnyModel::Sw) {
             Ok(m) => m,
             Err(e) => {
-                out.push(CheckResult::failed("T6a", &c.label, q, e));
+                out.push(CheckResult::failed("T6a", &c.label, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
         let reg = &m.1;
         let Some(eta_c) = reg.eta_c_measured else {
-            out.push(CheckResult::failed("T6a", &c.label, q, "no departure from the flow-aligned branch in the sweep".into()));
+            out.push(CheckResult::failed("T6a", &c.label, q, "no departure from the flow-aligned branch in the sweep".into()).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
             continue;
         };
         let br = reg.branch.map_or(String::new(), |b| {
@@ -171,7 +171,7 @@ fn check_t6a(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
                 b.edge_crossing().unwrap_or(f64::NAN)
             )
         });
-        out.push(CheckResult::scalar("T6a", &c.label, q, (f.eta_critical)(s_gf), eta_c, 0.03, Relation::RelativeError).with_note(format!(
+        out.push(CheckResult::scalar("T6a", &c.label, q, (f.eta_critical)(s_gf), eta_c, 0.03, Relation::RelativeError).kind(Kind::Prediction, r#"not derived: a stated 3% band around 2/s_GF (the departure detector resolves 0.5% of S and bisects to 1e-4; the flow-aligned branch's O(η) drift is not bounded), see issue 7's closing note"#).with_note(format!(
             "[paper, empirical] bisection bracket {:?}; {br}; s_GF = {s_gf:.10}, S(β_GF) = {:.10}; GD's flow-aligned limit sits below S(β_GF) by an O(η) drift, which moves the onset above 2/s_GF",
             reg.eta_c_bracket.unwrap_or_default(),
             reg.sharpness_gf.unwrap_or(f64::NAN),
@@ -194,7 +194,7 @@ fn check_t6b(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let m = match measured(&c, &model) {
             Ok(m) => m,
             Err(e) => {
-                out.push(CheckResult::failed("T6b", &lbl, q, e));
+                out.push(CheckResult::failed("T6b", &lbl, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
@@ -202,7 +202,7 @@ fn check_t6b(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let worst = conv.iter().filter_map(|r| r.eta_times_sharpness).fold(0.0f64, f64::max);
         let missing = conv.iter().filter(|r| r.eta_times_sharpness.is_none()).count();
         let worst_eta = conv.iter().find(|r| r.eta_times_sharpness == Some(worst)).map_or(f64::NAN, |r| r.eta);
-        let mut r = CheckResult::scalar("T6b", &lbl, q, f.stability_constant, worst, 1e-9, Relation::AtMost).with_note(format!(
+        let mut r = CheckResult::scalar("T6b", &lbl, q, f.stability_constant, worst, 1e-9, Relation::AtMost).kind(Kind::Prediction, r#"1e-9 absolute on η·S: the loss threshold 1e-24 bounds the distance to the interpolator, and S is Lipschitz there (proofs/T6b.md)"#).with_note(format!(
             "{} of {} rows converged (η from {:.4} to {:.4}); the largest η·S is at η = {worst_eta:.6}",
             conv.len(),
             m.0.rows.len(),
@@ -231,27 +231,27 @@ fn eos_rows<'a>(sweep: &'a Sweep, reg: &Regimes) -> Vec<&'a SweepRow> {
 
 fn check_t6c(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let f = &f.eos;
-    let q = "median over EoS rows of the gap (E(η) − S)/E(η) below the edge E = 2/η (≤ 5%), and S ≤ E on every row";
+    let q = "median over EoS rows of the gap (E(η) − S)/E(η) below the edge E = 2/η (reported against 5%)";
     let mut out = Vec::new();
     for (c, model) in eos_cases() {
         let m = match measured(&c, &model) {
             Ok(m) => m,
             Err(e) => {
-                out.push(CheckResult::failed("T6c", &c.label, q, e));
+                out.push(CheckResult::failed("T6c", &c.label, q, e).kind(Kind::Measurement, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
         let rows = eos_rows(&m.0, &m.1);
         let mut gaps: Vec<f64> = rows.iter().map(|r| 1.0 - r.sharpness.unwrap_or(f64::NAN) / (f.edge)(r.eta)).collect();
         if gaps.len() < 3 {
-            out.push(CheckResult::failed("T6c", &c.label, q, format!("only {} EoS rows", gaps.len())));
+            out.push(CheckResult::failed("T6c", &c.label, q, format!("only {} EoS rows", gaps.len())).kind(Kind::Measurement, r#"no comparison: the computation failed"#));
             continue;
         }
         let lo = gaps.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = gaps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let med = median(&mut gaps);
         let eos = &m.1.eos;
-        let mut r = CheckResult::scalar("T6c", &c.label, q, 0.0, med, 0.05, Relation::AtMost).with_note(format!(
+        let r = CheckResult::scalar("T6c", &c.label, q, 0.0, med, 0.05, Relation::AtMost).kind(Kind::Measurement, r#"reported: the 5% median gap describes 'just below 2/η', it is not a derived bound"#).with_note(format!(
             "[paper, empirical] {} EoS rows, η ∈ {:?}; measured band of the relative gap [{lo:.3e}, {hi:.3e}]; ‖β‖₁ from {:?} (flow-aligned {:.6}), least-squares slope {:.4} per unit η, non-decreasing: {}",
             rows.len(),
             eos.eta_range.unwrap_or_default(),
@@ -260,8 +260,12 @@ fn check_t6c(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             eos.l1_slope.unwrap_or(f64::NAN),
             eos.l1_nondecreasing
         ));
-        r.pass &= lo >= -1e-9;
         out.push(r);
+        // The prediction (T5 at the edge): no converged EoS limit is sharper than E(η).
+        out.push(
+            CheckResult::scalar("T6c", &c.label, "max over EoS rows of S/E(η) − 1 (S never exceeds the edge E = 2/η)", 0.0, -lo, 1e-9, Relation::AtMost)
+                .kind(Kind::Prediction, r#"1e-9 absolute: the loss threshold 1e-24 bounds the distance to the interpolator, and S is Lipschitz there (proofs/T6b.md)"#),
+        );
     }
     out
 }
@@ -304,7 +308,7 @@ fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let m = match measured(&c, &AnyModel::Sw) {
             Ok(m) => m,
             Err(e) => {
-                out.push(CheckResult::failed("P1", &c.label, q, e));
+                out.push(CheckResult::failed("P1", &c.label, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
@@ -328,7 +332,7 @@ fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         };
         let island_checks: Vec<PrecisionCheck> = spread(&islands, 4).par_iter().map(|r| rerun(&c, r, f.precisions)).collect();
         let island_changed = island_checks.iter().filter(|k| !k.stable).count();
-        let mut r = CheckResult::scalar("P1", &c.label, q, 0.0, changed.len() as f64, 0.0, Relation::AbsoluteError).with_note(format!(
+        let mut r = CheckResult::scalar("P1", &c.label, q, 0.0, changed.len() as f64, 0.0, Relation::AbsoluteError).kind(Kind::Prediction, r#"none on the count; a row agrees when its limits differ by ≤ P1_TOL = 1e-8 relative, the bound ε·G the f64 run's own tangent dynamics predict (ε = 2⁻⁵³, G measured in f64 before the MPFR rerun)"#).with_note(format!(
             "[empirical] {} EoS rows, {} with log10 G ≤ {g_max:.2} ({} rerun at {:?} bits, same η, exact α and data, loss < 1e-24); largest relative limit difference {worst:.2e} (tolerance {P1_TOL:e}){}. Reported, not asserted: {} EoS rows have a chaotic transient (log10 G > {g_max:.2}); of {} rerun, {} changed with precision{}; {} of {} converged islands beyond η_nonconvergence rerun, {} changed",
             rows.len(),
             calm.len(),
@@ -422,7 +426,7 @@ fn check_k1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let design = c.task.design::<f64>(());
         let alpha = c.alpha.nearest();
         let Ok(gf) = pred::beta_gf(&design, &alpha) else {
-            out.push(CheckResult::failed("K1", &c.label, q, "β_GF failed".into()));
+            out.push(CheckResult::failed("K1", &c.label, q, "β_GF failed".into()).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
             continue;
         };
         let eta_c = pred::gf_path_sharpness_max(&design, alpha, &gf).map_or(f64::NAN, pred::eta_critical);
@@ -431,10 +435,10 @@ fn check_k1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             let t = k1_trace(&c.task, alpha, eta, f.gf_limit_from, tol, 200_000);
             let lbl = format!("{} η = {factor}·η_c", c.label);
             if let Some(e) = t.error {
-                out.push(CheckResult::failed("K1", &lbl, q, e));
+                out.push(CheckResult::failed("K1", &lbl, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
                 continue;
             }
-            let mut r = CheckResult::scalar("K1", &lbl, q, 0.0, t.max_rise, tol, Relation::AtMost).with_note(format!(
+            let mut r = CheckResult::scalar("K1", &lbl, q, 0.0, t.max_rise, tol, Relation::AtMost).kind(Kind::Prediction, r#"1e-12 relative: f64 rounding of the closed-form S_GF per step"#).with_note(format!(
                 "[lit: Kreisler et al. 2023; derived for steps where no weight changes sign] {} steps ({}), S_GF from {:.8} to {:.8}; {} rises above tol; {} steps where a weight changes sign (the proof's hypothesis fails there)",
                 t.steps,
                 if t.converged { "converged" } else { "not converged" },
@@ -461,12 +465,26 @@ fn check_k1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 }
 
 /// The EoS family, in THEORY.md order.
+fn eos(f: EosFormulas) -> Formulas {
+    Formulas { eos: f, ..Formulas::default() }
+}
+
+/// A broken K1 formula: "the GF limit from w is w⊙w" (no flow).
+fn no_flow(_x: &[f64], w: &[f64], _y: f64) -> Result<Vec<f64>> {
+    Ok(w.iter().map(|v| v * v).collect())
+}
+
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim::new("T6a", "Measured η_c (where the final sharpness leaves the flow-aligned value) is within 3% of 2/s_GF", "paper, empirical", false, check_t6a),
-        Claim::new("T6b", "Every converged limit of a learning-rate sweep has η·S(β_∞) ≤ 2", "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived", true, check_t6b),
-        Claim::new("T6c", "In the EoS regime the final sharpness sits in a narrow band just below 2/η (median gap ≤ 5%, never above)", "paper, empirical", false, check_t6c),
-        Claim::new("P1", "On the canonical tasks every converged EoS verdict whose rounding amplification is below tol/2⁻⁵³ is the same in f64 and in MPFR (outcome and limit)", "empirical", false, check_p1),
-        Claim::new("K1", "Along GD the sharpness of the gradient-flow limit from the current iterate is non-increasing", "lit: Kreisler et al. 2023; derived", true, check_k1),
+        Claim::new("T6a", "Measured η_c (where the final sharpness leaves the flow-aligned value) is within 3% of 2/s_GF", "paper, empirical", false, check_t6a)
+            .broken("η_c = 2/s_GF → 2.1/s_GF", Some(0.05), || eos(EosFormulas { eta_critical: |s| 2.1 / s, ..EosFormulas::default() })),
+        Claim::new("T6b", "Every converged limit of a learning-rate sweep has η·S(β_∞) ≤ 2", "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived", true, check_t6b)
+            .broken("stability constant 2 → 1.9", Some(0.05), || eos(EosFormulas { stability_constant: 1.9, ..EosFormulas::default() })),
+        Claim::new("T6c", "In the EoS regime the final sharpness never exceeds 2/η (the median gap below it is reported)", "paper, empirical", false, check_t6c)
+            .broken("edge 2/η → 1.9/η", Some(0.05), || eos(EosFormulas { edge: |eta| 1.9 / eta, ..EosFormulas::default() })),
+        Claim::new("P1", "On the canonical tasks every converged EoS verdict whose rounding amplification is below tol/2⁻⁵³ is the same in f64 and in MPFR (outcome and limit)", "empirical", false, check_p1)
+            .broken("MPFR at 24 bits (cannot reach the loss threshold)", None, || eos(EosFormulas { precisions: &[24], ..EosFormulas::default() })),
+        Claim::new("K1", "Along GD the sharpness of the gradient-flow limit from the current iterate is non-increasing", "lit: Kreisler et al. 2023; derived", true, check_k1)
+            .broken("the GF limit from w is w⊙w (no flow)", None, || eos(EosFormulas { gf_limit_from: no_flow, ..EosFormulas::default() })),
     ]
 }

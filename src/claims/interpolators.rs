@@ -110,7 +110,7 @@ fn lp_certificate_row(claim: &str, label: &str, what: &str, c: &Certified, task:
     let (_, nu) = lp_pair(c);
     let dual = dot_q(&task.y, nu).nearest();
     let q = format!("{what}: dual bound yᵀν vs primal value (exact rational certificate)");
-    let mut r = CheckResult::scalar(claim, label, &q, dual, c.objective, LP_TOL, Relation::RelativeError);
+    let mut r = CheckResult::scalar(claim, label, &q, dual, c.objective, LP_TOL, Relation::RelativeError).kind(Kind::Certificate, r#"LP_TOL = 1e-9 relative: the exact repair makes gap and residuals exactly 0; an unrepaired point must beat clarabel's own 1e-8 stopping rule"#);
     r.pass = r.pass && c.certificate.valid;
     r.with_note(format!("{}; tolerance LP_TOL = 1e-9 relative: the exact repair makes every residual exactly 0, an unrepaired point must beat clarabel's own 1e-8 stopping rule", cert_note(c)))
 }
@@ -132,7 +132,7 @@ fn check_i1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let label = format!("{} {}", task.name, sign_label(sign));
         match min_l1(&task, sign) {
             Ok(c) => out.push(lp_certificate_row(id, &label, "min ‖β‖₁", &c, &task)),
-            Err(e) => out.push(CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string())),
+            Err(e) => out.push(CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
         }
     }
     // One sample: the LP optimum is T2's β_N exactly (signed or not, since x > 0).
@@ -146,11 +146,11 @@ fn check_i1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 Ok(c) => {
                     let (beta, _) = lp_pair(&c);
                     let equal = beta == predicted.as_slice();
-                    let mut r = CheckResult::vector(id, &label, q, &to_f64s(&predicted), &c.beta, 0.0, Relation::Exact);
+                    let mut r = CheckResult::vector(id, &label, q, &to_f64s(&predicted), &c.beta, 0.0, Relation::Exact).kind(Kind::Prediction, r#"exact rational equality (T2's vertex vs the repaired LP optimum)"#);
                     r.pass = equal && c.certificate.valid;
                     out.push(r.with_note(format!("exactly equal: {equal}; {}", cert_note(&c))));
                 }
-                Err(e) => out.push(CheckResult::failed(id, &label, q, e.to_string())),
+                Err(e) => out.push(CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#)),
             }
         }
     }
@@ -190,14 +190,14 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let sdp = match min_sharpness_sdp(&task, Sign::Nonnegative) {
             Ok(c) => c,
             Err(e) => {
-                out.push(CheckResult::failed(id, &label, "sharpness SDP", e.to_string()));
+                out.push(CheckResult::failed(id, &label, "sharpness SDP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
         let predicted = to_f64s(&(f.beta_sharp_one_sample)(x, y));
         let tol = n1_distance_bound(&to_f64s(x), y.nearest(), SDP_TOL);
         let dist = dist_inf(&predicted, &sdp.beta);
-        let mut r = CheckResult::scalar(id, &label, "‖β_SDP − β_S‖∞ (β_S from T2)", 0.0, dist, tol, Relation::AbsoluteError);
+        let mut r = CheckResult::scalar(id, &label, "‖β_SDP − β_S‖∞ (β_S from T2)", 0.0, dist, tol, Relation::AbsoluteError).kind(Kind::Prediction, r#"SDP_TOL = 1e-7 relative certificate tolerance propagated through the n = 1 geometry (proofs/I2-sharpness-sdp.md)"#);
         r.pass = r.pass && sdp.certificate.valid;
         out.push(r.with_note(format!(
             "β_S = {predicted:?}; tolerance: the certificate tolerance SDP_TOL = {SDP_TOL:e} propagated through the n = 1 geometry (proof); {}",
@@ -214,7 +214,7 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             hess,
             SHARPNESS_TOL,
             Relation::RelativeError,
-        );
+        ).kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
         r.pass = r.pass && sdp.certificate.valid;
         out.push(r.with_note(format!("(4/n)·t* = {:.12}; tolerance 3·SDP_TOL (gap + slack + gradient term)", (f.sharpness_from_t)(t, 1))));
     }
@@ -227,7 +227,7 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let (sdp, l1) = match (min_sharpness_sdp(&task, sign), min_l1(&task, sign)) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
-                out.push(CheckResult::failed(id, &label, "sharpness SDP and min-ℓ1 LP", e.to_string()));
+                out.push(CheckResult::failed(id, &label, "sharpness SDP and min-ℓ1 LP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
@@ -243,7 +243,7 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 hess,
                 SHARPNESS_TOL,
                 Relation::RelativeError,
-            );
+            ).kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
             r.pass = r.pass && sdp.certificate.valid;
             out.push(r.with_note(format!("tolerance 3·SDP_TOL (gap + slack + gradient term); {}", cert_note(&sdp))));
         }
@@ -256,7 +256,7 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             sdp.objective,
             0.0,
             Relation::AtMost,
-        );
+        ).kind(Kind::Certificate, r#"strict inequality beyond the certificate tolerance SDP_TOL (weak duality)"#);
         // β_ℓ1 is not a sharpness minimizer: its value exceeds the certified minimum (the
         // SDP's primal value, within SDP_TOL of the dual bound yᵀν) by more than the
         // certificate's resolution.
@@ -292,7 +292,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             (Ok(sdp), Ok(l1)) => {
                 let pick = |b: &[f64]| (0..b.len()).max_by(|&i, &j| b[i].total_cmp(&b[j])).expect("d ≥ 1");
                 let (m, l) = (pick(&sdp.beta), pick(&l1.beta));
-                let mut r = CheckResult::scalar(id, &label, q, (f.lambda_pick_one_sample)(x) as f64, m as f64, 0.0, Relation::Exact);
+                let mut r = CheckResult::scalar(id, &label, q, (f.lambda_pick_one_sample)(x) as f64, m as f64, 0.0, Relation::Exact).kind(Kind::Prediction, r#"exact: an index"#);
                 r.pass = r.pass && sdp.certificate.valid;
                 out.push(r.with_note(format!(
                     "x = {:?}: λ_max picks index {m} (x = {}), ℓ1 picks index {l} (x = {}): the opposite ends; {}",
@@ -302,7 +302,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                     cert_note(&sdp)
                 )));
             }
-            (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, q, e.to_string())),
+            (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#)),
         }
     }
     // The explicit task of the proof: the two minimizers are the two ends of Z.
@@ -314,7 +314,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         (Ok(tr), Ok(sdp)) => {
             let (_, dual) = sdp_t_and_dual(&sdp, &task);
             let tr_lmax = lambda_max_x_diag_xt(&task, &tr.beta).unwrap_or(f64::NAN);
-            let mut r = CheckResult::scalar(id, &label, q, tr_lmax, sdp.objective, 0.0, Relation::AtMost);
+            let mut r = CheckResult::scalar(id, &label, q, tr_lmax, sdp.objective, 0.0, Relation::AtMost).kind(Kind::Certificate, r#"strict inequality beyond SDP_TOL (weak duality, proofs/I3-trace-vs-lambda.md)"#);
             r.pass = r.pass && sdp.certificate.valid && tr.certificate.valid && tr_lmax > sdp.objective.max(dual) * (1.0 + SDP_TOL);
             out.push(r.with_note(format!(
                 "β_trace = {:?} (proof: (0, 0, 4/3), λ_max = 3/2), β_λ = {:?} (proof: (1, 1, 0), λ_max = 1); ‖β_trace − β_λ‖∞ = {:.4}; trace LP {}; SDP {}",
@@ -325,7 +325,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 cert_note(&sdp)
             )));
         }
-        (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, q, e.to_string())),
+        (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
     }
     // The canonical multi-sample task: the trace LP value is the Hessian trace at its optimum,
     // no interpolator beats the certified λ_max minimum, and whether the two minimizers
@@ -349,7 +349,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 trace,
                 1e-13,
                 Relation::RelativeError,
-            );
+            ).kind(Kind::Prediction, r#"d·2⁻⁵² for the f64 rounding of an exact LP optimum and of the Hessian's diagonal"#);
             r.pass = r.pass && tr.certificate.valid;
             out.push(r.with_note(format!("tolerance 1e-13: d·2⁻⁵² for the f64 rounding of an exact optimum; {}", cert_note(&tr))));
             let (_, dual) = sdp_t_and_dual(&sdp, &task);
@@ -366,7 +366,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 dual,
                 SDP_TOL * tr_lmax.abs(),
                 Relation::AtMost,
-            );
+            ).kind(Kind::Certificate, r#"SDP_TOL relative: weak duality holds up to the certificate's tolerance"#);
             r.pass = r.pass && sdp.certificate.valid && tr.certificate.valid;
             out.push(r.with_note(format!(
                 "reported: on this task the trace and λ_max minimizers {} (‖β_trace − β_λ‖∞ = {:.3e}; λ_max at β_trace exceeds the certified minimum by {:.2e} relative); trace at β_λ = {:.9} vs minimal {:.9}; SDP {}",
@@ -378,7 +378,7 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 cert_note(&sdp)
             )));
         }
-        (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, "trace LP and sharpness SDP", e.to_string())),
+        (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, "trace LP and sharpness SDP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
     }
     out
 }
@@ -395,14 +395,14 @@ fn check_i4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let beta = match (f.beta_l2)(&task) {
             Ok(b) => b,
             Err(e) => {
-                out.push(CheckResult::failed(id, &label, "min-ℓ2 interpolator", e.to_string()));
+                out.push(CheckResult::failed(id, &label, "min-ℓ2 interpolator", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
                 continue;
             }
         };
         // Xβ = y, exactly.
         let resid = task.x.iter().zip(&task.y).map(|(row, y)| (dot_q(row, &beta) - y).abs()).max().unwrap_or_default();
         out.push(
-            CheckResult::exact(id, &label, "max_j |(Xβ − y)_j|, exact", &Rational::new(), &resid)
+            CheckResult::exact(id, &label, "max_j |(Xβ − y)_j|, exact", &Rational::new(), &resid).kind(Kind::Certificate, r#"exact rational arithmetic"#)
                 .with_note(format!("‖β‖₂ = {:.12}", beta.iter().map(|b| b.nearest().powi(2)).sum::<f64>().sqrt())),
         );
         // β ∈ range(Xᵀ): Xᵀλ = β is consistent (exact elimination, independent of how β was
@@ -413,7 +413,7 @@ fn check_i4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let extra = rank_exact(&with_beta) as i64 - rank_exact(&xt) as i64;
         let consistent = solve_exact(&xt, &beta).is_some();
         out.push(
-            CheckResult::exact(id, &label, q, &Rational::new(), &Rational::from(extra))
+            CheckResult::exact(id, &label, q, &Rational::new(), &Rational::from(extra)).kind(Kind::Certificate, r#"exact rational arithmetic (rank by exact elimination)"#)
                 .with_note(format!("Xᵀλ = β solvable: {consistent}")),
         );
     }
@@ -421,11 +421,34 @@ fn check_i4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 }
 
 /// The interpolator claims.
+fn interp(f: InterpolatorFormulas) -> Formulas {
+    Formulas { interp: f, ..Formulas::default() }
+}
+
+fn argmax_index(x: &[Rational]) -> usize {
+    (0..x.len()).max_by(|&a, &b| x[a].cmp(&x[b])).unwrap_or(0)
+}
+
+fn unit_weights(task: &Task) -> Vec<Rational> {
+    vec![Rational::from(1); task.d()]
+}
+
+/// A broken min-ℓ2 formula: β = Xᵀy (in range(Xᵀ) but not an interpolator).
+fn xt_y(task: &Task) -> Result<Vec<Rational>> {
+    Ok((0..task.d()).map(|j| task.x.iter().zip(&task.y).fold(Rational::new(), |a, (row, y)| a + Rational::from(&row[j] * y))).collect())
+}
+
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim::new("I1-l1-lp", "The min-ℓ1 interpolator (an LP) has an exact certificate; for one sample it is T2's β_N", "paper (T9)", false, check_i1),
-        Claim::new("I2-sharpness-sdp", "min λ_max(X diag β Xᵀ) over interpolators is an SDP with S_min = (4/n)t*; for one sample it is β_S, and for several samples it differs from the min-ℓ1 interpolator", "paper (T9), derived", true, check_i2),
-        Claim::new("I3-trace-vs-lambda", "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i", "paper (T9), derived", true, check_i3),
-        Claim::new("I4-l2", "The exact min-ℓ2 interpolator Xᵀ(XXᵀ)⁻¹y satisfies Xβ = y and β ∈ range(Xᵀ) exactly", "lit: Woodworth et al. 2020 (the α → ∞ limit)", false, check_i4),
+        Claim::new("I1-l1-lp", "The min-ℓ1 interpolator (an LP) has an exact certificate; for one sample it is T2's β_N", "paper (T9)", false, check_i1)
+            .broken("one-sample ℓ1 optimum = β_S", None, || interp(InterpolatorFormulas { beta_l1_one_sample: pred::beta_sharp_min, ..InterpolatorFormulas::default() })),
+        Claim::new("I2-sharpness-sdp", "min λ_max(X diag β Xᵀ) over interpolators is an SDP with S_min = (4/n)t*; for one sample it is β_S, and for several samples it differs from the min-ℓ1 interpolator", "paper (T9), derived", true, check_i2)
+            .broken("S_min = (4/n)·t* → (4.2/n)·t*", Some(0.05), || interp(InterpolatorFormulas { sharpness_from_t: |t, n| 4.2 * t / n as f64, ..InterpolatorFormulas::default() }))
+            .broken("one-sample λ_max optimum = β_N", None, || interp(InterpolatorFormulas { beta_sharp_one_sample: pred::beta_norm_min, ..InterpolatorFormulas::default() })),
+        Claim::new("I3-trace-vs-lambda", "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i", "paper (T9), derived", true, check_i3)
+            .broken("λ_max picks the largest x_i", None, || interp(InterpolatorFormulas { lambda_pick_one_sample: argmax_index, ..InterpolatorFormulas::default() }))
+            .broken("trace weights 1 instead of ‖X_i‖²", None, || interp(InterpolatorFormulas { trace_weights: unit_weights, ..InterpolatorFormulas::default() })),
+        Claim::new("I4-l2", "The exact min-ℓ2 interpolator Xᵀ(XXᵀ)⁻¹y satisfies Xβ = y and β ∈ range(Xᵀ) exactly", "lit: Woodworth et al. 2020 (the α → ∞ limit)", false, check_i4)
+            .broken("β = Xᵀy (no inverse Gram matrix)", None, || interp(InterpolatorFormulas { beta_l2: xt_y, ..InterpolatorFormulas::default() })),
     ]
 }

@@ -175,7 +175,8 @@ pub fn claims_markdown(claims: &[Claim], outcomes: &[ClaimOutcome], families: &[
         let origins = o.map_or("—".into(), |o| {
             let mut seen: Vec<String> = Vec::new();
             for r in o.checks.iter().filter(|r| r.kind.is_asserted()) {
-                let first = r.tolerance_origin.split(['.', ';', '(']).next().unwrap_or("").trim().to_string();
+                let head = r.tolerance_origin.split([';', '(']).next().unwrap_or("").trim();
+                let first: String = if head.chars().count() > 70 { head.chars().take(70).collect::<String>() + "…" } else { head.to_string() };
                 if !first.is_empty() && !seen.contains(&first) {
                     seen.push(first);
                 }

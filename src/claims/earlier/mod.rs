@@ -9,7 +9,7 @@ use super::*;
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Observer, Outcome, Problem, RunResult};
 use crate::error::Result;
 use crate::theory::interpolators::{self, Sign, Witness};
-use crate::problem::model::{Depth, Parametrization, Pm, Uv, UvGeneral};
+use crate::problem::model::{AnyModel, Depth, Parametrization, Pm, Uv, UvGeneral};
 use crate::theory::potentials as pot;
 use crate::numeric::real::Real;
 use crate::problem::tasks::gaussian;
@@ -33,6 +33,8 @@ pub struct EarlierFormulas {
     pub l1_rate_exponent: fn(f64) -> f64,
     /// W2: the minimum-ℓ2 interpolator Xᵀ(XXᵀ)⁻¹y.
     pub min_l2: fn(&Task) -> Result<Vec<f64>>,
+    /// W2: the α⁻⁴ coefficient of β(α) − β_ℓ2 as α → ∞, (I − P)β_ℓ2^{⊙3}/24.
+    pub l2_correction: fn(&Task) -> Result<Vec<f64>>,
     /// D1: the depth-D gradient-flow limit (design, α, D).
     pub depth_limit: fn(&Design<f64>, f64, u32) -> Result<Vec<f64>>,
     /// A1: the gradient-flow limit of UV from (u₀, v₀).
@@ -41,6 +43,8 @@ pub struct EarlierFormulas {
     pub even_s_coefficient: i64,
     /// E2: the Bregman limit from the identity's (α²₊,∞, α²₋,∞).
     pub even_limit: PairLimit,
+    /// E1, E2 (G2): the c of Even's per-step gain q(ηg) = cη²g² + O(η⁴), so Gain ≈ cη∫g² (1).
+    pub even_gain_coefficient: f64,
     /// E3: the predicted shape of GD's gain ((Xᵀy)²).
     pub gd_gain_shape: fn(&Design<f64>) -> Vec<f64>,
     /// E3: the predicted shape of batch-1 SGD's gain (diag XᵀX).
@@ -52,9 +56,9 @@ pub struct EarlierFormulas {
     /// UV-PM: PM on (X, c·y) … (c = 2).
     pub uv_pm_label_factor: i64,
     /// UV-PM: … at learning rate η/m (m = 4) …
-    pub uv_pm_eta_divisor: i64,
+    pub uv_pm_eta_divisor: f64,
     /// UV-PM: … has β_PM = c′·β_UV (c′ = 2).
-    pub uv_pm_beta_factor: i64,
+    pub uv_pm_beta_factor: f64,
 }
 
 pub(super) fn woodworth_limit(design: &Design<f64>, alpha: f64) -> Result<Vec<f64>> {
@@ -101,17 +105,19 @@ impl Default for EarlierFormulas {
             l2_rate_exponent: -4.0,
             l1_rate_exponent: two_delta,
             min_l2,
+            l2_correction,
             depth_limit,
             uv_limit,
             even_s_coefficient: 2,
             even_limit,
+            even_gain_coefficient: crate::theory::effective_init::UV_GAIN_COEFFICIENT,
             gd_gain_shape,
             sgd_gain_shape,
             nacson_bound: pot::nacson_bound,
             nacson_sum: pot::nacson_sum,
             uv_pm_label_factor: 2,
-            uv_pm_eta_divisor: 4,
-            uv_pm_beta_factor: 2,
+            uv_pm_eta_divisor: 4.0,
+            uv_pm_beta_factor: 2.0,
         }
     }
 }
@@ -129,7 +135,7 @@ use maps::*;
 
 
 /// Least-squares slope of ln y against ln x.
-pub(super) fn loglog_slope(x: &[f64], y: &[f64]) -> f64 {
+pub(crate) fn loglog_slope(x: &[f64], y: &[f64]) -> f64 {
     let lx: Vec<f64> = x.iter().map(|v| v.ln()).collect();
     let ly: Vec<f64> = y.iter().map(|v| v.ln()).collect();
     let k = lx.len() as f64;
@@ -163,12 +169,15 @@ pub(super) fn run64<M: Parametrization, O: Observer<f64>>(
     run_gd(&Problem::new(model, design), &alpha, cfg, obs)
 }
 
-/// GD to L < 1e-22 (f64 stagnates near 1e-27 at small η; T3's threshold).
-pub(super) fn gd_limit<M: Parametrization>(model: &M, design: &Design<f64>, alpha: f64, eta: f64) -> Option<Vec<f64>> {
-    let mut cfg = GdConfig::until_loss(eta, 1e-22);
+/// Where [`gd_limit_steps`] stops GD: L < 1e-22 (f64 stagnates near 1e-27 at small η; T3's threshold).
+pub(super) const GD_LIMIT_LOSS: f64 = 1e-22;
+
+/// GD to L < [`GD_LIMIT_LOSS`] within 3·10⁶ steps: the limit and the steps taken.
+pub(super) fn gd_limit_steps<M: Parametrization>(model: &M, design: &Design<f64>, alpha: f64, eta: f64) -> Option<(Vec<f64>, u64)> {
+    let mut cfg = GdConfig::until_loss(eta, GD_LIMIT_LOSS);
     cfg.max_steps = 3_000_000;
     let run = run64(model, design, alpha, &cfg, &mut NoObserver);
-    (run.outcome == Outcome::Converged).then_some(run.beta)
+    (run.outcome == Outcome::Converged).then_some((run.beta, run.steps))
 }
 
 /// PM parameters on the gradient-flow path with predictor β: ab = α² is conserved, so
@@ -212,9 +221,68 @@ pub(super) fn op_norm<M: Parametrization>(model: &M, design: &Design<f64>, theta
     sharpness(model, design, theta).map_or(f64::NAN, |s| s.op_norm)
 }
 
-/// The O(η) check shared by W1 and D1: GD at ηS = 0.2·2⁻ᵏ, k = 0..4 (four halvings), the
-/// fitted log–log slope of the relative error against η, and Richardson 2·GD(η₄) − GD(η₃)
-/// against the prediction with tolerance (η₃S)² (what the extrapolation leaves, as in T3).
+/// Smallest singular value of X (n ≤ d): √λ_min(XXᵀ), for the noise floors of the GD limits.
+pub(super) fn sigma_min(design: &Design<f64>) -> f64 {
+    let (n, d) = (design.n, design.d);
+    let mut g = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            g[i * n + j] = (0..d).map(|k| design.x[i * d + k] * design.x[j * d + k]).sum();
+        }
+    }
+    crate::numeric::linalg::symmetric_eigenvalues(n, &g).map_or(f64::NAN, |ev| ev[0].max(0.0).sqrt())
+}
+
+/// The noise of one f64 GD limit stopped at L < `loss_tol` after `steps` steps, as an absolute
+/// bound on each coordinate: the distance √(2n·L)/σ_min(X) from the stopped iterate to the
+/// interpolating set (what the remaining steps still move, to first order), plus one rounding
+/// of the iterate per step accumulated linearly, steps·2⁻⁵³·‖β‖∞ (GD near an interpolator is
+/// neutral along the zero-loss set, so rounding is not damped there).
+pub(super) fn run_noise(design: &Design<f64>, loss_tol: f64, steps: u64, beta_scale: f64) -> f64 {
+    (2.0 * design.n as f64 * loss_tol).sqrt() / sigma_min(design) + steps as f64 * f64::EPSILON / 2.0 * beta_scale
+}
+
+/// The origin of [`richardson_check`]'s tolerance, in words.
+pub(super) const RICHARDSON_ORIGIN: &str = "Richardson's own error estimate: the first-level extrapolant R at the finest pair is off by c′η^{p+1}, which the same formula estimates coordinatewise from the next-coarser pairs, Ê_i = max(|ΔR_last,i|, |ΔR_prev,i|/2^{p+1})/(2^{p+1} − 1) (the previous difference, scaled down by its asymptotic factor, guards against a coefficient that crosses zero between two levels); tolerance 2Ê_i + ε, admitting a next-order term as large as the estimated one, with ε the noise floor of the runs (stopping at L_tol: √(2n·L_tol)/σ_min(X); rounding: steps·2⁻⁵³·‖β‖∞; times the extrapolation's coefficient sum)";
+
+/// A prediction against GD's limits at learning rates halving from coarse to fine
+/// (`limits[k]` at η₀2^{−k}, three or more): GD's limit expands as β_pred + c₁η^p +
+/// c₂η^{p+1} + … (p = `order`, proofs/W1.md), R_k = (2^p G_{k+1} − G_k)/(2^p − 1) removes the
+/// η^p term, and the successive differences of the R_k give Ê (see [`RICHARDSON_ORIGIN`]).
+/// Asserted: max_i |R_last,i − β_pred,i| / (2Ê_i + ε) ≤ 1, ε = `noise`·(2^p + 1)/(2^p − 1) (the
+/// absolute floor: coefficient sum of R times the noise of one run).
+pub(super) fn richardson_check(id: &str, label: &str, quantity: &str, pred: &[f64], limits: &[Vec<f64>], order: f64, noise: f64) -> CheckResult {
+    let k = limits.len();
+    if k < 3 || limits.iter().any(|l| l.len() != pred.len()) {
+        return CheckResult::failed(id, label, quantity, format!("{k} GD limits (three or more needed)")).kind(Kind::Prediction, RICHARDSON_ORIGIN);
+    }
+    let two_p = 2f64.powf(order);
+    let extrapolate = |coarse: &[f64], fine: &[f64]| -> Vec<f64> { fine.iter().zip(coarse).map(|(f, c)| (two_p * f - c) / (two_p - 1.0)).collect() };
+    let rs: Vec<Vec<f64>> = limits.windows(2).map(|w| extrapolate(&w[0], &w[1])).collect();
+    let m = rs.len();
+    let rb = &rs[m - 1];
+    let floor = noise * (two_p + 1.0) / (two_p - 1.0);
+    let two_q = 2.0 * two_p;
+    let est: Vec<f64> = (0..pred.len())
+        .map(|i| {
+            let last = (rs[m - 1][i] - rs[m - 2][i]).abs();
+            let prev = if m >= 3 { (rs[m - 2][i] - rs[m - 3][i]).abs() / two_q } else { 0.0 };
+            last.max(prev) / (two_q - 1.0)
+        })
+        .collect();
+    let ratio = (0..pred.len()).map(|i| (rb[i] - pred[i]).abs() / (2.0 * est[i] + floor)).fold(0.0, f64::max);
+    let rel = crate::numeric::vector::rel_dist_coordinatewise(rb, pred, f64::MIN_POSITIVE);
+    let plain = crate::numeric::vector::rel_dist_coordinatewise(&limits[k - 1], pred, f64::MIN_POSITIVE);
+    CheckResult::scalar(id, label, quantity, 1.0, ratio, 0.0, Relation::AtMost).kind(Kind::Prediction, RICHARDSON_ORIGIN).with_note(format!(
+        "coordinatewise: max_i |R − β_pred|_i/(2Ê_i + ε) = {ratio:.3} (≤ 1 asserted); max_i |R − β_pred|_i/|β_pred,i| = {rel:.2e}, ‖Ê‖∞/‖β_pred‖∞ = {:.2e}, ε = {floor:.1e}; the plain finest GD limit is off by {plain:.2e} (coordinatewise relative)",
+        max_abs(&est) / max_abs(pred)
+    ))
+}
+
+/// The O(η) check shared by W1 and D1: GD at ηS = 0.2·2⁻ᵏ, k = 0..4 (four halvings) to
+/// L < 1e-22; the fitted log–log slope of the relative error against η (the order, with the
+/// band of [`crate::claims::paper::product::order_check`]) and [`richardson_check`] on the three
+/// finest rates.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn eta_order_check<M: Parametrization>(
     id: &str,
@@ -228,60 +296,159 @@ pub(super) fn eta_order_check<M: Parametrization>(
 ) -> Vec<CheckResult> {
     let etas: Vec<f64> = (0..5).map(|k| 0.2 / s / 2f64.powi(k)).collect();
     let mut betas = Vec::new();
+    let mut steps = 0;
     for &eta in &etas {
-        match gd_limit(model, design, alpha, eta) {
-            Some(b) => betas.push(b),
-            None => return vec![CheckResult::failed(id, label, "GD limit", format!("GD did not converge at η = {eta:.3e}"))],
+        match gd_limit_steps(model, design, alpha, eta) {
+            Some((b, k)) => {
+                betas.push(b);
+                steps = steps.max(k);
+            }
+            None => {
+                return vec![CheckResult::failed(id, label, "GD limit", format!("GD did not converge at η = {eta:.3e}")).kind(Kind::Prediction, RICHARDSON_ORIGIN)]
+            }
         }
     }
     let errs: Vec<f64> = betas.iter().map(|b| rel_dist(b, pred)).collect();
-    let slope = loglog_slope(&etas, &errs);
-    let rich: Vec<f64> = betas[4].iter().zip(&betas[3]).map(|(a, b)| 2.0 * a - b).collect();
-    let tol_rich = (etas[3] * s).powi(2);
+    let noise = run_noise(design, GD_LIMIT_LOSS, steps, max_abs(pred));
     vec![
-        CheckResult::scalar(
+        crate::claims::paper::product::order_check(
             id,
             label,
             "log–log slope of ‖β_GD(η) − β_pred‖∞/‖β_pred‖∞ in η (ηS = 0.2 … 0.0125)",
+            &etas,
+            &errs,
             order,
-            slope,
-            0.15,
-            Relation::AbsoluteError,
-        )
-        .with_note(format!("S = {s:.4} (sharpness at the predicted limit); relative errors {}; tolerance ±0.15 on the order", sci(&errs))),
-        CheckResult::vector(
+            &format!("S = {s:.4} (sharpness at the predicted limit)"),
+        ),
+        richardson_check(
             id,
             label,
-            "β_pred vs Richardson 2·GD(η/2) − GD(η) at ηS = 0.025",
+            "β_pred vs Richardson R = (2^p·GD(η/2) − GD(η))/(2^p − 1) at ηS = 0.025, error estimated from ηS = 0.2 … 0.05",
             pred,
-            &rich,
-            tol_rich,
-            Relation::RelativeError,
-        )
-        .with_note(format!(
-            "plain GD at ηS = 0.0125 is off by {:.2e}; tolerance (ηS)² = {tol_rich:.2e}, what the extrapolation leaves",
-            errs[4]
-        )),
+            &betas,
+            order,
+            noise,
+        ),
     ]
+}
+
+// ---------------------------------------------------------------------------------------
+// Broken formulas of W1, W2, D1, A1, N1 (registered with the claims below).
+
+fn with_earlier(earlier: EarlierFormulas) -> Formulas {
+    Formulas { earlier, ..Formulas::default() }
+}
+
+/// β = 2.2α²·sinh(Xᵀν): Woodworth's limit at α·√1.1.
+fn woodworth_coefficient_1_1(design: &Design<f64>, alpha: f64) -> Result<Vec<f64>> {
+    pot::woodworth_limit(design, &(alpha * 1.1f64.sqrt()))
+}
+
+/// β = α²·sinh(Xᵀν): Woodworth's limit at α/√2.
+fn woodworth_without_two(design: &Design<f64>, alpha: f64) -> Result<Vec<f64>> {
+    pot::woodworth_limit(design, &(alpha / std::f64::consts::SQRT_2))
+}
+
+fn two_point_one_delta(delta: f64) -> f64 {
+    2.1 * delta
+}
+
+fn l2_correction_1_1(task: &Task) -> Result<Vec<f64>> {
+    Ok(l2_correction(task)?.iter().map(|v| 1.1 * v).collect())
+}
+
+/// β = 1.1·α^D·h_D(z): the depth-D limit at α·1.1^{1/D}.
+fn depth_coefficient_1_1(design: &Design<f64>, alpha: f64, depth: u32) -> Result<Vec<f64>> {
+    pot::depth_limit(design, &(alpha * 1.1f64.powf(1.0 / depth as f64)), depth)
+}
+
+/// Woodworth's D = 2 potential at the same α for a depth-D network.
+fn depth_two_potential(design: &Design<f64>, alpha: f64, _depth: u32) -> Result<Vec<f64>> {
+    pot::woodworth_limit(design, &alpha)
+}
+
+/// β = ½(u₀² + v₀²)·sinh s + 1.1·u₀v₀·cosh s = ½(A′e^s − B′e^{−s}) with
+/// A′, B′ = (u₀² + v₀²)/2 ± 1.1·u₀v₀.
+fn uv_cosh_term_1_1(design: &Design<f64>, u0: &[f64], v0: &[f64]) -> Result<Vec<f64>> {
+    let plus: Vec<f64> = u0.iter().zip(v0).map(|(u, v)| (u * u + v * v) / 2.0 + 1.1 * u * v).collect();
+    let minus: Vec<f64> = u0.iter().zip(v0).map(|(u, v)| (u * u + v * v) / 2.0 - 1.1 * u * v).collect();
+    pot::hyperbolic_limit(design, &pot::Hyperbolic::from_coefficients(&plus, &minus))
+}
+
+/// β = ½(u₀² + v₀²)·sinh s: the hyperbolic entropy of scale k = 2(u₀² + v₀²) centred at 0.
+fn uv_scale_only(design: &Design<f64>, u0: &[f64], v0: &[f64]) -> Result<Vec<f64>> {
+    let k4: Vec<f64> = u0.iter().zip(v0).map(|(u, v)| (u * u + v * v) / 2.0).collect();
+    pot::hyperbolic_limit(design, &pot::Hyperbolic::from_coefficients(&k4, &k4))
+}
+
+fn nacson_bound_0_95(eta: f64) -> f64 {
+    0.95 / (2.0 * eta)
+}
+
+/// η·S ≤ 1 instead of 2: Σ x̄²|β| ≤ 1/(4η).
+fn nacson_bound_quarter(eta: f64) -> f64 {
+    1.0 / (4.0 * eta)
 }
 
 /// The claims of THEORY.md §4 (W, D, A, E, N) and §2's UV ↔ PM map.
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim::new("W1", "PM GD from a = b = α converges to argmin_{Xβ=y} Q_α(β) = 2α²·sinh(Xᵀν) up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_w1),
-        Claim::new("W2", "argmin Q_α → min-ℓ1 as α → 0 (rate α^{2δ}) and → min-ℓ2 as α → ∞ (rate α^{−4})", "lit: Woodworth et al. 2020; derived", true, check_w2),
-        Claim::new("D1", "Depth-D GD (D = 3) converges to the minimizer of the depth-D potential, β = α^D·h_D(Xᵀν), up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_d1),
+        Claim::new("W1", "PM GD from a = b = α converges to argmin_{Xβ=y} Q_α(β) = 2α²·sinh(Xᵀν) up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_w1)
+            .on_tasks("any task with rank X = n (an interpolator exists), PM from a = b = α ≥ 1e-3 (smaller α needs smaller ηS and longer runs)", w1_applies, w1_on_task)
+            .broken("β = 2α²·sinh(Xᵀν) → 2.2α²·sinh(Xᵀν)", Some(0.1), || with_earlier(EarlierFormulas { woodworth_limit: woodworth_coefficient_1_1, ..EarlierFormulas::default() }))
+            .broken("GD error order p = 1 → 1.05", Some(0.05), || with_earlier(EarlierFormulas { gd_error_order: 1.05, ..EarlierFormulas::default() }))
+            .broken("β = α²·sinh(Xᵀν) (the factor 2 dropped: PM at α/√2)", Some(0.5), || with_earlier(EarlierFormulas { woodworth_limit: woodworth_without_two, ..EarlierFormulas::default() })),
+        Claim::new("W2", "argmin Q_α → min-ℓ1 as α → 0 (rate α^{2δ}) and → min-ℓ2 as α → ∞ (β − β_ℓ2 = α⁻⁴(I − P)β_ℓ2³/24 + O(α⁻⁸))", "lit: Woodworth et al. 2020; derived", true, check_w2)
+            .broken("α → ∞ exponent −4 → −4.2", Some(0.05), || with_earlier(EarlierFormulas { l2_rate_exponent: -4.2, ..EarlierFormulas::default() }))
+            .broken("α → 0 exponent 2δ → 2.1δ", Some(0.05), || with_earlier(EarlierFormulas { l1_rate_exponent: two_point_one_delta, ..EarlierFormulas::default() }))
+            .broken("α⁻⁴ coefficient (I − P)β_ℓ2³/24 → 1.1·(I − P)β_ℓ2³/24", Some(0.1), || with_earlier(EarlierFormulas { l2_correction: l2_correction_1_1, ..EarlierFormulas::default() }))
+            .broken("α → ∞ exponent −4 → −2", Some(0.5), || with_earlier(EarlierFormulas { l2_rate_exponent: -2.0, ..EarlierFormulas::default() })),
+        Claim::new("D1", "Depth-D GD (D = 3) converges to the minimizer of the depth-D potential, β = α^D·h_D(Xᵀν), up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_d1)
+            .broken("β = α^D·h_D(Xᵀν) → 1.1·α^D·h_D(Xᵀν)", Some(0.1), || with_earlier(EarlierFormulas { depth_limit: depth_coefficient_1_1, ..EarlierFormulas::default() }))
+            .broken("GD error order p = 1 → 1.05", Some(0.05), || with_earlier(EarlierFormulas { gd_error_order: 1.05, ..EarlierFormulas::default() }))
+            .broken("the depth-2 (Woodworth) potential at the same α", None, || with_earlier(EarlierFormulas { depth_limit: depth_two_potential, ..EarlierFormulas::default() })),
         Claim::new(
             "A1",
             "UV from (u₀, v₀): the GF limit is β = ½(w₊₀²e^{s} − w₋₀²e^{−s}), s = Xᵀν; same u₀v₀, different shape ⇒ different limits",
             "lit: Azulay et al. 2021; derived",
             true,
             check_a1,
-        ),
-        Claim::new("E1", "UV GD and SGD: β_k = ½(α²₊,ₖe^{s_k} − α²₋,ₖe^{−s_k}) exactly at every step", "lit: Even, Pesme, Gunasekar, Flammarion 2023; derived", true, check_e1),
-        Claim::new("E2", "The UV GD limit is argmin_{Xβ=y} D_ψ(β, β̃₀) at α_∞; the plain GF prediction is off by Θ(η)", "lit: Even, Pesme, Gunasekar, Flammarion 2023", false, check_e2),
-        Claim::new("E3", "GD's gain follows (Xᵀy)² and concentrates on the support; batch-1 SGD's follows diag(XᵀX) and is nearly uniform", "lit: Even, Pesme, Gunasekar, Flammarion 2023; empirical", false, check_e3),
-        Claim::new("N1", "At a stable PM interpolator (non-centred data): Σ_i x̄_i²|β_i| ≤ 1/(2η)", "lit: Nacson et al. 2022; derived", true, check_n1),
-        Claim::new("UV-PM", "UV on (X, y) at (α, η) has exactly the iterates of PM on (X, 2y) at (α, η/4), β_PM = 2β_UV", "derived", true, check_uv_pm),
+        )
+        .broken("β = ½(u₀² + v₀²)·sinh s + 1.1·u₀v₀·cosh s", Some(0.1), || with_earlier(EarlierFormulas { uv_limit: uv_cosh_term_1_1, ..EarlierFormulas::default() }))
+        .broken("the scale-only potential β = ½(u₀² + v₀²)·sinh s (k = 2(u₀² + v₀²))", None, || with_earlier(EarlierFormulas { uv_limit: uv_scale_only, ..EarlierFormulas::default() })),
+        Claim::new(
+            "E1",
+            "UV GD and SGD: β_k = ½(α²₊,ₖe^{s_k} − α²₋,ₖe^{−s_k}) exactly at every step; GD's gain Σq(ηg_k) is η∫g² on the GF path up to O(η²)",
+            "lit: Even, Pesme, Gunasekar, Flammarion 2023; derived",
+            true,
+            check_e1,
+        )
+        .broken("s_k = −4Σx_j (κ = 2 → 4)", Some(1.0), || Formulas { earlier: EarlierFormulas { even_s_coefficient: 4, ..EarlierFormulas::default() }, ..Formulas::default() })
+        .broken("gain's η² coefficient 1 → 1.1", Some(0.1), || Formulas { earlier: EarlierFormulas { even_gain_coefficient: 1.1, ..EarlierFormulas::default() }, ..Formulas::default() }),
+        Claim::new(
+            "E2",
+            "The UV GD limit is argmin_{Xβ=y} D_ψ(β, β̃₀) at α_∞; with α_∞² = α²e^{−η∫g²} from the GF path (G2) it is O(η²) from GD's limit, the plain GF prediction Θ(η)",
+            "lit: Even, Pesme, Gunasekar, Flammarion 2023; derived",
+            true,
+            check_e2,
+        )
+        .broken("gain's η² coefficient 1 → 1.1", Some(0.1), || Formulas { earlier: EarlierFormulas { even_gain_coefficient: 1.1, ..EarlierFormulas::default() }, ..Formulas::default() })
+        .broken("α²₊,∞ = α²₋,∞ (no asymmetry of the effective initialization)", None, || Formulas {
+            earlier: EarlierFormulas { even_limit: even_limit_symmetric, ..EarlierFormulas::default() },
+            ..Formulas::default()
+        }),
+        Claim::new("E3", "GD's gain follows (Xᵀy)² and concentrates on the support; batch-1 SGD's follows diag(XᵀX) and is nearly uniform", "lit: Even, Pesme, Gunasekar, Flammarion 2023; empirical", false, check_e3)
+            .broken("GD and SGD gain shapes swapped", None, || {
+                let d = EarlierFormulas::default();
+                Formulas { earlier: EarlierFormulas { gd_gain_shape: d.sgd_gain_shape, sgd_gain_shape: d.gd_gain_shape, ..d }, ..Formulas::default() }
+            }),
+        Claim::new("N1", "At a stable PM interpolator (non-centred data): Σ_i x̄_i²|β_i| ≤ 1/(2η)", "lit: Nacson et al. 2022; derived", true, check_n1)
+            .on_tasks("PM or SW (β ≥ 0) on a task with rank X = n, α > 0; checked at the converged GD limits (at least one of η·S_GF = 0.5, 1.5, 2.2, 2.5 must converge)", n1_applies, n1_on_task)
+            .broken("1/(2η) → 0.95/(2η)", Some(0.05), || with_earlier(EarlierFormulas { nacson_bound: nacson_bound_0_95, ..EarlierFormulas::default() }))
+            .broken("1/(2η) → 1/(4η) (stability constant 1)", Some(0.5), || with_earlier(EarlierFormulas { nacson_bound: nacson_bound_quarter, ..EarlierFormulas::default() })),
+        Claim::new("UV-PM", "UV on (X, y) at (α, η) has exactly the iterates of PM on (X, 2y) at (α, η/4), β_PM = 2β_UV", "derived", true, check_uv_pm)
+            .broken("PM at η/4.2", Some(0.05), || with_earlier(EarlierFormulas { uv_pm_eta_divisor: 4.2, ..EarlierFormulas::default() }))
+            .broken("β_PM = 2.1·β_UV", Some(0.05), || with_earlier(EarlierFormulas { uv_pm_beta_factor: 2.1, ..EarlierFormulas::default() }))
+            .broken("PM at η/2", Some(1.0), || with_earlier(EarlierFormulas { uv_pm_eta_divisor: 2.0, ..EarlierFormulas::default() })),
     ]
 }
