@@ -328,14 +328,6 @@ fn sweep_commands_reject_bad_input_naming_the_argument() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn every_eos_claim_has_tests_here_and_a_broken_formula() {
-    let src = common::all_test_sources();
-    for id in ["T6a", "T6b", "T6c", "P1", "K1"] {
-        assert!(src.contains(&format!("check(\"{id}\")")), "{id} has no check test");
-        assert!(src.contains(&format!("fails_with(\"{id}\"")), "{id} has no broken-formula test");
-    }
-}
 
 /// Probe (ignored): GD's two-step averaged loss against the central flow's L + σ²/η over time.
 #[test]
@@ -469,6 +461,25 @@ fn probe_broken_details() {
         eprintln!("== {} → {:?}: {}", b.name, o.verdict, o.reason);
         for r in o.checks.iter().filter(|r| r.fails_claim()) {
             eprintln!("   fails: {} | {} | measured {:?} predicted {:?} tol {:.3e} | {}", r.task, r.quantity, r.measured, r.predicted, r.tolerance, &r.note.chars().take(300).collect::<String>());
+        }
+    }
+}
+
+/// Probe (ignored): the central flow on the sustained edge for several σ² factors and dt.
+#[test]
+#[ignore]
+fn probe_central_flow_factors() {
+    use normsharp::problem::model::{Parametrization, Sw};
+    use normsharp::theory::central_flow::{central_flow, edge_state, CentralFlowConfig};
+    let task = normsharp::problem::tasks::canonical_multi();
+    let design = task.design::<f64>(());
+    let (alpha, eta) = (0.1, 0.28);
+    for c in [1.0, 2.0, 4.0] {
+        for dt in [1.0, 0.5, 0.1] {
+            let cf = central_flow(&Sw, &design, &Sw.init(task.d(), &alpha), &CentralFlowConfig { dt, max_time: 2000.0, sample_every: 250.0, sigma2_factor: c, ..CentralFlowConfig::new(eta) });
+            let st = edge_state(&Sw, &design, &cf.theta, c).unwrap();
+            let sm: Vec<String> = cf.samples.iter().map(|s| format!("{:.0}: L {:.3e} P {:.3e} S {:.4}", s[0], s[1], s[2], s[3])).collect();
+            eprintln!("c={c} dt={dt}: edge time {:.0}/{:.0}, end L={:.3e} σ²/η={:.3e} S={:.4} ε={:.3} | {}", cf.time_at_edge, cf.time, st.loss, st.sigma2 / eta, st.sharpness, st.epsilon, sm.join("; "));
         }
     }
 }
