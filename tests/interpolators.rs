@@ -150,21 +150,6 @@ fn perturbed_sdp_optimum_is_rejected() {
     }
 }
 
-#[test]
-fn sdp_refuses_more_than_sixty_samples() {
-    let t = random_positive(5, SDP_MAX_SAMPLES + 1, 80);
-    let err = min_sharpness_sdp(&t, Sign::Nonnegative).unwrap_err();
-    let msg = err.to_string();
-    assert!(matches!(err, Error::Argument { .. }), "{err:?}");
-    assert!(msg.contains("n = 61") && msg.contains("60"), "{msg}");
-    // The LPs and min-ℓ2 have no such limit.
-    assert!(min_l1(&t, Sign::Nonnegative).unwrap().certificate.valid);
-    // predict_fields reports null with a note instead of failing.
-    let f = predict_fields(&t, Sign::Nonnegative);
-    assert!(f["beta_sharp_min"].is_null() && f["sharpness_min"].is_null());
-    assert!(f["beta_sharp_min_note"].as_str().unwrap().contains("n = 61"));
-    assert!(f["beta_l1_min"].is_array() && f["beta_l2_min"].is_array());
-}
 
 #[test]
 fn min_l2_is_exact() {

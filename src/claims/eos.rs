@@ -37,8 +37,11 @@ pub struct EosFormulas {
     pub stability_constant: f64,
     /// T6c: the edge of stability as a function of η (2/η).
     pub edge: fn(f64) -> f64,
-    /// P1: the MPFR precisions (bits) at which converged verdicts are predicted to persist.
+    /// P1: the MPFR precisions (bits) of the rounding law; the highest is the reference (the
+    /// f64 runs are compared with it, the others fit the law).
     pub precisions: &'static [u32],
+    /// P1: the exponent q of the rounding law |β_p − β_exact| ∝ 2^{−q·p} at p bits (1).
+    pub rounding_exponent: f64,
     /// K1: the gradient-flow limit of SW (one sample) started from w: (x, w, y) ↦ β.
     pub gf_limit_from: GfLimitFrom,
 }
@@ -62,7 +65,8 @@ impl Default for EosFormulas {
             gf_path_sharpness_max: pred::gf_path_sharpness_max,
             stability_constant: 2.0,
             edge: two_over,
-            precisions: &[128, 256],
+            precisions: &[64, 96, 128, 160, 192, 256],
+            rounding_exponent: 1.0,
             gf_limit_from,
         }
     }
@@ -146,38 +150,81 @@ fn check_t6a(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         let s_gf = match predicted {
             Ok(v) => v,
             Err(e) => {
-                out.push(CheckResult::failed("T6a", &c.label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
+                out.push(CheckResult::failed("T6a", &c.label, q, e.to_string()).kind(Kind::Prediction, T6A_ORIGIN));
                 continue;
             }
         };
         let m = match measured(&c, &AnyModel::Sw) {
             Ok(m) => m,
             Err(e) => {
-                out.push(CheckResult::failed("T6a", &c.label, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
+                out.push(CheckResult::failed("T6a", &c.label, q, e).kind(Kind::Prediction, T6A_ORIGIN));
                 continue;
             }
         };
         let reg = &m.1;
         let Some(eta_c) = reg.eta_c_measured else {
-            out.push(CheckResult::failed("T6a", &c.label, q, "no departure from the flow-aligned branch in the sweep".into()).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
+            out.push(CheckResult::failed("T6a", &c.label, q, "no departure from the flow-aligned branch in the sweep".into()).kind(Kind::Prediction, T6A_ORIGIN));
             continue;
         };
-        let br = reg.branch.map_or(String::new(), |b| {
-            format!(
-                "branch from S(β_GF) = {:.6} (reference run at η = {:.4e}), slope {:+.4} at the departure, meets 2/η at η = {:.6}",
-                b.s0,
-                b.reference_etas[0],
-                b.slope,
-                b.edge_crossing().unwrap_or(f64::NAN)
-            )
-        });
-        out.push(CheckResult::scalar("T6a", &c.label, q, (f.eta_critical)(s_gf), eta_c, 0.03, Relation::RelativeError).kind(Kind::Prediction, r#"not derived: a stated 3% band around 2/s_GF (the departure detector resolves 0.5% of S and bisects to 1e-4; the flow-aligned branch's O(η) drift is not bounded), see issue 7's closing note"#).with_note(format!(
-            "[paper, empirical] bisection bracket {:?}; {br}; s_GF = {s_gf:.10}, S(β_GF) = {:.10}; GD's flow-aligned limit sits below S(β_GF) by an O(η) drift, which moves the onset above 2/s_GF",
+        let Some(b) = reg.branch else {
+            out.push(CheckResult::failed("T6a", &c.label, q, "no flow-aligned branch".into()).kind(Kind::Prediction, T6A_ORIGIN));
+            continue;
+        };
+        let predicted = (f.eta_critical)(s_gf);
+        let width = reg.eta_c_bracket.map_or(1.0, |[lo, hi]| (hi - lo) / hi);
+        let Some(t) = t6a_band(&b, s_gf, predicted, width, reg.departure_tol) else {
+            out.push(CheckResult::failed("T6a", &c.label, q, "the flow-aligned branch never meets 2/η".into()).kind(Kind::Prediction, T6A_ORIGIN));
+            continue;
+        };
+        let note = format!(
+            "[paper] bisection bracket {:?}; branch from S(β_GF) = {:.6} (reference run at η = {:.4e}), slope b = {:+.4} at the departure, meets 2/η at η_e = {:.6}: drift factor s_GF·η_e/2 = {:.5}, detector resolution x = {:.5}; allowed band [{:.6}, {:.6}] ({:+.3}% … {:+.3}% of the formula); s_GF = {s_gf:.10}",
             reg.eta_c_bracket.unwrap_or_default(),
-            reg.sharpness_gf.unwrap_or(f64::NAN),
-        )));
+            b.s0,
+            b.reference_etas[0],
+            b.slope,
+            t.eta_e,
+            t.drift,
+            t.resolution,
+            predicted,
+            t.upper,
+            0.0,
+            100.0 * (t.upper / predicted - 1.0),
+        );
+        out.push(
+            CheckResult::scalar("T6a", &c.label, "measured η_c ≥ η_c(formula) = 2/s_GF: no departure from the flow-aligned branch below it", predicted, eta_c, 0.0, Relation::AtLeast)
+                .kind(Kind::Prediction, T6A_ORIGIN)
+                .with_note(note.clone()),
+        );
+        let mut r = CheckResult::scalar("T6a", &c.label, "measured η_c ≤ η_c(formula)·(drift)·(1 + resolution)·(1 + bisection width)", t.upper, eta_c, 0.0, Relation::AtMost)
+            .kind(Kind::Prediction, T6A_ORIGIN)
+            .with_note(note);
+        r.pass &= t.upper.is_finite();
+        out.push(r);
     }
     out
+}
+
+/// The origin of T6a's band.
+const T6A_ORIGIN: &str = "derived band (no free tolerance): below, the claim itself (GD does not leave the flow-aligned branch before η·s_GF = 2; the measured value is the upper end of the bisection bracket, so it is ≥ the true onset); above, the measured flow-aligned branch S_fa(η) (an O(η) drift below S(β_GF), followed by the regime detector as a line) meets 2/η at η_e = 2/S_fa(η_e), a factor s_GF·η_e/2 above 2/s_GF, and the detector needs the departure to exceed tol·S(β_GF) (tol = 0.5%): past η_e the final S ≤ 2/η falls away from the line at rate ≥ (S_fa(η_e) + bη_e)/η_e, so the departure is seen within a relative x = tol·S(β_GF)/(S_fa(η_e) + bη_e); plus the bisection bracket's relative width";
+
+/// T6a's upper end: the formula's η_c times the branch's drift factor s_GF·η_e/2, times
+/// (1 + x) for the detector's resolution and (1 + w) for the bisection width.
+struct T6aBand {
+    eta_e: f64,
+    drift: f64,
+    resolution: f64,
+    upper: f64,
+}
+
+fn t6a_band(b: &crate::experiments::regimes::Branch, s_gf: f64, predicted: f64, width: f64, departure_tol: f64) -> Option<T6aBand> {
+    let eta_e = b.edge_crossing()?;
+    let l_e = 2.0 / eta_e;
+    let drift = s_gf * eta_e / 2.0;
+    let resolution = departure_tol * b.s0 / (l_e + b.slope * eta_e);
+    if !(resolution > 0.0 && drift.is_finite()) {
+        return None;
+    }
+    Some(T6aBand { eta_e, drift, resolution, upper: predicted * drift.max(1.0) * (1.0 + resolution) * (1.0 + width) })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -299,16 +346,94 @@ fn rerun(c: &Case, row: &SweepRow, bits: &[u32]) -> PrecisionCheck {
 
 const P1_TOL: f64 = 1e-8;
 
+/// One MPFR run of a sweep row at `bits`: (outcome, steps, β).
+fn mpfr_limit(c: &Case, row: &SweepRow, bits: u32) -> (Outcome, u64, Vec<rug::Float>) {
+    use crate::numeric::real::Real;
+    let cfg = sweep_config(&AnyModel::Sw, &c.alpha);
+    let design = c.task.design::<rug::Float>(bits);
+    let alpha = rug::Float::from_rational(&c.alpha, bits);
+    let eta = rug::Float::from_f64(row.eta, bits);
+    let mut gd = GdConfig::until_loss(eta, cfg.loss_tol);
+    gd.max_steps = (4 * row.steps).max(10_000);
+    let run = run_gd(&Problem::new(&Sw, &design), &alpha, &gd, &mut NoObserver);
+    (run.outcome, run.steps, run.beta)
+}
+
+/// max_i |a_i − b_i| / max_i |b_i|, in b's precision.
+fn float_rel_dist(a: &[rug::Float], b: &[rug::Float]) -> f64 {
+    use rug::Float;
+    let prec = b.first().map_or(53, Float::prec);
+    let scale = b.iter().map(|v| Float::with_val(prec, v.abs_ref())).fold(Float::new(prec), |m, v| if v > m { v } else { m });
+    let diff = a.iter().zip(b).map(|(x, y)| Float::with_val(prec, x - y).abs()).fold(Float::new(prec), |m, v| if v > m { v } else { m });
+    Float::with_val(prec, &diff / &scale).to_f64()
+}
+
+/// The rounding law of one row: (p, log2 Δ_p) for every precision p below the reference whose
+/// run converges at the same step as the reference's, Δ_p = |β_p − β_ref|∞/|β_ref|∞.
+fn rounding_points(c: &Case, row: &SweepRow, precisions: &[u32]) -> (Vec<(f64, f64)>, String) {
+    let Some(&reference) = precisions.iter().max() else { return (Vec::new(), "no precisions".into()) };
+    let runs: Vec<(u32, (Outcome, u64, Vec<rug::Float>))> = precisions.par_iter().map(|&p| (p, mpfr_limit(c, row, p))).collect();
+    let Some((_, (ref_outcome, ref_steps, ref_beta))) = runs.iter().find(|(p, _)| *p == reference) else { return (Vec::new(), "no reference".into()) };
+    if *ref_outcome != Outcome::Converged {
+        return (Vec::new(), format!("η = {:.6}: the {reference}-bit reference ends {ref_outcome:?}", row.eta));
+    }
+    let mut pts = Vec::new();
+    let mut skipped = Vec::new();
+    for (p, (outcome, steps, beta)) in runs.iter().filter(|(p, _)| *p != reference) {
+        let delta = float_rel_dist(beta, ref_beta);
+        if *outcome == Outcome::Converged && steps == ref_steps && delta > 0.0 && delta.is_finite() {
+            pts.push((*p as f64, delta.log2()));
+        } else {
+            skipped.push(format!("{p} bits: {outcome:?} after {steps} steps (reference {ref_steps})"));
+        }
+    }
+    (pts, if skipped.is_empty() { String::new() } else { format!("η = {:.6}: {}", row.eta, skipped.join(", ")) })
+}
+
+/// Least squares with one intercept per group and a common slope: (slope, its standard error,
+/// degrees of freedom).
+fn common_slope(groups: &[Vec<(f64, f64)>]) -> Option<(f64, f64, usize)> {
+    let groups: Vec<&Vec<(f64, f64)>> = groups.iter().filter(|g| g.len() >= 2).collect();
+    let n: usize = groups.iter().map(|g| g.len()).sum();
+    let dof = n.checked_sub(groups.len() + 1).filter(|&d| d > 0)?;
+    let centred: Vec<Vec<(f64, f64)>> = groups
+        .iter()
+        .map(|g| {
+            let k = g.len() as f64;
+            let (mx, my) = (g.iter().map(|p| p.0).sum::<f64>() / k, g.iter().map(|p| p.1).sum::<f64>() / k);
+            g.iter().map(|&(x, y)| (x - mx, y - my)).collect()
+        })
+        .collect();
+    let sxx: f64 = centred.iter().flatten().map(|p| p.0 * p.0).sum();
+    let sxy: f64 = centred.iter().flatten().map(|p| p.0 * p.1).sum();
+    let slope = sxy / sxx;
+    let rss: f64 = centred.iter().flatten().map(|p| (p.1 - slope * p.0).powi(2)).sum();
+    Some((slope, (rss / dof as f64 / sxx).sqrt(), dof))
+}
+
+/// The two-sided 1% quantile of Student's t with `dof` degrees of freedom.
+fn student_t_99(dof: usize) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, dof as f64).map_or(f64::INFINITY, |t| t.inverse_cdf(0.995))
+}
+
+/// The origin of P1's tolerance.
+const P1_ORIGIN: &str = "statistical: Student's t (two-sided 1%) times the standard error of the common slope of log₂Δ_p against p (one intercept per row, the amplification of the row's dynamics), Δ_p = |β_p − β_256|∞/|β_256|∞ at p = 64 … 192 bits; the rounding errors of different precisions scatter the points by a few bits around the line, which the residuals measure";
+
 fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let f = &f.eos;
-    let q = "converged EoS verdicts (η_c < η < η_nonconvergence, rounding amplification G ≤ 1e-8/2⁻⁵³) whose outcome or limit changes between f64 and MPFR";
+    let q = "converged EoS verdicts (η_c < η < η_nonconvergence) whose outcome or limit changes between f64 and MPFR";
     let mut out = Vec::new();
     let g_max = predicted_stable_log10_growth(P1_TOL);
+    let reference = f.precisions.iter().copied().max().unwrap_or(0);
+    let mut groups = Vec::new();
+    let mut skipped = Vec::new();
+    let mut tested = Vec::new();
     for c in single_sample_cases() {
         let m = match measured(&c, &AnyModel::Sw) {
             Ok(m) => m,
             Err(e) => {
-                out.push(CheckResult::failed("P1", &c.label, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
+                out.push(CheckResult::failed("P1", &c.label, q, e).kind(Kind::Measurement, "reported"));
                 continue;
             }
         };
@@ -318,37 +443,69 @@ fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             rows.par_iter().map(|r| log10_rounding_growth(&c.task, &AnyModel::Sw, &c.alpha, r.eta, cfg.loss_tol, cfg.max_steps)).collect();
         let calm: Vec<&SweepRow> = rows.iter().zip(&growth).filter(|(_, g)| **g <= g_max).map(|(r, _)| *r).collect();
         let sensitive: Vec<&SweepRow> = rows.iter().zip(&growth).filter(|(_, g)| **g > g_max).map(|(r, _)| *r).collect();
+        // The prediction: the rounding law on four calm rows spread over the EoS regime.
+        for r in spread(&calm, 4) {
+            let (pts, why) = rounding_points(&c, r, f.precisions);
+            if !why.is_empty() {
+                skipped.push(format!("{}: {why}", c.label));
+            }
+            tested.push(format!("{} η = {:.5} ({} points)", c.label, r.eta, pts.len()));
+            groups.push(pts);
+        }
+        // Reported: whether f64 agrees with the reference where its amplification G predicts it.
         let (calm_rows, sens_rows) = (spread(&calm, 16), spread(&sensitive, 6));
-        let checks: Vec<PrecisionCheck> = calm_rows.par_iter().map(|r| rerun(&c, r, f.precisions)).collect();
+        let bits = [reference];
+        let checks: Vec<PrecisionCheck> = calm_rows.par_iter().map(|r| rerun(&c, r, &bits)).collect();
         let changed: Vec<String> = checks.iter().filter(|k| !k.stable).map(describe).collect();
         let worst = checks.iter().flat_map(|k| k.runs.iter().filter_map(|r| r.limit_rel_diff)).fold(0.0f64, f64::max);
-        // Reported, not asserted: rows with a chaotic transient, and converged islands beyond
-        // the first non-convergence.
-        let sens_checks: Vec<PrecisionCheck> = sens_rows.par_iter().map(|r| rerun(&c, r, f.precisions)).collect();
+        let sens_checks: Vec<PrecisionCheck> = sens_rows.par_iter().map(|r| rerun(&c, r, &bits)).collect();
         let sens_changed: Vec<String> = sens_checks.iter().filter(|k| !k.stable).map(describe).collect();
         let islands: Vec<&SweepRow> = match m.1.eta_nonconvergence {
             Some(en) => m.0.rows.iter().filter(|r| r.outcome == Outcome::Converged && r.eta > en).collect(),
             None => Vec::new(),
         };
-        let island_checks: Vec<PrecisionCheck> = spread(&islands, 4).par_iter().map(|r| rerun(&c, r, f.precisions)).collect();
+        let island_checks: Vec<PrecisionCheck> = spread(&islands, 4).par_iter().map(|r| rerun(&c, r, &bits)).collect();
         let island_changed = island_checks.iter().filter(|k| !k.stable).count();
-        let mut r = CheckResult::scalar("P1", &c.label, q, 0.0, changed.len() as f64, 0.0, Relation::AbsoluteError).kind(Kind::Prediction, r#"none on the count; a row agrees when its limits differ by ≤ P1_TOL = 1e-8 relative, the bound ε·G the f64 run's own tangent dynamics predict (ε = 2⁻⁵³, G measured in f64 before the MPFR rerun)"#).with_note(format!(
-            "[empirical] {} EoS rows, {} with log10 G ≤ {g_max:.2} ({} rerun at {:?} bits, same η, exact α and data, loss < 1e-24); largest relative limit difference {worst:.2e} (tolerance {P1_TOL:e}){}. Reported, not asserted: {} EoS rows have a chaotic transient (log10 G > {g_max:.2}); of {} rerun, {} changed with precision{}; {} of {} converged islands beyond η_nonconvergence rerun, {} changed",
-            rows.len(),
-            calm.len(),
-            checks.len(),
-            f.precisions,
-            if changed.is_empty() { String::new() } else { format!("; changed: {}", changed.join("; ")) },
-            sensitive.len(),
-            sens_checks.len(),
-            sens_changed.len(),
-            if sens_changed.is_empty() { String::new() } else { format!(" ({})", sens_changed.join("; ")) },
-            island_checks.len(),
-            islands.len(),
-            island_changed,
-        ));
-        r.pass &= !checks.is_empty();
-        out.push(r);
+        out.push(
+            CheckResult::scalar("P1", &c.label, q, 0.0, changed.len() as f64, 0.0, Relation::AbsoluteError)
+                .kind(Kind::Measurement, "reported: f64 is trusted where its rounding amplification G ≤ 1e-8/2⁻⁵³ (G from the f64 run's own tangent dynamics); the rows are rerun at the reference precision and compared to 1e-8 relative")
+                .with_note(format!(
+                    "[empirical] {} EoS rows, {} with log10 G ≤ {g_max:.2} ({} rerun at {reference} bits, same η, exact α and data); largest relative limit difference {worst:.2e}{}; {} EoS rows have a chaotic transient (log10 G > {g_max:.2}): of {} rerun, {} changed with precision{}; {} of {} converged islands beyond η_nonconvergence rerun, {} changed",
+                    rows.len(),
+                    calm.len(),
+                    checks.len(),
+                    if changed.is_empty() { String::new() } else { format!("; changed: {}", changed.join("; ")) },
+                    sensitive.len(),
+                    sens_checks.len(),
+                    sens_changed.len(),
+                    if sens_changed.is_empty() { String::new() } else { format!(" ({})", sens_changed.join("; ")) },
+                    island_checks.len(),
+                    islands.len(),
+                    island_changed,
+                )),
+        );
+    }
+    let qs = "common slope of log₂|β_p − β_ref|∞/|β_ref|∞ against the precision p (bits), over calm converged EoS rows of the three tasks";
+    let label = format!("canonical single-sample tasks, p = {:?} vs {reference} bits", f.precisions.iter().filter(|&&p| p != reference).collect::<Vec<_>>());
+    match common_slope(&groups) {
+        Some((slope, se, dof)) => {
+            let t = student_t_99(dof);
+            let rows: Vec<String> = groups
+                .iter()
+                .zip(&tested)
+                .map(|(g, name)| format!("{name}: {}", g.iter().map(|(p, l)| format!("{p:.0}→{l:.1}")).collect::<Vec<_>>().join(" ")))
+                .collect();
+            out.push(
+                CheckResult::scalar("P1", &label, qs, -f.rounding_exponent, slope, t * se, Relation::AbsoluteError).kind(Kind::Prediction, P1_ORIGIN).with_note(format!(
+                    "[derived: rounding errors enter every step at the unit roundoff 2^(1−p) and the same dynamics amplify them, so |β_p − β_exact| = A·2^(−p) with a row-specific A] slope {slope:.4} ± {se:.4} (standard error, {dof} dof, t = {t:.2}); log₂Δ by row (p→log₂Δ): {}{}",
+                    rows.join("; "),
+                    if skipped.is_empty() { String::new() } else { format!("; not used: {}", skipped.join("; ")) }
+                )),
+            );
+        }
+        None => out.push(
+            CheckResult::failed("P1", &label, qs, format!("too few converged runs for the fit; {}", skipped.join("; "))).kind(Kind::Prediction, P1_ORIGIN),
+        ),
     }
     out
 }
@@ -417,16 +574,26 @@ fn k1_trace(task: &Task, alpha: f64, eta: f64, formula: GfLimitFrom, tol: f64, m
     t
 }
 
+/// The origin of K1's tolerance.
+const K1_ORIGIN: &str = "f64 rounding of S_GF(w) = S(w²e^{c·x}), twice (two consecutive values): the root c of Σx_iw_i²e^{cx_i} = y is exact to its residual, d·2⁻⁵³·y, which moves S = 4Σx_i²β_i by at most d·2⁻⁵³·x_max/x_min relative (∂S/∂c = 4Σx_i³β_i ≤ x_max·S and ∂(Σx_iβ_i)/∂c ≥ x_min·y); the Hessian's top eigenvalue adds d·2⁻⁵³ (backward stable); so 2·d·(1 + x_max/x_min)·2⁻⁵³ relative to S_0";
+
+/// K1's tolerance on a step's rise, relative to S_0: 2·d·(1 + x_max/x_min)·2⁻⁵³ ([`K1_ORIGIN`]).
+fn k1_tolerance(x: &[f64]) -> f64 {
+    let xmax = x.iter().copied().fold(0.0, f64::max);
+    let xmin = x.iter().copied().fold(f64::INFINITY, f64::min);
+    2.0 * x.len() as f64 * (1.0 + xmax / xmin) * f64::EPSILON / 2.0
+}
+
 fn check_k1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let f = &f.eos;
     let q = "max_k (S_GF(w_{k+1}) − S_GF(w_k))/S_GF(w_0) along GD (S_GF(w) = S at the GF limit from w)";
-    let tol = 1e-12;
     let mut out = Vec::new();
     for c in single_sample_cases() {
         let design = c.task.design::<f64>(());
         let alpha = c.alpha.nearest();
+        let tol = k1_tolerance(design.row(0));
         let Ok(gf) = pred::beta_gf(&design, &alpha) else {
-            out.push(CheckResult::failed("K1", &c.label, q, "β_GF failed".into()).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
+            out.push(CheckResult::failed("K1", &c.label, q, "β_GF failed".into()).kind(Kind::Prediction, K1_ORIGIN));
             continue;
         };
         let eta_c = pred::gf_path_sharpness_max(&design, alpha, &gf).map_or(f64::NAN, pred::eta_critical);
@@ -435,10 +602,10 @@ fn check_k1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             let t = k1_trace(&c.task, alpha, eta, f.gf_limit_from, tol, 200_000);
             let lbl = format!("{} η = {factor}·η_c", c.label);
             if let Some(e) = t.error {
-                out.push(CheckResult::failed("K1", &lbl, q, e).kind(Kind::Prediction, r#"no comparison: the computation failed"#));
+                out.push(CheckResult::failed("K1", &lbl, q, e).kind(Kind::Prediction, K1_ORIGIN));
                 continue;
             }
-            let mut r = CheckResult::scalar("K1", &lbl, q, 0.0, t.max_rise, tol, Relation::AtMost).kind(Kind::Prediction, r#"1e-12 relative: f64 rounding of the closed-form S_GF per step"#).with_note(format!(
+            let mut r = CheckResult::scalar("K1", &lbl, q, 0.0, t.max_rise, tol, Relation::AtMost).kind(Kind::Prediction, K1_ORIGIN).with_note(format!(
                 "[lit: Kreisler et al. 2023; derived for steps where no weight changes sign] {} steps ({}), S_GF from {:.8} to {:.8}; {} rises above tol; {} steps where a weight changes sign (the proof's hypothesis fails there)",
                 t.steps,
                 if t.converged { "converged" } else { "not converged" },
@@ -469,6 +636,20 @@ fn eos(f: EosFormulas) -> Formulas {
     Formulas { eos: f, ..Formulas::default() }
 }
 
+/// A broken T6a formula: s_GF = S at the initialization w = α·1.
+fn sharpness_at_init(design: &Design<f64>, alpha: f64, _gf: &[f64]) -> Result<f64> {
+    let w = vec![alpha; design.d];
+    Ok(crate::problem::sharpness::sharpness(&Sw, design, &w).map_or(f64::NAN, |s| s.op_norm))
+}
+
+/// A broken K1 formula: the link bent by 5%, β = w²⊙e^{c·x^{1.05}} on Z (Σ x_iβ_i = y).
+fn bent_link(x: &[f64], w: &[f64], y: f64) -> Result<Vec<f64>> {
+    let z: Vec<f64> = x.iter().map(|v| v.powf(1.05)).collect();
+    let a: Vec<f64> = w.iter().zip(x).zip(&z).map(|((wi, xi), zi)| wi * wi * xi / zi).collect();
+    let c = pred::entropy_root(&z, &a, &y)?;
+    Ok(w.iter().zip(&z).map(|(wi, zi)| wi * wi * (c * zi).exp()).collect())
+}
+
 /// A broken K1 formula: "the GF limit from w is w⊙w" (no flow).
 fn no_flow(_x: &[f64], w: &[f64], _y: f64) -> Result<Vec<f64>> {
     Ok(w.iter().map(|v| v * v).collect())
@@ -476,15 +657,20 @@ fn no_flow(_x: &[f64], w: &[f64], _y: f64) -> Result<Vec<f64>> {
 
 pub fn claims() -> Vec<Claim> {
     vec![
-        Claim::new("T6a", "Measured η_c (where the final sharpness leaves the flow-aligned value) is within 3% of 2/s_GF", "paper, empirical", false, check_t6a)
-            .broken("η_c = 2/s_GF → 2.1/s_GF", Some(0.05), || eos(EosFormulas { eta_critical: |s| 2.1 / s, ..EosFormulas::default() })),
+        Claim::new("T6a", "The measured η_c (where the final sharpness leaves the flow-aligned branch) is not below 2/s_GF and above it only by the flow-aligned branch's O(η) drift and the detector's resolution", "paper, empirical", false, check_t6a)
+            .broken("η_c = 2/s_GF → 2.1/s_GF", Some(0.05), || eos(EosFormulas { eta_critical: |s| 2.1 / s, ..EosFormulas::default() }))
+            .broken("η_c = 2/s_GF → 1.9/s_GF", Some(0.05), || eos(EosFormulas { eta_critical: |s| 1.9 / s, ..EosFormulas::default() }))
+            .broken("η_c = 1/s_GF (the η·S = 1 threshold of a factor-2 slip)", Some(0.5), || eos(EosFormulas { eta_critical: |s| 1.0 / s, ..EosFormulas::default() }))
+            .broken("s_GF = S at the initialization (the far end of the path)", None, || eos(EosFormulas { gf_path_sharpness_max: sharpness_at_init, ..EosFormulas::default() })),
         Claim::new("T6b", "Every converged limit of a learning-rate sweep has η·S(β_∞) ≤ 2", "lit: Wu–Ma–E 2018; Ahn et al. 2022; derived", true, check_t6b)
             .broken("stability constant 2 → 1.9", Some(0.05), || eos(EosFormulas { stability_constant: 1.9, ..EosFormulas::default() })),
         Claim::new("T6c", "In the EoS regime the final sharpness never exceeds 2/η (the median gap below it is reported)", "paper, empirical", false, check_t6c)
             .broken("edge 2/η → 1.9/η", Some(0.05), || eos(EosFormulas { edge: |eta| 1.9 / eta, ..EosFormulas::default() })),
-        Claim::new("P1", "On the canonical tasks every converged EoS verdict whose rounding amplification is below tol/2⁻⁵³ is the same in f64 and in MPFR (outcome and limit)", "empirical", false, check_p1)
-            .broken("MPFR at 24 bits (cannot reach the loss threshold)", None, || eos(EosFormulas { precisions: &[24], ..EosFormulas::default() })),
+        Claim::new("P1", "Converged EoS limits are reproducible: the difference between runs at p bits and at 256 bits scales as 2^(−p) (rounding amplified by fixed dynamics); f64 agrees with them where its rounding amplification predicts it (reported)", "derived, empirical", true, check_p1)
+            .broken("rounding law 2^(−p) → 2^(−1.05p)", Some(0.05), || eos(EosFormulas { rounding_exponent: 1.05, ..EosFormulas::default() }))
+            .broken("MPFR at 24 bits (cannot reach the loss threshold)", None, || eos(EosFormulas { precisions: &[24, 256], ..EosFormulas::default() })),
         Claim::new("K1", "Along GD the sharpness of the gradient-flow limit from the current iterate is non-increasing", "lit: Kreisler et al. 2023; derived", true, check_k1)
+            .broken("the GF limit's link e^{c·x} → e^{c·x^1.05}", Some(0.05), || eos(EosFormulas { gf_limit_from: bent_link, ..EosFormulas::default() }))
             .broken("the GF limit from w is w⊙w (no flow)", None, || eos(EosFormulas { gf_limit_from: no_flow, ..EosFormulas::default() })),
     ]
 }

@@ -44,3 +44,14 @@ pub fn median(v: &mut [f64]) -> f64 {
         0.5 * (v[n / 2 - 1] + v[n / 2])
     }
 }
+
+/// Least-squares slope of ln y against ln x.
+pub fn loglog_slope(x: &[f64], y: &[f64]) -> f64 {
+    let lx: Vec<f64> = x.iter().map(|v| v.ln()).collect();
+    let ly: Vec<f64> = y.iter().map(|v| v.ln()).collect();
+    let k = lx.len() as f64;
+    let (mx, my) = (lx.iter().sum::<f64>() / k, ly.iter().sum::<f64>() / k);
+    let sxy: f64 = lx.iter().zip(&ly).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = lx.iter().map(|a| (a - mx).powi(2)).sum();
+    sxy / sxx
+}

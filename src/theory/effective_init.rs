@@ -341,7 +341,9 @@ mod tests {
     #[test]
     fn per_step_gains_expand_as_stated() {
         // h(2ηg) = 4η²g² + O(η³) and q(x) = x² + O(x⁴).
-        use crate::dynamics::observers::{q_minus, q_plus};
+        // Even et al.'s q± (THEORY.md §4 E), written out here.
+        let q_plus = |x: &f64| -2.0 * x - ((1.0 - x) * (1.0 - x)).ln();
+        let q_minus = |x: &f64| 2.0 * x - ((1.0 + x) * (1.0 + x)).ln();
         for x in [1e-2f64, -1e-2, 1e-3] {
             let h = -2.0 * (1.0 - x).abs().ln() - 2.0 * x;
             assert!((h - x * x).abs() <= x.abs().powi(3));

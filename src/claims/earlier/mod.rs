@@ -14,7 +14,7 @@ use crate::theory::potentials as pot;
 use crate::numeric::real::Real;
 use crate::problem::tasks::gaussian;
 use rug::{Float, Rational};
-use crate::numeric::vector::{max_abs, rel_dist};
+use crate::numeric::vector::{loglog_slope, max_abs, rel_dist};
 use crate::dynamics::observers::EvenIdentity;
 
 /// A limit from two coefficient vectors (u₀, v₀ or α²₊,∞, α²₋,∞).
@@ -134,16 +134,6 @@ use maps::*;
 
 
 
-/// Least-squares slope of ln y against ln x.
-pub(crate) fn loglog_slope(x: &[f64], y: &[f64]) -> f64 {
-    let lx: Vec<f64> = x.iter().map(|v| v.ln()).collect();
-    let ly: Vec<f64> = y.iter().map(|v| v.ln()).collect();
-    let k = lx.len() as f64;
-    let (mx, my) = (lx.iter().sum::<f64>() / k, ly.iter().sum::<f64>() / k);
-    let sxy: f64 = lx.iter().zip(&ly).map(|(a, b)| (a - mx) * (b - my)).sum();
-    let sxx: f64 = lx.iter().map(|a| (a - mx).powi(2)).sum();
-    sxy / sxx
-}
 
 /// Pearson correlation.
 pub(super) fn corr(a: &[f64], b: &[f64]) -> f64 {

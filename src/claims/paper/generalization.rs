@@ -474,7 +474,7 @@ pub(super) fn t8_generalization_claim() -> Claim {
 pub(super) fn t9_claim() -> Claim {
     Claim::new(
         "T9",
-        "For several samples (SW) the min-ℓ1 and min-λ_max-sharpness interpolators differ and some GD limit generalizes better than both",
+        "For several samples (SW) the min-ℓ1 and min-λ_max-sharpness interpolators differ (neither minimizes the other objective) and some GD limit generalizes better than both",
         "paper (appendix)",
         false,
         check_t9,

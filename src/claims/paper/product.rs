@@ -8,7 +8,7 @@
 //! identity, the limit at the run's own gains) is kept as `Identity` and `Solver` checks.
 
 use super::*;
-use crate::claims::earlier::loglog_slope;
+use crate::numeric::vector::loglog_slope;
 use crate::claims::Kind;
 use crate::numeric::vector::rel_dist_coordinatewise;
 use crate::theory::effective_init as eff;
