@@ -137,24 +137,67 @@ fn check_i1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     }
     // One sample: the LP optimum is T2's β_N exactly (signed or not, since x > 0).
     for task in [canonical_four(), canonical_two()] {
-        let (x, y) = task.single_sample_positive().expect("canonical task");
-        let predicted = (f.beta_l1_one_sample)(x, y);
         for sign in [Sign::Nonnegative, Sign::Signed] {
-            let label = format!("{} {}", task.name, sign_label(sign));
-            let q = "β_LP vs β_N = (y/x_max)e_argmax (T2), compared as exact rationals";
-            match min_l1(&task, sign) {
-                Ok(c) => {
-                    let (beta, _) = lp_pair(&c);
-                    let equal = beta == predicted.as_slice();
-                    let mut r = CheckResult::vector(id, &label, q, &to_f64s(&predicted), &c.beta, 0.0, Relation::Exact).kind(Kind::Prediction, r#"exact rational equality (T2's vertex vs the repaired LP optimum)"#);
-                    r.pass = equal && c.certificate.valid;
-                    out.push(r.with_note(format!("exactly equal: {equal}; {}", cert_note(&c))));
-                }
-                Err(e) => out.push(CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#)),
-            }
+            out.extend(i1_one_sample_row(f, &task, sign));
         }
     }
     out
+}
+
+/// For one sample with x > 0, y > 0 and a unique largest x_i: the LP optimum equals T2's β_N
+/// exactly (for either sign constraint). Nothing for other tasks.
+fn i1_one_sample_row(f: &InterpolatorFormulas, task: &Task, sign: Sign) -> Option<CheckResult> {
+    let id = "I1-l1-lp";
+    let (x, y) = task.single_sample_positive().ok()?;
+    let xmax = x.iter().max()?;
+    if x.iter().filter(|v| *v == xmax).count() != 1 {
+        return None;
+    }
+    let predicted = (f.beta_l1_one_sample)(x, y);
+    let label = format!("{} {}", task.name, sign_label(sign));
+    let q = "β_LP vs β_N = (y/x_max)e_argmax (T2), compared as exact rationals";
+    Some(match min_l1(task, sign) {
+        Ok(c) => {
+            let (beta, _) = lp_pair(&c);
+            let equal = beta == predicted.as_slice();
+            let mut r = CheckResult::vector(id, &label, q, &to_f64s(&predicted), &c.beta, 0.0, Relation::Exact).kind(Kind::Prediction, r#"exact rational equality (T2's vertex vs the repaired LP optimum)"#);
+            r.pass = equal && c.certificate.valid;
+            r.with_note(format!("exactly equal: {equal}; {}", cert_note(&c)))
+        }
+        Err(e) => CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#),
+    })
+}
+
+/// I1 on any task: the min-ℓ1 LP's certificate for signed β and, where a nonnegative
+/// interpolator exists, for β ≥ 0; for one positive sample with a unique largest x_i, T2's β_N.
+fn i1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    let f = &f.interp;
+    let id = "I1-l1-lp";
+    let task = &case.task;
+    let mut out = Vec::new();
+    for sign in [Sign::Signed, Sign::Nonnegative] {
+        let label = format!("{} {}", task.name, sign_label(sign));
+        match min_l1(task, sign) {
+            Ok(c) => out.push(lp_certificate_row(id, &label, "min ‖β‖₁", &c, task)),
+            Err(e) if sign == Sign::Nonnegative && e.to_string().contains("no interpolator") => out.push(
+                CheckResult::failed(id, &label, "min ‖β‖₁ LP, β ≥ 0", e.to_string())
+                    .kind(Kind::Measurement, "reported: the solver finds no nonnegative interpolator (not certified), so there is no β ≥ 0 optimum to certify"),
+            ),
+            Err(e) => out.push(CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
+        }
+        out.extend(i1_one_sample_row(f, task, sign));
+    }
+    out
+}
+
+/// rank X = n, exact: an interpolator exists for every y (and XXᵀ is invertible).
+fn full_row_rank(case: &TaskCase) -> std::result::Result<(), String> {
+    let r = rank_exact(&case.task.x);
+    if r == case.task.n() {
+        Ok(())
+    } else {
+        Err(format!("rank X = {r} < n = {}", case.task.n()))
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -388,15 +431,29 @@ fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 
 fn check_i4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let f = &f.interp;
-    let id = "I4-l2";
     let mut out = Vec::new();
     for task in [canonical_four(), canonical_multi(), random_positive(1, 20, 50), trace_vs_lambda_task()] {
+        out.extend(i4_rows(f, &task));
+    }
+    out
+}
+
+/// I4 on any task with rank X = n.
+fn i4_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    i4_rows(&f.interp, &case.task)
+}
+
+/// The exact optimality conditions of the min-ℓ2 formula on one task: Xβ = y and β ∈ range(Xᵀ).
+fn i4_rows(f: &InterpolatorFormulas, task: &Task) -> Vec<CheckResult> {
+    let id = "I4-l2";
+    let mut out = Vec::new();
+    {
         let label = task.name.clone();
-        let beta = match (f.beta_l2)(&task) {
+        let beta = match (f.beta_l2)(task) {
             Ok(b) => b,
             Err(e) => {
                 out.push(CheckResult::failed(id, &label, "min-ℓ2 interpolator", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
-                continue;
+                return out;
             }
         };
         // Xβ = y, exactly.
@@ -433,6 +490,16 @@ fn unit_weights(task: &Task) -> Vec<Rational> {
     vec![Rational::from(1); task.d()]
 }
 
+/// A broken one-sample ℓ1 optimum: 1.05·β_N.
+fn beta_n_1_05(x: &[Rational], y: &Rational) -> Vec<Rational> {
+    pred::beta_norm_min(x, y).into_iter().map(|b| b * Rational::from((21, 20))).collect()
+}
+
+/// A broken min-ℓ2 formula: 1.05·Xᵀ(XXᵀ)⁻¹y.
+fn l2_1_05(task: &Task) -> Result<Vec<Rational>> {
+    Ok(min_l2_exact(task)?.into_iter().map(|b| b * Rational::from((21, 20))).collect())
+}
+
 /// A broken min-ℓ2 formula: β = Xᵀy (in range(Xᵀ) but not an interpolator).
 fn xt_y(task: &Task) -> Result<Vec<Rational>> {
     Ok((0..task.d()).map(|j| task.x.iter().zip(&task.y).fold(Rational::new(), |a, (row, y)| a + Rational::from(&row[j] * y))).collect())
@@ -441,14 +508,19 @@ fn xt_y(task: &Task) -> Result<Vec<Rational>> {
 pub fn claims() -> Vec<Claim> {
     vec![
         Claim::new("I1-l1-lp", "The min-ℓ1 interpolator (an LP) has an exact certificate; for one sample it is T2's β_N", "paper (T9)", false, check_i1)
+            .on_tasks("any task with rank X = n (signed interpolators exist; β ≥ 0 where the LP finds one); T2's β_N for one positive sample with a unique largest x_i", full_row_rank, i1_on_task)
+            .broken("β_N = (y/x_max)e → 1.05·(y/x_max)e", Some(0.05), || interp(InterpolatorFormulas { beta_l1_one_sample: beta_n_1_05, ..InterpolatorFormulas::default() }))
             .broken("one-sample ℓ1 optimum = β_S", None, || interp(InterpolatorFormulas { beta_l1_one_sample: pred::beta_sharp_min, ..InterpolatorFormulas::default() })),
         Claim::new("I2-sharpness-sdp", "min λ_max(X diag β Xᵀ) over interpolators is an SDP with S_min = (4/n)t*; for one sample it is β_S, and for several samples it differs from the min-ℓ1 interpolator", "paper (T9), derived", true, check_i2)
             .broken("S_min = (4/n)·t* → (4.2/n)·t*", Some(0.05), || interp(InterpolatorFormulas { sharpness_from_t: |t, n| 4.2 * t / n as f64, ..InterpolatorFormulas::default() }))
             .broken("one-sample λ_max optimum = β_N", None, || interp(InterpolatorFormulas { beta_sharp_one_sample: pred::beta_norm_min, ..InterpolatorFormulas::default() })),
         Claim::new("I3-trace-vs-lambda", "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i", "paper (T9), derived", true, check_i3)
             .broken("λ_max picks the largest x_i", None, || interp(InterpolatorFormulas { lambda_pick_one_sample: argmax_index, ..InterpolatorFormulas::default() }))
+            .broken("tr ∇²L = (4/n)·v → (4.2/n)·v", Some(0.05), || interp(InterpolatorFormulas { trace_from_lp: |v, n| 4.2 * v / n as f64, ..InterpolatorFormulas::default() }))
             .broken("trace weights 1 instead of ‖X_i‖²", None, || interp(InterpolatorFormulas { trace_weights: unit_weights, ..InterpolatorFormulas::default() })),
         Claim::new("I4-l2", "The exact min-ℓ2 interpolator Xᵀ(XXᵀ)⁻¹y satisfies Xβ = y and β ∈ range(Xᵀ) exactly", "lit: Woodworth et al. 2020 (the α → ∞ limit)", false, check_i4)
+            .on_tasks("any task with rank X = n (XXᵀ invertible)", full_row_rank, i4_on_task)
+            .broken("β = 1.05·Xᵀ(XXᵀ)⁻¹y", Some(0.05), || interp(InterpolatorFormulas { beta_l2: l2_1_05, ..InterpolatorFormulas::default() }))
             .broken("β = Xᵀy (no inverse Gram matrix)", None, || interp(InterpolatorFormulas { beta_l2: xt_y, ..InterpolatorFormulas::default() })),
     ]
 }
