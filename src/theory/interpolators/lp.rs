@@ -9,6 +9,10 @@ use crate::numeric::real::Nearest;
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
 
+mod exact;
+use exact::{repair_on_support, x_times_exact, xt_times_exact, Lu};
+pub(crate) use exact::solve_fraction_free;
+
 /// Sparse matrix assembled column by column.
 pub(super) struct Columns {
     m: usize,
@@ -97,6 +101,13 @@ pub fn min_trace_sharpness(task: &Task, sign: Sign) -> Result<Certified> {
 
 /// Minimize Σ c_i|β_i| s.t. Xβ = y (β ≥ 0 for [`Sign::Nonnegative`]), c ≥ 0; the optimum is
 /// repaired to an exact rational vertex and certified by [`check_lp_certificate`].
+///
+/// The repair reads the support off clarabel's interior point; when that support is cut short
+/// or padded (an interior point not centred enough to separate a small basic value from a small
+/// reduced cost), it solves on the rank-many independent columns of largest support score, and
+/// from there pivots an f64 simplex to an optimal basis whose exact solution is certified; then
+/// the same after a tighter solve. An optimum is only returned with a valid certificate: if none
+/// of these yields one, the result is an error naming what was tried.
 pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<Certified> {
     let (n, d) = (task.n(), task.d());
     if weights.len() != d || weights.iter().any(|c| *c < 0) {
@@ -404,236 +415,6 @@ impl Lp<'_> {
         }
         Err(format!("not optimal after {max_pivots} pivots"))
     }
-}
-
-/// Dense LU with partial pivoting of an n×n row-major matrix (f64; for the simplex pivots).
-struct Lu {
-    n: usize,
-    lu: Vec<f64>,
-    perm: Vec<usize>,
-}
-
-impl Lu {
-    fn new(n: usize, mut a: Vec<f64>) -> Option<Lu> {
-        let mut perm: Vec<usize> = (0..n).collect();
-        let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        for k in 0..n {
-            let p = (k..n).max_by(|&i, &j| a[i * n + k].abs().total_cmp(&a[j * n + k].abs()))?;
-            if !(a[p * n + k].abs() > 1e-13 * scale) {
-                return None;
-            }
-            if p != k {
-                for j in 0..n {
-                    a.swap(k * n + j, p * n + j);
-                }
-                perm.swap(k, p);
-            }
-            let piv = a[k * n + k];
-            for i in k + 1..n {
-                let f = a[i * n + k] / piv;
-                a[i * n + k] = f;
-                if f != 0.0 {
-                    for j in k + 1..n {
-                        a[i * n + j] -= f * a[k * n + j];
-                    }
-                }
-            }
-        }
-        Some(Lu { n, lu: a, perm })
-    }
-    /// x with A x = b.
-    fn solve(&self, b: &[f64]) -> Vec<f64> {
-        let n = self.n;
-        let mut x: Vec<f64> = self.perm.iter().map(|&p| b[p]).collect();
-        for i in 0..n {
-            for j in 0..i {
-                x[i] -= self.lu[i * n + j] * x[j];
-            }
-        }
-        for i in (0..n).rev() {
-            for j in i + 1..n {
-                x[i] -= self.lu[i * n + j] * x[j];
-            }
-            x[i] /= self.lu[i * n + i];
-        }
-        x
-    }
-    /// x with Aᵀ x = b.
-    fn solve_t(&self, b: &[f64]) -> Vec<f64> {
-        let n = self.n;
-        let mut z = b.to_vec();
-        for i in 0..n {
-            for j in 0..i {
-                z[i] -= self.lu[j * n + i] * z[j];
-            }
-            z[i] /= self.lu[i * n + i];
-        }
-        for i in (0..n).rev() {
-            for j in i + 1..n {
-                z[i] -= self.lu[j * n + i] * z[j];
-            }
-        }
-        let mut x = vec![0.0; n];
-        for (k, &p) in self.perm.iter().enumerate() {
-            x[p] = z[k];
-        }
-        x
-    }
-}
-
-/// Exact repair on the support read off the interior point: B = {i : score_i > 0}; β is
-/// corrected on B to solve X_B β_B = y and ν to solve (Xᵀν)_i = ±c_i on B, both exactly with
-/// the smallest corrections the elimination finds (a degenerate optimum, |B| < n, keeps the
-/// interior ν off B, which is strictly feasible there).
-fn repair_on_support(task: &Task, weights: &[Rational], beta: &[Rational], nu: &[Rational], scores: &[f64]) -> Option<(Vec<Rational>, Vec<Rational>)> {
-    let d = task.d();
-    let support: Vec<usize> = (0..d).filter(|&i| scores[i] > 0.0).collect();
-    if support.is_empty() {
-        return None;
-    }
-    let xtn = xt_times_exact(task, nu);
-    // Primal: β_B + δ with X_B δ = y − X_B β_B.
-    let mut beta_b = vec![Rational::new(); d];
-    for &i in &support {
-        beta_b[i] = beta[i].clone();
-    }
-    let r: Vec<Rational> = x_times_exact(task, &beta_b).into_iter().zip(&task.y).map(|(v, y)| Rational::from(y - &v)).collect();
-    let xb: Vec<Vec<Rational>> = task.x.iter().map(|row| support.iter().map(|&i| row[i].clone()).collect()).collect();
-    let delta = solve_fraction_free(&xb, &r)?;
-    for (k, &i) in support.iter().enumerate() {
-        beta_b[i] += &delta[k];
-    }
-    // Dual: ν + ε with (Xᵀε)_i = s_i c_i − (Xᵀν)_i on B, s_i the sign of β_i.
-    let xbt: Vec<Vec<Rational>> = support.iter().map(|&i| task.x.iter().map(|row| row[i].clone()).collect()).collect();
-    let rhs: Vec<Rational> = support
-        .iter()
-        .map(|&i| {
-            let target = if beta_b[i] < 0 { Rational::from(-&weights[i]) } else { weights[i].clone() };
-            target - &xtn[i]
-        })
-        .collect();
-    let eps = solve_fraction_free(&xbt, &rhs)?;
-    let nu_r: Vec<Rational> = nu.iter().zip(&eps).map(|(a, b)| Rational::from(a + b)).collect();
-    Some((beta_b, nu_r))
-}
-
-/// v as integers over one common denominator: (N, D) with v_i = N_i/D.
-fn over_common_denominator<'a>(v: impl Iterator<Item = &'a Rational> + Clone) -> (Vec<rug::Integer>, rug::Integer) {
-    use rug::Integer;
-    let mut den = Integer::from(1);
-    for x in v.clone() {
-        if *x.denom() != 1 {
-            den.lcm_mut(x.denom());
-        }
-    }
-    let nums = v.map(|x| if *x.denom() == den { x.numer().clone() } else { Integer::from(x.numer() * Integer::from(&den / x.denom())) }).collect();
-    (nums, den)
-}
-
-/// Σ_k a_k b_k exactly: both over their common denominators, the products summed in integers
-/// and one rational formed at the end (one gcd instead of one per term: the repaired vertices
-/// carry denominators of thousands of bits).
-fn dot_exact<'a>(a: impl Iterator<Item = &'a Rational> + Clone, b: &(Vec<rug::Integer>, rug::Integer)) -> Rational {
-    use rug::Integer;
-    let (na, da) = over_common_denominator(a);
-    let mut acc = Integer::new();
-    for (p, q) in na.iter().zip(&b.0) {
-        if *p != 0 && *q != 0 {
-            acc += Integer::from(p * q);
-        }
-    }
-    Rational::from((acc, Integer::from(&da * &b.1)))
-}
-
-/// Xv exactly ([`dot_exact`] per row).
-fn x_times_exact(task: &Task, v: &[Rational]) -> Vec<Rational> {
-    let cv = over_common_denominator(v.iter());
-    task.x.iter().map(|row| dot_exact(row.iter(), &cv)).collect()
-}
-
-/// Xᵀv exactly ([`dot_exact`] per column).
-fn xt_times_exact(task: &Task, v: &[Rational]) -> Vec<Rational> {
-    let cv = over_common_denominator(v.iter());
-    (0..task.d()).map(|j| dot_exact(task.x.iter().map(|row| &row[j]), &cv)).collect()
-}
-
-/// Exact solution of A z = b (A given by rows, any shape): a basic solution (free variables
-/// 0) if the system is consistent, `None` otherwise. Fraction-free elimination (Bareiss) on the
-/// rows of [A | b] scaled to integers, then integer back substitution of det·z (Cramer's
-/// numerators): every intermediate entry is a minor of the scaled matrix and every division
-/// is exact, so the cost grows with the size of the minors instead of with the gcds of a
-/// rational elimination (about 30× faster than [`crate::numeric::exact::solve_exact`] on
-/// dense f64-valued 40×40 systems).
-pub(crate) fn solve_fraction_free(a: &[Vec<Rational>], b: &[Rational]) -> Option<Vec<Rational>> {
-    use rug::Integer;
-    let rows = a.len();
-    let cols = a.first().map_or(0, Vec::len);
-    let mut m: Vec<Vec<Integer>> = Vec::with_capacity(rows);
-    for (row, bi) in a.iter().zip(b) {
-        let mut l = Integer::from(1);
-        for v in row.iter().chain(std::iter::once(bi)) {
-            l.lcm_mut(v.denom());
-        }
-        m.push(row.iter().chain(std::iter::once(bi)).map(|v| Integer::from(v.numer() * Integer::from(&l / v.denom()))).collect());
-    }
-    let mut prev = Integer::from(1);
-    let mut pivots: Vec<usize> = Vec::new();
-    let mut col_used = vec![false; cols];
-    let mut r = 0;
-    while r < rows.min(cols) {
-        // The nonzero candidate with the fewest bits keeps the entries small.
-        let mut best: Option<(usize, usize, u32)> = None;
-        for (i, row) in m.iter().enumerate().skip(r) {
-            for (c, v) in row[..cols].iter().enumerate() {
-                if !col_used[c] && *v != 0 {
-                    let bits = v.significant_bits();
-                    if best.is_none_or(|(_, _, b)| bits < b) {
-                        best = Some((i, c, bits));
-                    }
-                }
-            }
-        }
-        let Some((i, c, _)) = best else { break };
-        m.swap(r, i);
-        col_used[c] = true;
-        let (top, below) = m.split_at_mut(r + 1);
-        let prow = &top[r];
-        let p = &prow[c];
-        let live: Vec<usize> = (0..=cols).filter(|&j| j == cols || !col_used[j]).collect();
-        for row in below.iter_mut() {
-            let f = std::mem::take(&mut row[c]);
-            for &j in &live {
-                let mut v = Integer::from(p * &row[j]);
-                if f != 0 && prow[j] != 0 {
-                    v -= Integer::from(&f * &prow[j]);
-                }
-                v.div_exact_mut(&prev);
-                row[j] = v;
-            }
-        }
-        prev = p.clone();
-        pivots.push(c);
-        r += 1;
-    }
-    if m[r..].iter().any(|row| row[cols] != 0) {
-        return None;
-    }
-    // Back substitution of Z = det·z on the pivot columns (free variables 0): row k reads
-    // U_k,c_k z_c_k + Σ_{l>k} U_k,c_l z_c_l = b'_k, and Z_c_k = (det·b'_k − Σ U_k,c_l Z_c_l)/U_k,c_k
-    // is an exact division (Cramer).
-    let det = prev;
-    let mut big = vec![Integer::new(); cols];
-    for k in (0..r).rev() {
-        let mut v = Integer::from(&det * &m[k][cols]);
-        for &c in &pivots[k + 1..] {
-            if m[k][c] != 0 && big[c] != 0 {
-                v -= Integer::from(&m[k][c] * &big[c]);
-            }
-        }
-        v.div_exact_mut(&m[k][pivots[k]]);
-        big[pivots[k]] = v;
-    }
-    Some(big.into_iter().map(|v| if v == 0 { Rational::new() } else { Rational::from((v, det.clone())) }).collect())
 }
 
 /// Exact LP certificate of (β, ν) for minimize Σ c_i|β_i| s.t. Xβ = y (β ≥ 0 for
