@@ -93,6 +93,8 @@ impl Default for PaperFormulas {
 }
 
 mod simplex;
+mod t3;
+use t3::*;
 use simplex::*;
 pub mod product;
 use product::*;
