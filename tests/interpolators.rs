@@ -231,10 +231,12 @@ fn family_task(f: Family, i: u64) -> Task {
 
 /// The LP optima `normsharp predict` prints for a task (min ℓ1 and min trace sharpness) at a
 /// sign: each is either an error (no interpolator of that sign) or carries a valid certificate.
-/// The min-λ_max SDP is left out (its solver is being replaced); add it with
-/// `("λ_max", min_sharpness_sdp(t, sign))` in `optima`.
-fn lp_certificate_failures(t: &Task, sign: Sign) -> Vec<String> {
-    let optima = [("ℓ1", min_l1(t, sign)), ("trace", min_trace_sharpness(t, sign))];
+/// With `with_sdp`, also the min-λ_max interpolator (the SDP, certified by its dual point).
+fn certificate_failures(t: &Task, sign: Sign, with_sdp: bool) -> Vec<String> {
+    let mut optima = vec![("ℓ1", min_l1(t, sign)), ("trace", min_trace_sharpness(t, sign))];
+    if with_sdp {
+        optima = vec![("λ_max", min_sharpness_sdp(t, sign))];
+    }
     let mut bad = Vec::new();
     for (what, r) in optima {
         match r {
@@ -251,6 +253,15 @@ fn lp_certificate_failures(t: &Task, sign: Sign) -> Vec<String> {
 
 #[test]
 fn lp_certificates_are_valid_on_three_seeded_families_of_a_hundred_tasks() {
+    certificates_valid_on_families(false);
+}
+
+#[test]
+fn sdp_certificates_are_valid_on_three_seeded_families_of_a_hundred_tasks() {
+    certificates_valid_on_families(true);
+}
+
+fn certificates_valid_on_families(with_sdp: bool) {
     use rayon::prelude::*;
     let mut jobs = Vec::new();
     for f in [Family::Positive, Family::Gaussian, Family::NonCentred] {
@@ -262,8 +273,8 @@ fn lp_certificates_are_valid_on_three_seeded_families_of_a_hundred_tasks() {
         .par_iter()
         .flat_map_iter(|&(f, i)| {
             let t = family_task(f, i);
-            [Sign::Nonnegative, Sign::Signed].into_iter().flat_map(|s| lp_certificate_failures(&t, s)).collect::<Vec<_>>()
+            [Sign::Nonnegative, Sign::Signed].into_iter().flat_map(|s| certificate_failures(&t, s, with_sdp)).collect::<Vec<_>>()
         })
         .collect();
-    assert!(failures.is_empty(), "{} invalid LP certificates:\n{}", failures.len(), failures.join("\n"));
+    assert!(failures.is_empty(), "{} invalid certificates (SDP: {with_sdp}):\n{}", failures.len(), failures.join("\n"));
 }

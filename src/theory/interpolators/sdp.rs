@@ -24,7 +24,20 @@ pub fn min_sharpness_sdp(task: &Task, sign: Sign) -> Result<Certified> {
     let xf: Vec<f64> = task.x.iter().flat_map(|r| r.iter().map(Nearest::nearest)).collect();
     let yf: Vec<f64> = task.y.iter().map(Nearest::nearest).collect();
     let problem = lmax::LmaxProblem { x: &xf, n, d, y: &yf, signed: sign == Sign::Signed };
-    let sol = lmax::solve(&problem, 1e-10, 200).map_err(|detail| Error::NoConvergence { what: "minimum-λ_max interpolator".into(), detail })?;
+    let sol = match lmax::solve(&problem, 1e-10, 200) {
+        Ok(sol) => sol,
+        // β ≥ 0: a stall is most often an infeasible sign class; the exact LP decides it.
+        Err(detail) => {
+            if sign == Sign::Nonnegative {
+                if let Err(lp) = min_l1(task, sign) {
+                    if lp.to_string().contains("no interpolator") {
+                        return Err(lp);
+                    }
+                }
+            }
+            return Err(Error::NoConvergence { what: "minimum-λ_max interpolator".into(), detail });
+        }
+    };
     let (iterations, converged) = (sol.iterations, sol.converged);
     let point = SdpPoint { t: sol.t, beta: sol.beta, w: sol.w, nu: sol.nu, z: sol.z };
     let mut certificate = check_sdp_certificate(task, sign, &point);
