@@ -41,6 +41,10 @@ pub struct EosFormulas {
     pub rounding_exponent: f64,
     /// K1: the gradient-flow limit of SW (one sample) started from w: (x, w, y) ↦ β.
     pub gf_limit_from: GfLimitFrom,
+    /// H1: the direction of the EoS trade (+1: ‖β‖₁ rises and S falls with η).
+    pub tradeoff_sign: f64,
+    /// H1: the log–log slope of S in η below η_c (0: flat).
+    pub flat_slope_below: f64,
 }
 
 fn two_over(eta: f64) -> f64 {
@@ -65,6 +69,8 @@ impl Default for EosFormulas {
             precisions: &[64, 96, 128, 160, 192, 256],
             rounding_exponent: 1.0,
             gf_limit_from,
+            tradeoff_sign: 1.0,
+            flat_slope_below: 0.0,
         }
     }
 }
@@ -321,6 +327,12 @@ mod p1;
 use p1::check_p1;
 
 // ---------------------------------------------------------------------------------------
+// H1: src/claims/eos/headline.rs
+
+mod headline;
+use headline::check_h1;
+
+// ---------------------------------------------------------------------------------------
 // K1
 
 /// Along f64 GD at η from α·1: S_k = ‖∇²L‖_op at the gradient-flow limit from w_k. Returns
@@ -482,5 +494,8 @@ pub fn claims() -> Vec<Claim> {
         Claim::new("K1", "Along GD the sharpness of the gradient-flow limit from the current iterate is non-increasing", "lit: Kreisler et al. 2023; derived", true, check_k1)
             .broken("the GF limit's link e^{c·x} → e^{c·x^1.05}", Some(0.05), || eos(EosFormulas { gf_limit_from: bent_link, ..EosFormulas::default() }))
             .broken("the GF limit from w is w⊙w (no flow)", None, || eos(EosFormulas { gf_limit_from: no_flow, ..EosFormulas::default() })),
+        Claim::new("H1", "Across the EoS regime the final ‖β‖₁ rises and the final sharpness falls with η; below η_c both are flat (the abstract's trade of norm against sharpness, on a family of tasks)", "paper (abstract), empirical", false, check_h1)
+            .broken("the trade reversed: ‖β‖₁ falls and S rises with η", None, || eos(EosFormulas { tradeoff_sign: -1.0, ..EosFormulas::default() }))
+            .broken("below η_c S follows the edge law (slope −1, not flat)", None, || eos(EosFormulas { flat_slope_below: -1.0, ..EosFormulas::default() })),
     ]
 }
