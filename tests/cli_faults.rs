@@ -148,3 +148,26 @@ fn a_fifo_is_written_not_replaced() {
     assert!(reader.join().unwrap().starts_with("eta,"));
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }
+
+#[test]
+fn an_interrupt_leaves_no_partial_or_temporary_file() {
+    let d = dir("interrupt");
+    // A sweep of minutes: 400 features, 20 000 learning rates, one thread.
+    let row: Vec<String> = (0..400).map(|i| format!("{}", 1 + i % 7)).collect();
+    let t = task(&d, &format!("X = [[{}]]\ny = [1]\n", row.join(", ")));
+    let (csv, json) = (d.join("out.csv"), d.join("out.json"));
+    let mut child = bin()
+        .args(["sweep", "--task", &t, "--alpha", "0.01", "--eta-min", "0.1", "--eta-max", "0.2", "--points", "20000", "--threads", "1"])
+        .args(["--csv", &csv.to_string_lossy(), "--json", &json.to_string_lossy()])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    let left: Vec<String> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != "task.toml").collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -61,6 +61,26 @@ pub fn check_writable(path: &str, what: &str) -> Result<()> {
     }
 }
 
+/// Temporary files not yet committed or removed, so that an interrupt can remove them
+/// ([`remove_pending_temporaries`]; the CLI calls it from its SIGINT/SIGTERM handler).
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget(tmp: &Path) {
+    pending().retain(|p| p != tmp);
+}
+
+/// Remove every temporary file of a write in progress (for an interrupt handler; the targets
+/// are untouched, so an interrupted command leaves either the old files or the new ones).
+pub fn remove_pending_temporaries() {
+    for p in pending().drain(..) {
+        let _ = fs::remove_file(p);
+    }
+}
+
 fn prepare(o: &Output) -> Result<Plan> {
     check_writable(o.path, o.what)?;
     let p = Path::new(o.path);
@@ -75,6 +95,7 @@ fn prepare(o: &Output) -> Result<Plan> {
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    pending().push(tmp.clone());
     let write = || -> std::io::Result<()> {
         let mut f = File::create(&tmp)?;
         f.write_all(o.contents)?;
@@ -86,6 +107,7 @@ fn prepare(o: &Output) -> Result<Plan> {
     };
     if let Err(e) = write() {
         let _ = fs::remove_file(&tmp);
+        forget(&tmp);
         return Err(err(o.what, o.path, format!("cannot write: {e}")));
     }
     Ok(Plan::Replace { tmp, target })
@@ -106,7 +128,13 @@ pub fn write_all(outputs: &[Output]) -> Result<()> {
     }
     for (i, (plan, o)) in plans.iter().zip(outputs).enumerate() {
         let r = match plan {
-            Plan::Replace { tmp, target } => fs::rename(tmp, target),
+            Plan::Replace { tmp, target } => {
+                let r = fs::rename(tmp, target);
+                if r.is_ok() {
+                    forget(tmp);
+                }
+                r
+            }
             Plan::Direct(p) => fs::OpenOptions::new().write(true).truncate(true).open(p).and_then(|mut f| f.write_all(o.contents)),
         };
         if let Err(e) = r {
@@ -121,6 +149,7 @@ fn discard(plans: &[Plan]) {
     for p in plans {
         if let Plan::Replace { tmp, .. } = p {
             let _ = fs::remove_file(tmp);
+            forget(tmp);
         }
     }
 }
