@@ -96,7 +96,9 @@ pub(super) fn verify(a: VerifyArgs) -> Result<i32> {
                 .map_err(|e| Error::arg("--counterexamples", e.to_string(), "a directory path in an existing directory"))?;
         }
         let mut all = Vec::new();
+        let pb = crate::numeric::parallel::Progress::new(true, claims.iter().filter(|c| c.on_task.is_some()).count(), "verify --family");
         for c in claims.iter().filter(|c| c.on_task.is_some()) {
+            pb.inc();
             let (mut s, outs) = run_family(c, &formulas, &settings, a.seed, n);
             for (name, text) in std::mem::take(&mut s.failures) {
                 std::fs::create_dir_all(dir).map_err(|e| Error::arg("--counterexamples", format!("{}: {e}", a.counterexamples), "a writable directory"))?;
@@ -117,9 +119,21 @@ pub(super) fn verify(a: VerifyArgs) -> Result<i32> {
             all.push(ClaimOutcome { id: c.id.into(), verdict, reason, checks });
             families.push(s);
         }
+        pb.finish();
         all
     } else {
-        claims.iter().map(|c| c.outcome(&formulas, &settings)).collect()
+        // Claims run one after another (each parallel inside); a bar on a terminal's stderr.
+        let pb = crate::numeric::parallel::Progress::new(true, claims.len(), "verify");
+        let all = claims
+            .iter()
+            .map(|c| {
+                let o = c.outcome(&formulas, &settings);
+                pb.inc();
+                o
+            })
+            .collect();
+        pb.finish();
+        all
     };
     if a.json {
         emit(&format!("{}\n", report::json(&registry(), &outcomes, &families)))?;
