@@ -161,3 +161,31 @@ pub fn rank_mod_p(a: &[Vec<Rational>]) -> Option<usize> {
     }
     Some(rank)
 }
+
+/// Indices of a maximal set of linearly independent rows of A (over ℚ, exact), the first
+/// independent ones in order: each row is reduced against the echelon basis of the rows
+/// kept so far and kept when a nonzero entry remains.
+pub fn independent_rows(a: &[Vec<Rational>]) -> Vec<usize> {
+    let mut basis: Vec<(usize, Vec<Rational>)> = Vec::new(); // (pivot column, row with pivot 1)
+    let mut kept = Vec::new();
+    for (i, row) in a.iter().enumerate() {
+        let mut r = row.clone();
+        for (p, b) in &basis {
+            if r[*p] != 0 {
+                let f = r[*p].clone();
+                for (x, y) in r.iter_mut().zip(b) {
+                    *x -= Rational::from(&f * y);
+                }
+            }
+        }
+        if let Some(p) = r.iter().position(|x| *x != 0) {
+            let inv = Rational::from(1) / r[p].clone();
+            for x in r.iter_mut() {
+                *x *= &inv;
+            }
+            basis.push((p, r));
+            kept.push(i);
+        }
+    }
+    kept
+}

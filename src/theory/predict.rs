@@ -145,7 +145,25 @@ fn strings(v: &[Rational]) -> Vec<String> {
 }
 
 /// The gradient-flow limit of a model in MPFR at `bits` (SW: T3; others: their potentials).
+///
+/// A rank-deficient X (consistent y) has the same interpolation set as its independent rows,
+/// and the limit is the potential's minimizer on that set, so the dual problem is solved on
+/// those rows (the full X would make its Hessian X diag(β) Xᵀ singular).
 pub fn gf_limit(task: &Task, model: &AnyModel, alpha: &Rational, bits: u32) -> Result<Vec<Float>> {
+    let reduced;
+    let task = if rank_mod_p(&task.x) == Some(task.n()) {
+        task
+    } else {
+        let rows = crate::numeric::exact::independent_rows(&task.x);
+        if rows.len() == task.n() {
+            task
+        } else {
+            let pick = |v: &[Vec<Rational>]| rows.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+            let y: Vec<Rational> = rows.iter().map(|&i| task.y[i].clone()).collect();
+            reduced = Task::new(format!("{} (independent rows)", task.name), pick(&task.x), y, task.teacher.clone(), task.noise_std.clone())?;
+            &reduced
+        }
+    };
     let design = task.design::<Float>(bits);
     let a = Float::with_val(bits, alpha);
     match model {
