@@ -115,7 +115,7 @@ fn byte_identical(name: &str, task: &Task, model: &str, alpha: &str, points: usi
 #[test]
 fn refined_sweeps_merge_byte_identically_on_seeded_sw_tasks() {
     for seed in [1u64, 2] {
-        byte_identical(&format!("sw{seed}"), &random_positive(seed, 1, 3), "sw", "0.01", 13, &["--refine"]);
+        byte_identical(&format!("sw{seed}"), &random_positive(seed, 1, 3), "sw", "0.01", 13, &["--refine", "--refine-budget", "60"]);
     }
 }
 
