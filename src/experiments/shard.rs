@@ -16,7 +16,24 @@
 //!
 //! Cost: without refinement each point runs once in all. With it, a shard runs up to twice
 //! its share of the grid, and up to B rows per interval where the sweep would share B among
-//! all intervals (equal when refinement ends before the budget, as it usually does).
+//! all intervals (equal when refinement ends before the budget).
+//!
+//! ```
+//! use normsharp::experiments::job::SweepJob;
+//! use normsharp::experiments::part::{Part, Shard};
+//! use normsharp::experiments::shard::{merge, run_shard};
+//! use normsharp::experiments::sweep::{grid, Refine, Spacing, SweepConfig};
+//! use normsharp::problem::{model::AnyModel, tasks::canonical_two};
+//! let mut cfg = SweepConfig::new(AnyModel::Sw, rug::Rational::from((1, 1000)));
+//! cfg.refine = Some(Refine::with_budget(8));
+//! let etas = grid(0.1, 0.4, 5, Spacing::Linear).unwrap();
+//! let job = SweepJob::new(canonical_two(), &etas, cfg, None).unwrap();
+//! let parts: Vec<(String, Part)> =
+//!     (1..=2).map(|k| (format!("part {k}"), run_shard(&job, Shard { k, n: 2 }).unwrap())).collect();
+//! let merged = merge(&parts).unwrap();
+//! assert_eq!(merged.rows_run, 0);
+//! assert_eq!(merged.to_json(), job.run().unwrap().to_json());
+//! ```
 
 use crate::error::{Error, Result};
 use crate::experiments::job::{SweepJob, SweepReport};
