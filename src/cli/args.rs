@@ -2,6 +2,7 @@
 //! numbers, precisions, thread counts, and the mapping of library errors onto flag names.
 
 use crate::error::{Error, Result};
+use crate::experiments::part::Shard;
 use crate::experiments::sweep::{GRID_MAX, GRID_MIN, GRID_POINTS, INIT_SCALE};
 use crate::numeric::real::Nearest;
 use crate::problem::model::{AnyModel, Depth, UvGeneral};
@@ -192,4 +193,9 @@ pub fn with_threads<R: Send>(threads: Option<usize>, f: impl FnOnce() -> R + Sen
 /// Library errors name quantities; on the command line they name the flag that set them.
 pub fn flagged(e: Error) -> Error {
     e.with_flag(GRID_MIN, "--eta-min").with_flag(GRID_MAX, "--eta-max").with_flag(GRID_POINTS, "--points").with_flag(INIT_SCALE, "--alpha")
+}
+
+/// `K/N` of `--shard`: part K of N, 1 ≤ K ≤ N.
+pub fn parse_shard(arg: &str, text: &str) -> Result<Shard> {
+    Shard::parse(arg, text)
 }

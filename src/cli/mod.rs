@@ -7,6 +7,7 @@
 
 pub mod args;
 mod figures;
+mod merge;
 mod predict;
 pub mod print;
 mod run;
@@ -34,6 +35,8 @@ enum Command {
     Run(run::RunArgs),
     /// Learning-rate sweep: one GD run per η (outcome, sharpness, norms, distances) as CSV/JSON.
     Sweep(sweep::SweepArgs),
+    /// Combine the parts of `sweep --shard K/N` into the unsharded sweep's CSV and JSON, byte for byte.
+    Merge(merge::MergeArgs),
     /// The two regimes of a sweep: measured η_c beside 2/s_GF, non-convergence, divergence, EoS band.
     Regimes(sweep::RegimesArgs),
     /// Long-run classification over η (fixed point, period p, chaos, divergence) as bifurcation data.
@@ -61,6 +64,7 @@ where
         Command::Predict(a) => predict::predict(a),
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Merge(a) => merge::merge_cmd(a),
         Command::Regimes(a) => sweep::regimes_cmd(a),
         Command::Bifurcation(a) => sweep::bifurcation_cmd(a),
         #[cfg(feature = "plot")]

@@ -1,15 +1,16 @@
 //! The `sweep`, `regimes` and `bifurcation` subcommands.
 
-use super::args::{check_steps, rate, with_threads, TaskArgs};
+use super::args::{check_steps, parse_shard, rate, with_threads, TaskArgs};
 use crate::numeric::real::Nearest;
 use super::print::{emit, print_object};
 use crate::dynamics::classify::{bifurcation, ClassifyConfig, Observable};
 use crate::output::csv::{bifurcation_csv, sweep_csv};
 use crate::error::{Error, Result};
-use crate::experiments::precision::{precision_checks, rows_to_check};
+use crate::experiments::job::{PrecisionSpec, SweepJob};
+use crate::experiments::shard::run_shard;
 use crate::experiments::regimes::{regimes, RegimeConfig};
 use crate::experiments::sweep::{default_grid, grid, run_sweep, Refine, Spacing, SweepConfig};
-use crate::output::write::{check_writable, write_all, Output};
+use crate::output::write::{check_writable, write_all, write_atomic, Output};
 use clap::Args;
 use serde_json::{json, Map, Value};
 
@@ -43,7 +44,7 @@ impl EtaGridArgs {
 pub(super) struct OutputArgs {
     /// Worker threads (default: all cores). The output does not depend on it.
     #[arg(long)]
-    threads: Option<usize>,
+    pub(super) threads: Option<usize>,
     /// Write the rows as CSV here (sweep: one row per η; bifurcation: eta,kind,period,lyapunov,value).
     #[arg(long)]
     csv: Option<String>,
@@ -54,7 +55,7 @@ pub(super) struct OutputArgs {
 
 impl OutputArgs {
     /// Check the output paths before any computation.
-    fn check(&self) -> Result<()> {
+    pub(super) fn check(&self) -> Result<()> {
         if let Some(p) = &self.csv {
             check_writable(p, "--csv").map_err(|e| as_flag(e, "--csv"))?;
         }
@@ -66,7 +67,7 @@ impl OutputArgs {
 
     /// Write the CSV and JSON files asked for (both or neither); print the CSV when neither
     /// was asked for.
-    fn write(&self, csv: &str, json_value: &Value) -> Result<()> {
+    pub(super) fn write(&self, csv: &str, json_value: &Value) -> Result<()> {
         let json_text = serde_json::to_string_pretty(json_value).unwrap_or_default() + "\n";
         let mut outputs = Vec::new();
         if let Some(p) = &self.csv {
@@ -83,7 +84,7 @@ impl OutputArgs {
 }
 
 /// A write error about the file given to `flag`, as an argument error naming it.
-fn as_flag(e: Error, flag: &str) -> Error {
+pub(super) fn as_flag(e: Error, flag: &str) -> Error {
     match e {
         Error::InvalidInput { what, why } if what == flag => Error::arg(flag, why, "a writable file path"),
         e => e,
@@ -116,6 +117,13 @@ pub(super) struct SweepArgs {
     /// A run is converged when the loss falls below this (default 1e-24).
     #[arg(long, allow_hyphen_values = true)]
     tol: Option<String>,
+    /// Run only part K of N (interleaved grid points and their refinement) and write a
+    /// partial result to --part; `normsharp merge` combines the N parts.
+    #[arg(long, requires = "part", conflicts_with_all = ["csv", "json"])]
+    shard: Option<String>,
+    /// The partial-result file of --shard (JSON).
+    #[arg(long, requires = "shard")]
+    part: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -199,25 +207,19 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
             return Err(Error::arg("--precisions", format!("{b} bits"), "precisions with 64 ≤ bits ≤ 65536"));
         }
     }
+    let precision = a.precision_check.then(|| PrecisionSpec { bits: a.precisions.clone(), limit_tol: 1e-8 });
+    let job = SweepJob::new(task, &etas, cfg, precision)?;
+    if let Some(text) = &a.shard {
+        let shard = parse_shard("--shard", text)?;
+        let path = a.part.as_deref().ok_or_else(|| Error::arg("--part", "missing", "--part FILE with --shard: where the partial result goes"))?;
+        check_writable(path, "--part").map_err(|e| as_flag(e, "--part"))?;
+        let part = with_threads(a.output.threads, || run_shard(&job, shard))??;
+        write_atomic(path, part.to_text().as_bytes(), "--part").map_err(|e| as_flag(e, "--part"))?;
+        return Ok(0);
+    }
     a.output.check()?;
-    let out = with_threads(a.output.threads, || -> Result<(String, Value)> {
-        let s = run_sweep(&task, &etas, &cfg)?;
-        let reg = regimes(&task, &s, &cfg, &RegimeConfig::default());
-        let mut v = s.to_json();
-        if let Value::Object(m) = &mut v {
-            m.insert("regimes".into(), serde_json::to_value(&reg).unwrap_or(Value::Null));
-            if a.precision_check {
-                let ec = reg.eta_c_measured.or(reg.eta_c_predicted);
-                let checks = precision_checks(&task, &cfg, &rows_to_check(&s, ec), &a.precisions, 1e-8);
-                let unstable: Vec<f64> = checks.iter().filter(|c| !c.stable).map(|c| c.eta).collect();
-                m.insert("precision_unstable_etas".into(), json!(unstable));
-                m.insert("precision_checks".into(), serde_json::to_value(&checks).unwrap_or(Value::Null));
-            }
-        }
-        Ok((sweep_csv(&s), v))
-    })??;
-    let (csv, json_v) = out;
-    a.output.write(&csv, &json_v)?;
+    let report = with_threads(a.output.threads, || job.run())??;
+    a.output.write(&sweep_csv(&report.sweep), &report.to_json())?;
     Ok(0)
 }
 

@@ -30,8 +30,9 @@ use crate::problem::task::Task;
 use crate::problem::design::Design;
 use crate::numeric::parallel::{par_map_eta, Progress};
 use rug::Rational;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use crate::numeric::vector::{dist, finite};
+use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------
 // Grids
@@ -47,7 +48,7 @@ pub const INIT_SCALE: &str = "initialization scale α";
 
 
 /// How grid points are spaced (and how an interval is bisected when refining).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Spacing {
     /// η_i = η_min + (η_max − η_min)·i/(N − 1); bisection at the arithmetic midpoint.
@@ -275,9 +276,63 @@ impl<'a> PointRunner<'a> {
 
 
 
-/// Evaluate `etas` in parallel (rayon), in η order.
-fn evaluate(runner: &PointRunner, etas: &[f64], pb: &Progress) -> Vec<SweepRow> {
-    par_map_eta(etas, pb, |eta| runner.row(eta))
+/// Rows already computed elsewhere (by the shards of a sharded sweep), keyed by the bits of η.
+pub type RowMemo = HashMap<u64, SweepRow>;
+
+/// Evaluate `etas` in parallel (rayon), in η order; rows found in `memo` are taken from it
+/// (with `refined` reset), the others run. Returns the rows and how many ran.
+fn evaluate(runner: &PointRunner, etas: &[f64], pb: &Progress, memo: &RowMemo) -> (Vec<SweepRow>, usize) {
+    let missing: Vec<f64> = etas.iter().copied().filter(|e| !memo.contains_key(&e.to_bits())).collect();
+    let mut fresh = par_map_eta(&missing, pb, |eta| runner.row(eta)).into_iter();
+    let rows = etas
+        .iter()
+        .map(|e| match memo.get(&e.to_bits()) {
+            Some(r) => {
+                pb.inc();
+                SweepRow { refined: false, ..r.clone() }
+            }
+            None => fresh.next().unwrap_or_else(|| runner.row(*e)),
+        })
+        .collect();
+    (rows, missing.len())
+}
+
+/// Adaptive refinement of `rows` (sorted by η) up to `budget` rows in all (see [`Refine`]):
+/// each round bisects every qualifying interval, the leftmost first when the budget runs
+/// out; `eval` runs the new learning rates (in η order). New rows are marked `refined`.
+///
+/// The mids of a round in an interval of the initial rows depend only on the rows inside
+/// it, so refining one interval alone up to `budget` = 2 + (sweep budget − grid points)
+/// yields every row the whole sweep adds inside that interval (and perhaps more): the
+/// basis of sharding ([`crate::experiments::shard`]).
+pub fn refine_rows(rows: &mut Vec<SweepRow>, budget: usize, r: &Refine, spacing: Spacing, mut eval: impl FnMut(&[f64]) -> Vec<SweepRow>) {
+    while rows.len() < budget {
+        let mut mids: Vec<f64> = rows
+            .windows(2)
+            .filter(|w| needs_split(&w[0], &w[1], r) && w[1].eta - w[0].eta > r.min_rel_width * w[1].eta)
+            .map(|w| spacing.midpoint(w[0].eta, w[1].eta))
+            .filter(|m| !rows.iter().any(|row| row.eta == *m))
+            .collect();
+        if mids.is_empty() {
+            break;
+        }
+        mids.truncate(budget - rows.len());
+        let mut new = eval(&mids);
+        new.iter_mut().for_each(|row| row.refined = true);
+        rows.extend(new);
+        rows.sort_by(|a, b| a.eta.total_cmp(&b.eta));
+    }
+}
+
+/// The learning rates of a sweep: sorted, duplicates removed, each finite and > 0.
+pub fn sorted_etas(etas: &[f64]) -> Result<Vec<f64>> {
+    if let Some(bad) = etas.iter().find(|e| !(e.is_finite() && **e > 0.0)) {
+        return Err(Error::invalid(GRID_MIN, format!("grid value {bad}; allowed: finite learning rates > 0")));
+    }
+    let mut etas = etas.to_vec();
+    etas.sort_by(f64::total_cmp);
+    etas.dedup();
+    Ok(etas)
 }
 
 /// Split an interval when its ends differ in outcome or period, or (both converged) their
@@ -318,40 +373,31 @@ pub struct Sweep {
 
 /// Run GD at every η of `etas` (then refine, if asked), in parallel, rows in η order.
 pub fn run_sweep(task: &Task, etas: &[f64], cfg: &SweepConfig) -> Result<Sweep> {
+    run_sweep_memo(task, etas, cfg, &RowMemo::new()).map(|(s, _)| s)
+}
+
+/// [`run_sweep`], taking the rows found in `memo` instead of running them; also returns how
+/// many rows ran. The result does not depend on what the memo holds (only the time does),
+/// as long as its rows come from this task and configuration.
+pub fn run_sweep_memo(task: &Task, etas: &[f64], cfg: &SweepConfig, memo: &RowMemo) -> Result<(Sweep, usize)> {
     if cfg.alpha <= 0 {
         return Err(Error::invalid(INIT_SCALE, format!("{}; allowed: a number > 0", cfg.alpha)));
     }
-    if let Some(bad) = etas.iter().find(|e| !(e.is_finite() && **e > 0.0)) {
-        return Err(Error::invalid(GRID_MIN, format!("grid value {bad}; allowed: finite learning rates > 0")));
-    }
-    let mut etas = etas.to_vec();
-    etas.sort_by(f64::total_cmp);
-    etas.dedup();
+    let etas = sorted_etas(etas)?;
     let preds = predictions(task, &cfg.model, &cfg.alpha);
     let runner = PointRunner::new(task, cfg, &preds);
     let pb = Progress::new(cfg.progress, etas.len(), "sweep");
-    let mut rows = evaluate(&runner, &etas, &pb);
+    let (mut rows, mut ran) = evaluate(&runner, &etas, &pb, memo);
     if let Some(r) = cfg.refine {
-        while rows.len() < r.budget {
-            let mut mids: Vec<f64> = rows
-                .windows(2)
-                .filter(|w| needs_split(&w[0], &w[1], &r) && w[1].eta - w[0].eta > r.min_rel_width * w[1].eta)
-                .map(|w| cfg.spacing.midpoint(w[0].eta, w[1].eta))
-                .filter(|m| !rows.iter().any(|row| row.eta == *m))
-                .collect();
-            if mids.is_empty() {
-                break;
-            }
-            mids.truncate(r.budget - rows.len());
+        refine_rows(&mut rows, r.budget, &r, cfg.spacing, |mids| {
             pb.add_len(mids.len());
-            let mut new = evaluate(&runner, &mids, &pb);
-            new.iter_mut().for_each(|row| row.refined = true);
-            rows.extend(new);
-            rows.sort_by(|a, b| a.eta.total_cmp(&b.eta));
-        }
+            let (new, n) = evaluate(&runner, mids, &pb, memo);
+            ran += n;
+            new
+        });
     }
     pb.finish();
-    Ok(Sweep {
+    let sweep = Sweep {
         task: task.name.clone(),
         model: cfg.model.name().to_string(),
         alpha: cfg.alpha.nearest(),
@@ -361,7 +407,8 @@ pub fn run_sweep(task: &Task, etas: &[f64], cfg: &SweepConfig) -> Result<Sweep> 
         spacing: cfg.spacing,
         predictions: preds,
         rows,
-    })
+    };
+    Ok((sweep, ran))
 }
 
 // ---------------------------------------------------------------------------------------
