@@ -188,28 +188,81 @@ pub fn entropy_root<T: Real>(x: &[T], a: &[T], y: &T) -> Result<T> {
 /// Φ(ν) = Σ_i a_i e^{(Xᵀν)_i} − yᵀν (gradient Xβ(ν) − y, Hessian X diag(β) Xᵀ).
 pub fn entropy_limit<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
     let ctx = design.ctx();
-    let d = design.d;
     let n = design.n;
     if n == 1 {
         let c = entropy_root(design.row(0), a, &design.y[0])?;
         return Ok(design.row(0).iter().zip(a).map(|(xi, ai)| ai.clone() * &(c.clone() * xi).exp()).collect());
     }
+    let zero = vec![T::zero(ctx); n];
+    match entropy_newton(design, a, &design.y, &zero, 2000) {
+        Ok((beta, _)) => Ok(beta),
+        Err(first) => entropy_homotopy(design, a).map_err(|_| first),
+    }
+}
+
+/// Fallback of [`entropy_limit`] when Newton from ν = 0 fails (far from the optimum the
+/// Newton steps of this exponential dual can be useless for thousands of iterations): follow
+/// y_t = (1 − t)·X a + t·y from t = 0, where ν = 0 is exact, to t = 1, each stage a short
+/// Newton solve warm-started at the previous ν (y_t is a convex combination of two points
+/// interior to the cone of X's columns, so every stage has a solution); the step in t doubles
+/// after a success and halves after a failure.
+fn entropy_homotopy<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
+    let ctx = design.ctx();
+    let n = design.n;
+    let mut xa = vec![T::zero(ctx); n];
+    design.residual(a, &mut xa); // X a − y
+    let xa: Vec<T> = xa.iter().zip(&design.y).map(|(r, y)| r.clone() + y).collect();
+    let mut nu = vec![T::zero(ctx); n];
+    let (mut t, mut h) = (0.0f64, 1.0 / 64.0);
+    for _ in 0..400 {
+        let next = (t + h).min(1.0);
+        let tn = T::from_f64(next, ctx);
+        let yt: Vec<T> = xa.iter().zip(&design.y).map(|(p, y)| p.clone() + &(tn.clone() * &(y.clone() - p))).collect();
+        let yt = if next >= 1.0 { design.y.clone() } else { yt };
+        match entropy_newton(design, a, &yt, &nu, 60) {
+            Ok((beta, nu_t)) => {
+                if next >= 1.0 {
+                    return Ok(beta);
+                }
+                nu = nu_t;
+                t = next;
+                h *= 2.0;
+            }
+            Err(_) => {
+                h /= 2.0;
+                if h < 1e-12 {
+                    break;
+                }
+            }
+        }
+    }
+    Err(Error::NoConvergence { what: "entropy dual Newton (homotopy in y)".into(), detail: format!("stalled at t = {t:.3e}") })
+}
+
+/// Damped Newton on Φ(ν) = Σ_i a_i e^{(Xᵀν)_i} − yᵀν from `nu0` with labels `y`: (β, ν).
+fn entropy_newton<T: Real>(design: &Design<T>, a: &[T], y: &[T], nu0: &[T], max_iter: usize) -> Result<(Vec<T>, Vec<T>)> {
+    let ctx = design.ctx();
+    let d = design.d;
+    let n = design.n;
     let beta_of = |nu: &[T]| -> Vec<T> {
         let mut z = vec![T::zero(ctx); d];
         T::matvec_t(n, d, &design.x, nu, &mut z);
         z.into_iter().zip(a).map(|(zi, ai)| ai.clone() * &zi.exp()).collect()
     };
-    let phi = |nu: &[T], beta: &[T]| -> T { beta.iter().fold(T::zero(ctx), |acc, b| acc + b) - &dot(&design.y, nu, ctx) };
-    let y_norm = dot(&design.y, &design.y, ctx).sqrt();
+    let phi = |nu: &[T], beta: &[T]| -> T { beta.iter().fold(T::zero(ctx), |acc, b| acc + b) - &dot(y, nu, ctx) };
+    let y_norm = dot(y, y, ctx).sqrt();
     let tol = T::epsilon(ctx) * &T::from_i64(1 << 12, ctx) * &y_norm;
-    let mut nu = vec![T::zero(ctx); n];
+    let mut nu = nu0.to_vec();
     let mut beta = beta_of(&nu);
     let mut grad = vec![T::zero(ctx); n];
-    for _ in 0..2000 {
-        design.residual(&beta, &mut grad);
+    for _ in 0..max_iter {
+        T::matvec(n, d, &design.x, &beta, &mut grad);
+        for (g, yi) in grad.iter_mut().zip(y) {
+            *g -= yi;
+        }
         let gnorm = dot(&grad, &grad, ctx).sqrt();
         if gnorm <= tol {
-            return Ok(beta);
+            return Ok((beta, nu));
         }
         let mut h = vec![T::zero(ctx); n * n];
         for i in 0..n {
@@ -246,7 +299,7 @@ pub fn entropy_limit<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
         if !accepted {
             // No decrease is representable: accept if the residual is at the rounding level.
             if gnorm <= tol.clone() * &T::from_i64(1 << 20, ctx) {
-                return Ok(beta);
+                return Ok((beta, nu));
             }
             return Err(Error::NoConvergence {
                 what: "entropy dual Newton".into(),
@@ -254,7 +307,7 @@ pub fn entropy_limit<T: Real>(design: &Design<T>, a: &[T]) -> Result<Vec<T>> {
             });
         }
     }
-    Err(Error::NoConvergence { what: "entropy dual Newton".into(), detail: "2000 iterations".into() })
+    Err(Error::NoConvergence { what: "entropy dual Newton".into(), detail: format!("{max_iter} iterations") })
 }
 
 /// T3 [derived]: the gradient-flow limit of SW from w₀ = α·1, β_GF(α) = α²·exp(Xᵀν)
