@@ -20,6 +20,7 @@ mod flows;
 mod interpolators;
 pub mod paper;
 pub mod registry;
+mod scalar;
 
 pub use check::{CheckResult, Kind, Relation, Value};
 pub use registry::{verdict_of, BrokenFormula, Claim, ClaimOutcome, TaskCase, Verdict};
@@ -31,6 +32,7 @@ pub use interpolators::InterpolatorFormulas;
 pub use paper::generalization::{generalization_check, t9_check};
 pub use paper::product::gain_order_by_x;
 pub use paper::PaperFormulas;
+pub use scalar::ScalarFormulas;
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
 use crate::problem::model::Sw;
@@ -55,6 +57,8 @@ pub struct Formulas {
     pub earlier: EarlierFormulas,
     /// The edge of stability, measured (T6a–T6c, P1, K1).
     pub eos: EosFormulas,
+    /// Scalar networks (SN1–SN4).
+    pub scalar: ScalarFormulas,
 }
 
 /// Settings of a verification run (`normsharp verify --precision BITS`).
@@ -117,6 +121,7 @@ pub fn registry() -> Vec<Claim> {
     all.extend(interpolators::claims());
     all.extend(earlier::claims());
     all.extend(eos::claims());
+    all.extend(scalar::claims());
     all
 }
 

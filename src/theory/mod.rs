@@ -9,3 +9,5 @@ pub mod interpolators;
 pub mod potentials;
 pub mod predict;
 pub mod predictions;
+pub mod saddles;
+pub mod scalar;
