@@ -20,6 +20,7 @@ mod flows;
 mod interpolators;
 pub mod paper;
 pub mod registry;
+mod saddles;
 mod scalar;
 
 pub use check::{CheckResult, Kind, Relation, Value};
@@ -33,6 +34,7 @@ pub use paper::generalization::{generalization_check, t9_check};
 pub use paper::product::gain_order_by_x;
 pub use paper::PaperFormulas;
 pub use scalar::ScalarFormulas;
+pub use saddles::SaddleFormulas;
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
 use crate::problem::model::Sw;
@@ -59,6 +61,8 @@ pub struct Formulas {
     pub eos: EosFormulas,
     /// Scalar networks (SN1–SN4).
     pub scalar: ScalarFormulas,
+    /// Saddle-to-saddle dynamics (PF1, PF2).
+    pub saddles: SaddleFormulas,
 }
 
 /// Settings of a verification run (`normsharp verify --precision BITS`).
@@ -121,6 +125,7 @@ pub fn registry() -> Vec<Claim> {
     all.extend(interpolators::claims());
     all.extend(earlier::claims());
     all.extend(eos::claims());
+    all.extend(saddles::claims());
     all.extend(scalar::claims());
     all
 }
