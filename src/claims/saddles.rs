@@ -145,7 +145,7 @@ fn check_pf1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 let lp = l1(beta.as_slice());
                 let mut r = CheckResult::exact("PF1", &label, q, &lp, &l1(p.end())).kind(Kind::Certificate, origin);
                 r.pass &= c.certificate.valid;
-                r.note = format!("LP certificate: {}; β_end = {:?}", c.certificate.note, p.end().iter().map(Rational::to_f64).collect::<Vec<_>>());
+                r.note = format!("LP certificate: {}; β_end = {:?}", c.certificate.note, p.end().iter().map(Nearest::nearest).collect::<Vec<_>>());
                 out.push(r);
             }
             Err(e) => out.push(CheckResult::failed("PF1", &label, q, e.to_string()).kind(Kind::Certificate, origin)),
@@ -339,7 +339,7 @@ pub fn claims() -> Vec<Claim> {
     vec![
         Claim::new("PF1", "Pesme & Flammarion's saddle-to-saddle process (Algorithm 1, exact) ends at a min-ℓ1 interpolator, certified by its own dual vector and equal in ℓ1 norm to the certified LP optimum", SOURCE, true, check_pf1)
             .broken("jump threshold |s_i| = 1 → 1.05 for odd i", Some(0.05), || saddles(SaddleFormulas { rules: ProcessRules { threshold: bent_threshold, ..ProcessRules::default() }, ..SaddleFormulas::default() }))
-            .broken("plateaus without the sign constraints (plain least squares on the active set)", None, || saddles(SaddleFormulas { rules: ProcessRules { sign_constrained: false, ..ProcessRules::default() }, ..SaddleFormulas::default() })),
+            .broken("plateau constraint β_i ≥ 0 whichever side s_i reached (the SW rule on signed tasks)", None, || saddles(SaddleFormulas { rules: ProcessRules { signs_from_s: false, ..ProcessRules::default() }, ..SaddleFormulas::default() })),
         Claim::new("PF2", "Gradient flow (UV, PM, SW; log-domain variables) from α = 1e-10 … 1e-60 visits the saddle plateaus at the predicted rescaled times, with the time error decreasing as 1/ln(1/α)", SOURCE, true, check_pf2)
             .broken("time-error order 1 → 1.3", Some(0.3), || saddles(SaddleFormulas { time_order: 1.3, ..SaddleFormulas::default() }))
             .broken("jump threshold |s_i| = 1 → 1.05 for odd i", Some(0.05), || saddles(SaddleFormulas { rules: ProcessRules { threshold: bent_threshold, ..ProcessRules::default() }, ..SaddleFormulas::default() })),

@@ -10,6 +10,7 @@ mod figures;
 mod predict;
 pub mod print;
 mod run;
+mod saddles;
 mod sweep;
 mod verify;
 
@@ -36,6 +37,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// The two regimes of a sweep: measured η_c beside 2/s_GF, non-convergence, divergence, EoS band.
     Regimes(sweep::RegimesArgs),
+    /// The saddle-to-saddle limit as α → 0 (Pesme & Flammarion): plateaus and jump times, end point certified.
+    Saddles(saddles::SaddlesArgs),
     /// Long-run classification over η (fixed point, period p, chaos, divergence) as bifurcation data.
     Bifurcation(sweep::BifurcationArgs),
     /// Regenerate every figure for the canonical tasks (PNG and SVG, with their data as CSV).
@@ -63,6 +66,7 @@ where
         Command::Sweep(a) => sweep::sweep(a),
         Command::Regimes(a) => sweep::regimes_cmd(a),
         Command::Bifurcation(a) => sweep::bifurcation_cmd(a),
+        Command::Saddles(a) => saddles::saddles(a),
         #[cfg(feature = "plot")]
         Command::Figures(a) => figures::figures(a),
     };

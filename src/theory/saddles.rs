@@ -22,6 +22,7 @@ use crate::numeric::exact::{eliminate, rank_exact};
 use crate::problem::model::AnyModel;
 use crate::problem::task::Task;
 use crate::theory::interpolators::Sign;
+use crate::numeric::real::Nearest;
 use rug::Rational;
 use serde::Serialize;
 
@@ -71,8 +72,8 @@ impl SaddleProcess {
         self.plateaus
             .iter()
             .map(|p| PlateauOut {
-                time: p.time.to_f64(),
-                beta: p.beta.iter().map(Rational::to_f64).collect(),
+                time: p.time.nearest(),
+                beta: p.beta.iter().map(Nearest::nearest).collect(),
                 time_exact: p.time.to_string(),
                 beta_exact: p.beta.iter().map(Rational::to_string).collect(),
             })
@@ -90,13 +91,14 @@ impl SaddleProcess {
 pub struct ProcessRules {
     /// The boundary |s_i| = threshold(i, d).
     pub threshold: fn(usize, usize) -> Rational,
-    /// Whether the plateau keeps the sign constraints β_i·s_i ≥ 0 (Algorithm 1: yes).
-    pub sign_constrained: bool,
+    /// Whether the plateau's sign constraint on β_i is the sign of s_i (Algorithm 1: yes; else
+    /// β_i ≥ 0 whatever the side s_i reached).
+    pub signs_from_s: bool,
 }
 
 impl Default for ProcessRules {
     fn default() -> Self {
-        ProcessRules { threshold: |_, _| Rational::from(1), sign_constrained: true }
+        ProcessRules { threshold: |_, _| Rational::from(1), signs_from_s: true }
     }
 }
 
@@ -170,18 +172,17 @@ pub fn saddle_process(task: &Task, sign: Sign, rules: &ProcessRules, max_jumps: 
             s[j] = if s[j] > 0 { c } else { -c };
         }
         let active: Vec<(usize, i32)> =
-            (0..d).filter(|&j| Rational::from(s[j].abs_ref()) == (rules.threshold)(j, d)).map(|j| (j, if s[j] > 0 { 1 } else { -1 })).collect();
-        beta = constrained_least_squares(task, &active, rules.sign_constrained)?;
+            (0..d).filter(|&j| Rational::from(s[j].abs_ref()) == (rules.threshold)(j, d)).map(|j| (j, if s[j] > 0 || !rules.signs_from_s { 1 } else { -1 })).collect();
+        beta = constrained_least_squares(task, &active)?;
         let speed = entering.iter().map(|&j| Rational::from(g[j].abs_ref())).min().unwrap_or_default();
         plateaus.push(Plateau { time: t.clone(), beta: beta.clone(), s: s.clone(), entering, speed });
     }
     Err(Error::NoConvergence { what: "saddle process".into(), detail: format!("no stationary point after {max_jumps} jumps") })
 }
 
-/// min ½‖Xβ − y‖² over β_j·σ_j ≥ 0 for (j, σ_j) in `active` (no sign constraint when
-/// `signed` is false), β = 0 elsewhere: Lawson–Hanson on the columns σ_jX_{:,j}, exact.
+/// min ½‖Xβ − y‖² over β_j·σ_j ≥ 0 for (j, σ_j) in `active`, β = 0 elsewhere: Lawson–Hanson on the columns σ_jX_{:,j}, exact.
 /// The minimizer must be unique (Pesme & Flammarion's assumption); otherwise an error.
-pub fn constrained_least_squares(task: &Task, active: &[(usize, i32)], signed: bool) -> Result<Vec<Rational>> {
+pub fn constrained_least_squares(task: &Task, active: &[(usize, i32)]) -> Result<Vec<Rational>> {
     let n = task.n();
     let cols: Vec<Vec<Rational>> = active.iter().map(|&(j, sg)| task.x.iter().map(|row| Rational::from(&row[j] * sg)).collect()).collect();
     let m = cols.len();
@@ -196,12 +197,6 @@ pub fn constrained_least_squares(task: &Task, active: &[(usize, i32)], signed: b
         }
     };
     let residual = |z: &[Rational]| -> Vec<Rational> { (0..n).map(|i| cols.iter().zip(z).fold(task.y[i].clone(), |acc, (c, zk)| acc - Rational::from(&c[i] * zk))).collect() };
-    if !signed {
-        // Plain least squares on the active columns (a broken rule for the claims).
-        let p: Vec<usize> = (0..m).collect();
-        let v = solve_on(&p)?;
-        return Ok(scatter(task.d(), active, &v));
-    }
     let mut passive: Vec<usize> = Vec::new();
     for _ in 0..(10 * m + 10) {
         let res = residual(&z);
