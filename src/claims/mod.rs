@@ -20,6 +20,8 @@ mod flows;
 mod interpolators;
 pub mod paper;
 pub mod registry;
+mod saddles;
+mod scalar;
 
 pub use check::{CheckResult, Kind, Relation, Value};
 pub use registry::{verdict_of, BrokenFormula, Claim, ClaimOutcome, TaskCase, Verdict};
@@ -31,6 +33,8 @@ pub use interpolators::InterpolatorFormulas;
 pub use paper::generalization::{generalization_check, t9_check};
 pub use paper::product::gain_order_by_x;
 pub use paper::PaperFormulas;
+pub use scalar::ScalarFormulas;
+pub use saddles::SaddleFormulas;
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
 use crate::problem::model::Sw;
@@ -55,6 +59,10 @@ pub struct Formulas {
     pub earlier: EarlierFormulas,
     /// The edge of stability, measured (T6a–T6c, P1, K1).
     pub eos: EosFormulas,
+    /// Scalar networks (SN1–SN4).
+    pub scalar: ScalarFormulas,
+    /// Saddle-to-saddle dynamics (PF1, PF2).
+    pub saddles: SaddleFormulas,
 }
 
 /// Settings of a verification run (`normsharp verify --precision BITS`).
@@ -117,6 +125,8 @@ pub fn registry() -> Vec<Claim> {
     all.extend(interpolators::claims());
     all.extend(earlier::claims());
     all.extend(eos::claims());
+    all.extend(saddles::claims());
+    all.extend(scalar::claims());
     all
 }
 

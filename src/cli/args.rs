@@ -199,3 +199,28 @@ pub fn flagged(e: Error) -> Error {
 pub fn parse_shard(arg: &str, text: &str) -> Result<Shard> {
     Shard::parse(arg, text)
 }
+
+/// A task and a parametrization, without α (`normsharp saddles`: the α → 0 limit).
+#[derive(Debug, Args)]
+pub struct TaskModelArgs {
+    /// Task file (TOML: X, y, optional teacher and noise_std).
+    #[arg(long)]
+    pub task: String,
+    /// Parametrization: sw (β = w⊙w from w = α, so β ≥ 0), pm (a⊙a − b⊙b from a = b = α) or
+    /// uv (u⊙v from u = √2α, v = 0). The limit process is the same for pm and uv.
+    #[arg(long, value_enum, default_value_t = ModelArg::Uv)]
+    pub model: ModelArg,
+}
+
+impl TaskModelArgs {
+    /// Read the task and the model (sw, pm or uv only).
+    pub fn parse(&self) -> Result<(Task, AnyModel)> {
+        let model = match self.model {
+            ModelArg::Sw => AnyModel::Sw,
+            ModelArg::Pm => AnyModel::Pm,
+            ModelArg::Uv => AnyModel::Uv,
+            other => return Err(Error::arg("--model", format!("{other:?}").to_lowercase(), "sw, pm or uv (the saddle-to-saddle limit is derived from these initializations)")),
+        };
+        Ok((Task::from_file(&self.task)?, model))
+    }
+}

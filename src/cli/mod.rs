@@ -11,6 +11,7 @@ mod merge;
 mod predict;
 pub mod print;
 mod run;
+mod saddles;
 mod sweep;
 mod verify;
 
@@ -39,6 +40,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// The two regimes of a sweep: measured η_c beside 2/s_GF, non-convergence, divergence, EoS band.
     Regimes(sweep::RegimesArgs),
+    /// The saddle-to-saddle limit as α → 0 (Pesme & Flammarion): plateaus and jump times, end point certified.
+    Saddles(saddles::SaddlesArgs),
     /// Long-run classification over η (fixed point, period p, chaos, divergence) as bifurcation data.
     Bifurcation(sweep::BifurcationArgs),
     /// Regenerate every figure for the canonical tasks (PNG and SVG, with their data as CSV).
@@ -67,6 +70,7 @@ where
         Command::Merge(a) => merge::merge_cmd(a),
         Command::Regimes(a) => sweep::regimes_cmd(a),
         Command::Bifurcation(a) => sweep::bifurcation_cmd(a),
+        Command::Saddles(a) => saddles::saddles(a),
         #[cfg(feature = "plot")]
         Command::Figures(a) => figures::figures(a),
     };

@@ -9,3 +9,6 @@ pub mod interpolators;
 pub mod potentials;
 pub mod predict;
 pub mod predictions;
+pub mod saddle_flow;
+pub mod saddles;
+pub mod scalar;
