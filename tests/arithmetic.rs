@@ -68,7 +68,8 @@ fn rel_err(value: &Rational, exact: &Float) -> f64 {
 }
 
 /// Each operation against MPFR at 400 bits on 20 000 random operands. Bound: c·ε with ε the
-/// QD library's epsilon of the type (2⁻¹⁰⁴, 2⁻²⁰⁹) and c = 4 for + − × ÷ and √ (the QD
+/// QD library's epsilon of the type (2⁻¹⁰⁴, 2⁻²⁰⁹) and c = 4 for × ÷ √ (relative error) and
+/// for + − (normwise: relative to |a| + |b|, the bound of QD's quad-double add) (the QD
 /// paper's bounds are ≤ 2–3ε; one ε of slack for the rounding of the inputs), c = 16·(1+|x|)
 /// for eˣ (condition number |x|, ~20 operations in the series) and c = 16 for ln
 /// (absolute error; ln's absolute condition number is 1).
@@ -85,9 +86,12 @@ fn check_ops<T: Real<Ctx = ()> + Copy>(eps: f64, bits: u32, to_q: impl Fn(&T) ->
             (a * &b, Float::with_val(REF, &fa * &fb)),
             (a / &b, Float::with_val(REF, &fa / &fb)),
         ];
+        let norm = Float::with_val(REF, fa.clone().abs() + fb.clone().abs());
         for (k, (got, exact)) in cases.iter().enumerate() {
             if *exact != 0 {
-                worst[k] = worst[k].max(rel_err(&to_q(got), exact));
+                // + and −: normwise (relative to |a| + |b|); × and ÷: relative.
+                let scale = if k < 2 { &norm } else { exact };
+                worst[k] = worst[k].max(rel_err(&to_q(got), exact) * (exact.clone().abs() / scale).to_f64());
             }
         }
         let abs = a.abs();

@@ -101,6 +101,7 @@ fn mul(a: Dd, b: Dd) -> Dd {
 }
 
 /// Long division with three quotient digits (QD's accurate_div).
+#[inline(always)]
 fn div(a: Dd, b: Dd) -> Dd {
     let q1 = a.hi / b.hi;
     let r = sub(a, b.mul_f64(q1));
@@ -147,6 +148,61 @@ macro_rules! multiprec_ops {
 }
 
 multiprec_ops!(Dd, Add add AddAssign add_assign add; Sub sub SubAssign sub_assign sub; Mul mul MulAssign mul_assign mul; Div div DivAssign div_assign div;);
+
+/// `out = A·v` (row-major A, each entry summed in index order), on the FMA unit when the
+/// CPU has one: `f64::mul_add` is then one instruction instead of a library call. The
+/// result is the same either way (a fused multiply-add is exact-rounded in both).
+pub(crate) fn fma_dispatch_matvec<T: Real + Copy>(rows: usize, cols: usize, a: &[T], v: &[T], out: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports FMA (checked just above).
+        return unsafe { matvec_fma(rows, cols, a, v, out) };
+    }
+    matvec_plain(rows, cols, a, v, out)
+}
+
+/// `out = Aᵀ·v` (row-major A, each entry summed in row order), as [`fma_dispatch_matvec`].
+pub(crate) fn fma_dispatch_matvec_t<T: Real + Copy>(rows: usize, cols: usize, a: &[T], v: &[T], out: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports FMA (checked just above).
+        return unsafe { matvec_t_fma(rows, cols, a, v, out) };
+    }
+    matvec_t_plain(rows, cols, a, v, out)
+}
+
+#[inline(always)]
+fn matvec_plain<T: Real + Copy>(rows: usize, cols: usize, a: &[T], v: &[T], out: &mut [T]) {
+    for (i, o) in out.iter_mut().enumerate().take(rows) {
+        let mut acc = T::zero(v[0].ctx());
+        for (aij, vj) in a[i * cols..(i + 1) * cols].iter().zip(v) {
+            acc.add_mul(aij, vj);
+        }
+        *o = acc;
+    }
+}
+
+#[inline(always)]
+fn matvec_t_plain<T: Real + Copy>(rows: usize, cols: usize, a: &[T], v: &[T], out: &mut [T]) {
+    out.fill(T::zero(v[0].ctx()));
+    for i in 0..rows {
+        for (o, aij) in out.iter_mut().zip(&a[i * cols..(i + 1) * cols]) {
+            o.add_mul(aij, &v[i]);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+unsafe fn matvec_fma<T: Real + Copy>(rows: usize, cols: usize, a: &[T], v: &[T], out: &mut [T]) {
+    matvec_plain(rows, cols, a, v, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+unsafe fn matvec_t_fma<T: Real + Copy>(rows: usize, cols: usize, a: &[T], v: &[T], out: &mut [T]) {
+    matvec_t_plain(rows, cols, a, v, out)
+}
 
 /// ln 2 to the type's precision (from MPFR, once).
 pub(crate) fn ln2<T: Real>(ctx: T::Ctx) -> T {
@@ -289,6 +345,19 @@ impl Real for Dd {
     #[inline(always)]
     fn add_mul(&mut self, a: &Self, b: &Self) {
         *self = add(*self, mul(*a, *b));
+    }
+    fn matvec(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        fma_dispatch_matvec(rows, cols, a, v, out)
+    }
+    fn matvec_both(rows: usize, cols: usize, _a: &[Self], at: &[Self], v: &[Self], out: &mut [Self]) {
+        // A·v = (Aᵀ)ᵀ·v: the column-major copy read as row-major Aᵀ, axpy per column.
+        fma_dispatch_matvec_t(cols, rows, at, v, out)
+    }
+    fn div_by(&mut self, _d: &Self, inv_d: &Self) {
+        *self *= inv_d;
+    }
+    fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        fma_dispatch_matvec_t(rows, cols, a, v, out)
     }
     fn to_decimal(&self, digits: Option<usize>) -> String {
         decimal(self.to_rational(), self.hi, 106, digits.unwrap_or_else(|| self.decimal_digits()))

@@ -1,6 +1,6 @@
 //! Quad-double arithmetic (~212 bits): a value is the unevaluated sum of four f64
 //! components of decreasing magnitude, following the QD library of Hida, Li and Bailey
-//! (2001): accurate addition (merge by magnitude with three-term accumulation), the
+//! (2001): componentwise addition with carries (QD's default add), the
 //! multiplication with all products down to order ε³, long division with five quotient
 //! digits, each finished by a renormalization.
 //!
@@ -76,74 +76,27 @@ fn renorm(c0: f64, c1: f64, c2: f64, c3: f64, c4: f64) -> Qd {
     Qd(out)
 }
 
-/// s = a + b + c accumulated into (a, b) as QD's quick_three_accum: returns the finished
-/// component (0 when none is finished yet).
+/// Addition (QD's default sloppy_add): componentwise two_sums, the carries merged with
+/// three_sum, then renormalized. Error ≤ ~2ε·(|a| + |b|) (ε = 2⁻²⁰⁹): normwise, like the
+/// rounding of a sum of two terms in any floating arithmetic followed by exact cancellation
+/// (the "IEEE" merge add is 3× slower and only matters for relative accuracy under
+/// cancellation, which no quantity here relies on: residuals are compared with ‖y‖).
 #[inline(always)]
-fn quick_three_accum(a: &mut f64, b: &mut f64, c: f64) -> f64 {
-    let (s, bb) = two_sum(*b, c);
-    let (s, aa) = two_sum(*a, s);
-    let (za, zb) = (aa != 0.0, bb != 0.0);
-    if za && zb {
-        *a = aa;
-        *b = bb;
-        return s;
-    }
-    if !zb {
-        *b = aa;
-        *a = s;
-    } else {
-        *a = s;
-        *b = bb;
-    }
-    0.0
-}
-
-/// Accurate addition (QD's ieee_add): merge the eight components by decreasing magnitude.
 fn add(a: Qd, b: Qd) -> Qd {
     let (a, b) = (a.0, b.0);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut x = [0.0f64; 4];
-    let next = |i: &mut usize, j: &mut usize| -> f64 {
-        if *i >= 4 {
-            *j += 1;
-            b[*j - 1]
-        } else if *j >= 4 || a[*i].abs() > b[*j].abs() {
-            *i += 1;
-            a[*i - 1]
-        } else {
-            *j += 1;
-            b[*j - 1]
-        }
-    };
-    let u0 = next(&mut i, &mut j);
-    let v0 = next(&mut i, &mut j);
-    let (mut u, mut v) = quick_two_sum(u0, v0);
-    let mut k = 0;
-    while k < 4 {
-        if i >= 4 && j >= 4 {
-            x[k] = u;
-            if k < 3 {
-                x[k + 1] = v;
-            }
-            break;
-        }
-        let t = next(&mut i, &mut j);
-        let s = quick_three_accum(&mut u, &mut v, t);
-        if s != 0.0 {
-            x[k] = s;
-            k += 1;
-        }
-    }
-    for &ak in &a[i.min(4)..] {
-        x[3] += ak;
-    }
-    for &bk in &b[j.min(4)..] {
-        x[3] += bk;
-    }
-    renorm(x[0], x[1], x[2], x[3], 0.0)
+    let (s0, t0) = two_sum(a[0], b[0]);
+    let (s1, t1) = two_sum(a[1], b[1]);
+    let (s2, t2) = two_sum(a[2], b[2]);
+    let (s3, t3) = two_sum(a[3], b[3]);
+    let (s1, t0) = two_sum(s1, t0);
+    let (s2, t0, t1) = three_sum(s2, t0, t1);
+    let (s3, t0) = three_sum2(s3, t0, t2);
+    let t0 = t0 + t1 + t3;
+    renorm(s0, s1, s2, s3, t0)
 }
 
 /// Multiplication with every product of order ≤ ε³ (QD's mul).
+#[inline(always)]
 fn mul(a: Qd, b: Qd) -> Qd {
     let (a, b) = (a.0, b.0);
     let (p0, q0) = two_prod(a[0], b[0]);
@@ -165,6 +118,7 @@ fn mul(a: Qd, b: Qd) -> Qd {
 }
 
 /// a·b for an f64 b (QD's mul_qd_d).
+#[inline(always)]
 fn mul_f64(a: Qd, b: f64) -> Qd {
     let a = a.0;
     let (p0, q0) = two_prod(a[0], b);
@@ -178,6 +132,7 @@ fn mul_f64(a: Qd, b: f64) -> Qd {
 }
 
 /// Long division with five quotient digits (QD's accurate_div).
+#[inline(always)]
 fn div(a: Qd, b: Qd) -> Qd {
     let q0 = a.0[0] / b.0[0];
     let r = sub(a, mul_f64(b, q0));
@@ -191,12 +146,14 @@ fn div(a: Qd, b: Qd) -> Qd {
     renorm(q0, q1, q2, q3, q4)
 }
 
+#[inline(always)]
 fn sub(a: Qd, b: Qd) -> Qd {
     add(a, -b)
 }
 
 impl Neg for Qd {
     type Output = Qd;
+    #[inline(always)]
     fn neg(self) -> Qd {
         Qd(self.0.map(|c| -c))
     }
@@ -263,6 +220,19 @@ impl Real for Qd {
     #[inline(always)]
     fn add_mul(&mut self, a: &Self, b: &Self) {
         *self = add(*self, mul(*a, *b));
+    }
+    fn matvec(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        crate::numeric::dd::fma_dispatch_matvec(rows, cols, a, v, out)
+    }
+    fn matvec_both(rows: usize, cols: usize, _a: &[Self], at: &[Self], v: &[Self], out: &mut [Self]) {
+        // A·v = (Aᵀ)ᵀ·v: the column-major copy read as row-major Aᵀ, axpy per column.
+        crate::numeric::dd::fma_dispatch_matvec_t(cols, rows, at, v, out)
+    }
+    fn div_by(&mut self, _d: &Self, inv_d: &Self) {
+        *self *= inv_d;
+    }
+    fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        crate::numeric::dd::fma_dispatch_matvec_t(rows, cols, a, v, out)
     }
     fn to_decimal(&self, digits: Option<usize>) -> String {
         decimal(self.to_rational(), self.0[0], 212, digits.unwrap_or_else(|| self.decimal_digits()))

@@ -94,6 +94,20 @@ pub trait Real:
             *o = acc;
         }
     }
+    /// `out = A·v` given A both row-major (`a`) and column-major (`at`), each entry summed in
+    /// index order (the same value as [`Real::matvec`]); the default reads `at` column by
+    /// column (an axpy per column, vectorizable across rows).
+    fn matvec_both(rows: usize, cols: usize, a: &[Self], at: &[Self], v: &[Self], out: &mut [Self]) {
+        let _ = a;
+        for o in out.iter_mut().take(rows) {
+            *o = Self::zero(v[0].ctx());
+        }
+        for (j, vj) in v.iter().enumerate().take(cols) {
+            for (o, aij) in out.iter_mut().zip(&at[j * rows..(j + 1) * rows]) {
+                o.add_mul(aij, vj);
+            }
+        }
+    }
     /// `out = Aᵀ·v` for a row-major `rows×cols` matrix `A`, summed in index order.
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         for o in out.iter_mut() {
@@ -104,6 +118,13 @@ pub trait Real:
                 o.add_mul(aij, &v[i]);
             }
         }
+    }
+    /// `*self /= d`, given also `inv_d` ≈ 1/d: division for f64 and MPFR (correctly rounded);
+    /// double-double and quad-double multiply by `inv_d` (their division is a long division
+    /// several times the cost of a product, and adds no accuracy here: one more rounding ε).
+    fn div_by(&mut self, d: &Self, inv_d: &Self) {
+        let _ = inv_d;
+        *self /= d;
     }
     /// The larger of two values (the first if they compare equal or are unordered).
     fn max_of(self, other: Self) -> Self {
@@ -166,6 +187,19 @@ impl Real for f64 {
         let vm = faer::MatRef::from_column_major_slice(v, cols, 1);
         let om = faer::MatMut::from_column_major_slice_mut(out, rows, 1);
         faer::linalg::matmul::matmul(om, faer::Accum::Replace, am, vm, 1.0, faer::Par::Seq);
+    }
+    /// faer on the row-major copy above 4096 entries (as [`Real::matvec`]), else the
+    /// column axpys (same sums, in the same order, as the plain loop).
+    fn matvec_both(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64], out: &mut [f64]) {
+        if rows * cols >= FAER_MIN_ENTRIES {
+            return Self::matvec(rows, cols, a, v, out);
+        }
+        out.iter_mut().for_each(|o| *o = 0.0);
+        for (j, &vj) in v.iter().enumerate().take(cols) {
+            for (o, aij) in out.iter_mut().zip(&at[j * rows..(j + 1) * rows]) {
+                *o += aij * vj;
+            }
+        }
     }
     fn matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
         if rows * cols < FAER_MIN_ENTRIES {
