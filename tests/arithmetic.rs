@@ -194,3 +194,77 @@ fn gd_in_dd_and_qd_agrees_with_mpfr_400() {
     }
     eprintln!("worst: dd 2^{:.1}, qd 2^{:.1}", worst_dd.log2(), worst_qd.log2());
 }
+
+/// The f64 step (column-major residual pass, AVX2 dispatch, loss-only divergence test) gives
+/// the same bits as the plain loop it replaced: β = w², r_i = (Σ_j x_ij β_j, in j order) − y_i,
+/// g_j = (Σ_i x_ij r_i, in i order)/n, w ← w − (w·2η)·g, on seeded tasks below faer's
+/// threshold (above it the same faer call as before is made).
+#[test]
+fn f64_gd_is_bit_identical_to_the_plain_loop() {
+    for (seed, n, d) in [(1u64, 1usize, 4usize), (2, 5, 12), (3, 20, 50), (4, 30, 100)] {
+        let task = if seed == 1 { canonical_four() } else { random_positive(seed, n, d) };
+        let design = task.design::<f64>(());
+        let eta = 0.01 / design.x.iter().map(|v| v * v).sum::<f64>();
+        let steps = 3000u64;
+        let got = run_gd(&Problem::new(&AnyModel::Sw, &design), &0.1, &GdConfig::exact_steps(eta, steps, 0.0), &mut NoObserver).theta;
+        let mut w = vec![0.1f64; d];
+        let (mut beta, mut r, mut g) = (vec![0.0; d], vec![0.0; n], vec![0.0; d]);
+        for _ in 0..steps {
+            for j in 0..d {
+                beta[j] = w[j] * w[j];
+            }
+            for i in 0..n {
+                r[i] = design.x[i * d..(i + 1) * d].iter().zip(&beta).fold(0.0, |acc, (x, b)| acc + x * b) - design.y[i];
+            }
+            g.fill(0.0);
+            for i in 0..n {
+                for j in 0..d {
+                    g[j] += design.x[i * d + j] * r[i];
+                }
+            }
+            let two_eta = eta + eta;
+            for j in 0..d {
+                g[j] /= n as f64;
+                let t = w[j] * two_eta * g[j];
+                w[j] -= t;
+            }
+        }
+        assert_eq!(got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), w.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "n = {n}, d = {d}");
+    }
+}
+
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_normsharp")).args(args).output().expect("runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn run_takes_every_arithmetic_and_names_bad_flags() {
+    let dir = std::env::temp_dir().join(format!("normsharp-arith-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let task = dir.join("task.toml");
+    std::fs::write(&task, "X = [[1, 2, 3, 4]]\ny = [1]\n").unwrap();
+    let t = task.to_str().unwrap();
+    let base = ["run", "--task", t, "--alpha", "0.1", "--eta", "0.01", "--steps", "500", "--json"];
+    let mut betas = Vec::new();
+    for extra in [&["--arithmetic", "f64"][..], &["--arithmetic", "dd"], &["--arithmetic", "qd"], &["--arithmetic", "mpfr", "--precision", "256"]] {
+        let (code, out, err) = cli(&[&base[..], extra].concat());
+        assert_eq!(code, Some(0), "{extra:?}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        betas.push(v["beta"].as_array().unwrap().iter().map(|b| b.as_f64().unwrap()).collect::<Vec<_>>());
+        if extra[1] == "dd" || extra[1] == "qd" {
+            assert_eq!(v["arithmetic"], extra[1]);
+            assert!(v["beta_digits"].is_array());
+        }
+    }
+    for b in &betas[1..] {
+        for (x, y) in b.iter().zip(&betas[0]) {
+            assert!((x - y).abs() <= 1e-12 * y.abs(), "{b:?} vs f64 {:?}", betas[0]);
+        }
+    }
+    for (bad, flag) in [(&["--arithmetic", "f32"][..], "--arithmetic"), (&["--arithmetic", "mpfr"], "--precision"), (&["--arithmetic", "qd", "--precision", "256"], "--precision")] {
+        let (code, _, err) = cli(&[&base[..], bad].concat());
+        assert_eq!(code, Some(2), "{bad:?}: {err}");
+        assert!(err.contains(flag), "{bad:?}: {err}");
+    }
+}
