@@ -65,7 +65,10 @@ impl<T: Real> Design<T> {
     }
     /// Loss from the residual: L = ‖r‖²/(2n).
     pub fn loss(&self, r: &[T]) -> T {
-        let sq = crate::numeric::real::norm2_sq(r, self.ctx());
-        (sq / &self.n_real) / &T::from_f64(2.0, self.ctx())
+        let ctx = self.ctx();
+        let mut l = crate::numeric::real::norm2_sq(r, ctx);
+        l.div_by(&self.n_real, &self.inv_n);
+        l.div_by(&T::from_f64(2.0, ctx), &T::from_f64(0.5, ctx));
+        l
     }
 }
