@@ -1,4 +1,5 @@
-//! Criterion benches of every solver: GD steps (f64 and MPFR at 128/256 bits), sharpness
+//! Criterion benches of every solver: GD steps (f64, double-double, quad-double and MPFR at
+//! 128/256 bits; groups `gd_f64`, `gd_dd`, `gd_qd`, `gd_mpfr256` share their bench ids), sharpness
 //! (symmetric eigenvalues), and the gradient-flow root and dual Newton solves.
 //! Run: `cargo bench` (figures in the README); `cargo test --release --benches` runs each
 //! once as a smoke test.
@@ -9,6 +10,7 @@ use normsharp::numeric::linalg::symmetric_eigenvalues;
 use normsharp::problem::model::{Parametrization, Sw};
 use normsharp::theory::predictions::{beta_gf, entropy_root};
 use normsharp::numeric::real::Real;
+use normsharp::numeric::{dd::Dd, qd::Qd};
 use normsharp::problem::sharpness::sharpness;
 use normsharp::problem::task::Task;
 use normsharp::problem::tasks::{canonical_four, canonical_multi, random_positive};
@@ -55,6 +57,13 @@ fn bench_steps<T: Real>(c: &mut Criterion, label: &str, ctx: T::Ctx, long_steps:
 
 fn gd_f64(c: &mut Criterion) {
     bench_steps::<f64>(c, "f64", (), |_| 10_000);
+}
+
+/// Double-double and quad-double: 10⁴ steps up to n·d = 1000, 100 at n = 200, d = 500.
+fn gd_dd_qd(c: &mut Criterion) {
+    let steps = |nd: usize| if nd > 10_000 { 100 } else { 10_000 };
+    bench_steps::<Dd>(c, "dd", (), steps);
+    bench_steps::<Qd>(c, "qd", (), steps);
 }
 
 /// MPFR: 10⁴ steps up to n·d = 1000; at n = 200, d = 500 one MPFR step is ~10 ms, so the
@@ -107,5 +116,5 @@ fn gf_solves(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, gd_f64, gd_mpfr, sharpness_bench, gf_solves);
+criterion_group!(benches, gd_f64, gd_dd_qd, gd_mpfr, sharpness_bench, gf_solves);
 criterion_main!(benches);

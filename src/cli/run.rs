@@ -4,8 +4,22 @@ use super::args::{check_precision, check_steps, positive_f64, rate, TaskArgs};
 use super::print::{print_object, to_object};
 use crate::error::{Error, Result};
 use crate::experiments::run::{run as run_gd, RunSpec};
-use clap::Args;
+use crate::numeric::{dd::Dd, qd::Qd};
+use clap::{Args, ValueEnum};
 use rug::Float;
+
+/// The number types a run can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum Arithmetic {
+    /// IEEE double precision (53 bits).
+    F64,
+    /// Double-double (~106 bits).
+    Dd,
+    /// Quad-double (~212 bits).
+    Qd,
+    /// MPFR at --precision bits.
+    Mpfr,
+}
 
 /// Arguments of `normsharp run`.
 #[derive(Debug, Args)]
@@ -27,7 +41,11 @@ pub(super) struct RunArgs {
     /// Record loss, sharpness and norms every K steps (0: off).
     #[arg(long, default_value_t = 0)]
     record_every: u64,
-    /// Run in MPFR at this many bits (53 ≤ bits ≤ 65536) instead of f64.
+    /// Arithmetic: f64, double-double (dd, ~106 bits), quad-double (qd, ~212 bits) or MPFR
+    /// (mpfr, at --precision bits). Default: f64, or mpfr when --precision is given.
+    #[arg(long, value_enum)]
+    arithmetic: Option<Arithmetic>,
+    /// MPFR precision in bits (53 ≤ bits ≤ 65536); implies --arithmetic mpfr.
     #[arg(long)]
     precision: Option<u32>,
     /// Batch-1 SGD (one uniformly drawn sample per step) instead of full-batch GD.
@@ -57,6 +75,17 @@ pub(super) fn run(a: RunArgs) -> Result<i32> {
     let steps = a.steps.map(|s| check_steps("--steps", s)).transpose()?;
     let max_steps = check_steps("--max-steps", a.max_steps)?;
     let precision = a.precision.map(|b| check_precision("--precision", b)).transpose()?;
+    let arithmetic = match (a.arithmetic, precision) {
+        (None, None) => Arithmetic::F64,
+        (None | Some(Arithmetic::Mpfr), Some(_)) => Arithmetic::Mpfr,
+        (Some(Arithmetic::Mpfr), None) => {
+            return Err(Error::arg("--precision", "missing with --arithmetic mpfr", "--precision BITS (53 ≤ bits ≤ 65536)"));
+        }
+        (Some(other), Some(bits)) => {
+            return Err(Error::arg("--precision", format!("{bits} bits with --arithmetic {other:?}"), "--precision only with --arithmetic mpfr"));
+        }
+        (Some(other), None) => other,
+    };
     let spec = RunSpec {
         model: input.model,
         alpha: input.alpha,
@@ -68,13 +97,23 @@ pub(super) fn run(a: RunArgs) -> Result<i32> {
         identity: !a.no_identity,
         sgd_seed: a.seed,
     };
-    let report = match precision {
-        None => run_gd::<f64>(&input.task, &spec, ()),
-        Some(bits) => {
+    let report = match (arithmetic, precision) {
+        (Arithmetic::Mpfr, Some(bits)) => {
             let mut r = run_gd::<Float>(&input.task, &spec, bits);
             r.precision_bits = Some(bits);
             r
         }
+        (Arithmetic::Dd, _) => {
+            let mut r = run_gd::<Dd>(&input.task, &spec, ());
+            r.arithmetic = Some("dd".into());
+            r
+        }
+        (Arithmetic::Qd, _) => {
+            let mut r = run_gd::<Qd>(&input.task, &spec, ());
+            r.arithmetic = Some("qd".into());
+            r
+        }
+        _ => run_gd::<f64>(&input.task, &spec, ()),
     };
     print_object(&to_object(&report), a.json)?;
     Ok(0)

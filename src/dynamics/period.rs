@@ -34,7 +34,10 @@ impl History {
         for (s, t) in self.states[self.next].iter_mut().zip(theta) {
             *s = t.to_f64();
         }
-        self.next = (self.next + 1) % self.states.len();
+        self.next += 1;
+        if self.next == self.states.len() {
+            self.next = 0;
+        }
         self.filled = (self.filled + 1).min(self.states.len());
     }
     /// State j steps back (0 = newest).

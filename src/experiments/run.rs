@@ -98,6 +98,9 @@ pub struct RunReport {
     /// MPFR bits, when the run was in MPFR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision_bits: Option<u32>,
+    /// The arithmetic, when double-double (`dd`) or quad-double (`qd`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arithmetic: Option<String>,
 }
 
 /// The exact identity checked along a run.
@@ -176,6 +179,7 @@ pub fn run<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> RunReport {
         beta_even_prediction: None,
         trace: (spec.record_every > 0).then_some(run.trace),
         precision_bits: None,
+        arithmetic: None,
     };
     match &obs {
         RunIdentity::Even(o) => {

@@ -13,7 +13,7 @@
 //! assert_eq!(<f64 as Real>::from_ratio(1, 4, ()), 0.25);
 //! ```
 
-use rug::{Float, Rational};
+use rug::{Assign, Float, Rational};
 use std::fmt::Debug;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -94,16 +94,51 @@ pub trait Real:
             *o = acc;
         }
     }
+    /// `out = A·v` given A both row-major (`a`) and column-major (`at`), each entry summed in
+    /// index order (the same value as [`Real::matvec`]); the default reads `at` column by
+    /// column (an axpy per column, vectorizable across rows).
+    fn matvec_both(rows: usize, cols: usize, a: &[Self], at: &[Self], v: &[Self], out: &mut [Self]) {
+        let _ = a;
+        for o in out.iter_mut().take(rows) {
+            o.set_zero();
+        }
+        for (j, vj) in v.iter().enumerate().take(cols) {
+            for (o, aij) in out.iter_mut().zip(&at[j * rows..(j + 1) * rows]) {
+                o.add_mul(aij, vj);
+            }
+        }
+    }
     /// `out = Aᵀ·v` for a row-major `rows×cols` matrix `A`, summed in index order.
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         for o in out.iter_mut() {
-            *o = Self::zero(v[0].ctx());
+            o.set_zero();
         }
         for i in 0..rows {
             for (o, aij) in out.iter_mut().zip(&a[i * cols..(i + 1) * cols]) {
                 o.add_mul(aij, &v[i]);
             }
         }
+    }
+    /// `*self /= d`, given also `inv_d` ≈ 1/d: division for f64 and MPFR (correctly rounded);
+    /// double-double and quad-double multiply by `inv_d` (their division is a long division
+    /// several times the cost of a product, and adds no accuracy here: one more rounding ε).
+    fn div_by(&mut self, d: &Self, inv_d: &Self) {
+        let _ = inv_d;
+        *self /= d;
+    }
+    /// `*self = 0` in place (MPFR keeps its limbs).
+    fn set_zero(&mut self) {
+        *self = Self::zero(self.ctx());
+    }
+    /// `*self = a·b` in place (one rounding to the precision of `self`).
+    fn set_mul(&mut self, a: &Self, b: &Self) {
+        *self = a.clone() * b;
+    }
+    /// `*self −= (self·a)·b` with the intermediate product rounded (the SW update
+    /// w ← w − (w·2η)·g), in place.
+    fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        let t = self.clone() * a * b;
+        *self -= &t;
     }
     /// The larger of two values (the first if they compare equal or are unordered).
     fn max_of(self, other: Self) -> Self {
@@ -167,6 +202,19 @@ impl Real for f64 {
         let om = faer::MatMut::from_column_major_slice_mut(out, rows, 1);
         faer::linalg::matmul::matmul(om, faer::Accum::Replace, am, vm, 1.0, faer::Par::Seq);
     }
+    /// faer on the row-major copy above 4096 entries (as [`Real::matvec`]), else the
+    /// column axpys (same sums, in the same order, as the plain loop).
+    fn matvec_both(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64], out: &mut [f64]) {
+        if rows * cols >= FAER_MIN_ENTRIES {
+            return Self::matvec(rows, cols, a, v, out);
+        }
+        out.iter_mut().for_each(|o| *o = 0.0);
+        for (j, &vj) in v.iter().enumerate().take(cols) {
+            for (o, aij) in out.iter_mut().zip(&at[j * rows..(j + 1) * rows]) {
+                *o += aij * vj;
+            }
+        }
+    }
     fn matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
         if rows * cols < FAER_MIN_ENTRIES {
             return generic_matvec_t(rows, cols, a, v, out);
@@ -194,6 +242,11 @@ fn generic_matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f
             *o += aij * v[i];
         }
     }
+}
+
+thread_local! {
+    /// Scratch for [`Real::sub_scaled`] in MPFR.
+    static SCRATCH: std::cell::RefCell<Float> = std::cell::RefCell::new(Float::new(64));
 }
 
 impl Real for Float {
@@ -230,6 +283,24 @@ impl Real for Float {
     }
     fn add_mul(&mut self, a: &Self, b: &Self) {
         *self += a * b;
+    }
+    fn set_zero(&mut self) {
+        self.assign(0.0);
+    }
+    fn set_mul(&mut self, a: &Self, b: &Self) {
+        self.assign(a * b);
+    }
+    /// Through a per-thread scratch float: no allocation once it has this precision.
+    fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        SCRATCH.with(|cell| {
+            let mut t = cell.borrow_mut();
+            if t.prec() != self.prec() {
+                t.set_prec(self.prec());
+            }
+            t.assign(&*self * a);
+            *t *= b;
+            *self -= &*t;
+        })
     }
     fn to_decimal(&self, digits: Option<usize>) -> String {
         let d = digits.unwrap_or_else(|| self.decimal_digits());

@@ -14,15 +14,22 @@ pub struct Design<T: Real> {
     pub x: Vec<T>,
     /// Labels.
     pub y: Vec<T>,
+    /// X column-major (`xt[j*n + i]`): the layout the residual pass reads (axpy over
+    /// columns, vectorized across samples).
+    xt: Vec<T>,
     /// n as a real (kept so the hot loop builds no constants).
     n_real: T,
+    /// 1/n (see [`Real::div_by`]).
+    inv_n: T,
 }
 
 impl<T: Real> Design<T> {
     /// A design from X (row-major n×d) and y.
     pub fn new(n: usize, d: usize, x: Vec<T>, y: Vec<T>, ctx: T::Ctx) -> Self {
         let n_real = T::from_i64(n as i64, ctx);
-        Design { n, d, x, y, n_real }
+        let xt = (0..n * d).map(|k| x[(k % n) * d + k / n].clone()).collect();
+        let inv_n = T::from_ratio(1, n as i64, ctx);
+        Design { n, d, x, y, xt, n_real, inv_n }
     }
     /// The same design rounded to f64 (for Hessians and sharpness).
     pub fn to_f64(&self) -> Design<f64> {
@@ -38,7 +45,7 @@ impl<T: Real> Design<T> {
     }
     /// `out = Xβ − y` (the residual r).
     pub fn residual(&self, beta: &[T], out: &mut [T]) {
-        T::matvec(self.n, self.d, &self.x, beta, out);
+        T::matvec_both(self.n, self.d, &self.x, &self.xt, beta, out);
         for (o, yi) in out.iter_mut().zip(&self.y) {
             *o -= yi;
         }
@@ -47,7 +54,7 @@ impl<T: Real> Design<T> {
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
         T::matvec_t(self.n, self.d, &self.x, r, out);
         for o in out.iter_mut() {
-            *o /= &self.n_real;
+            o.div_by(&self.n_real, &self.inv_n);
         }
     }
     /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
@@ -58,7 +65,10 @@ impl<T: Real> Design<T> {
     }
     /// Loss from the residual: L = ‖r‖²/(2n).
     pub fn loss(&self, r: &[T]) -> T {
-        let sq = crate::numeric::real::norm2_sq(r, self.ctx());
-        (sq / &self.n_real) / &T::from_f64(2.0, self.ctx())
+        let ctx = self.ctx();
+        let mut l = crate::numeric::real::norm2_sq(r, ctx);
+        l.div_by(&self.n_real, &self.inv_n);
+        l.div_by(&T::from_f64(2.0, ctx), &T::from_f64(0.5, ctx));
+        l
     }
 }

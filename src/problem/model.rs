@@ -162,14 +162,13 @@ impl Parametrization for Sw {
     }
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
         for (b, w) in out.iter_mut().zip(theta) {
-            *b = w.clone() * w;
+            b.set_mul(w, w);
         }
     }
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         let two_eta = eta.clone() + eta;
         for (w, gi) in theta.iter_mut().zip(g) {
-            let t = w.clone() * &two_eta * gi;
-            *w -= &t;
+            w.sub_scaled(&two_eta, gi);
         }
     }
     fn local_jacobian(&self, w: &[f64], _d: usize, i: usize, out: &mut [f64]) {

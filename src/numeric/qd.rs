@@ -1,0 +1,243 @@
+//! Quad-double arithmetic (~212 bits): a value is the unevaluated sum of four f64
+//! components of decreasing magnitude, following the QD library of Hida, Li and Bailey
+//! (2001): componentwise addition with carries (QD's default add), the
+//! multiplication with all products down to order ε³, long division with five quotient
+//! digits, each finished by a renormalization.
+//!
+//! ```
+//! use normsharp::numeric::{qd::Qd, real::Real};
+//! let third = <Qd as Real>::from_ratio(1, 3, ());
+//! let back = third * &Qd::from(3.0);
+//! assert!((back - &Qd::from(1.0)).abs().to_f64() < 1e-62);
+//! ```
+
+use crate::numeric::dd::{components, decimal, exp_reduced, ln2, ln_newton, quick_two_sum, sqrt_newton, two_prod, two_sum};
+use crate::numeric::real::Real;
+use rug::{Float, Rational};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use std::sync::OnceLock;
+
+/// A quad-double number c₀ + c₁ + c₂ + c₃ (renormalized: |c_{i+1}| ≤ ½ulp(c_i)).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Qd(pub [f64; 4]);
+
+impl From<f64> for Qd {
+    fn from(v: f64) -> Self {
+        Qd([v, 0.0, 0.0, 0.0])
+    }
+}
+
+/// (a, b, c) → (s, e₁, e₂) with s + e₁ + e₂ = a + b + c exactly.
+#[inline(always)]
+fn three_sum(a: f64, b: f64, c: f64) -> (f64, f64, f64) {
+    let (t1, t2) = two_sum(a, b);
+    let (s, t3) = two_sum(c, t1);
+    let (e1, e2) = two_sum(t2, t3);
+    (s, e1, e2)
+}
+
+/// (a, b, c) → (s, e) with s + e = a + b + c up to one rounding of the smallest terms.
+#[inline(always)]
+fn three_sum2(a: f64, b: f64, c: f64) -> (f64, f64) {
+    let (t1, t2) = two_sum(a, b);
+    let (s, t3) = two_sum(c, t1);
+    (s, t2 + t3)
+}
+
+/// Renormalization of five overlapping components into four (QD's renorm).
+#[inline(always)]
+fn renorm(c0: f64, c1: f64, c2: f64, c3: f64, c4: f64) -> Qd {
+    if !c0.is_finite() {
+        return Qd([c0, c1, c2, c3]);
+    }
+    let (s, c4) = quick_two_sum(c3, c4);
+    let (s, c3) = quick_two_sum(c2, s);
+    let (s, c2) = quick_two_sum(c1, s);
+    let (c0, c1) = quick_two_sum(c0, s);
+    // Compress: a component is finished when the next error term is nonzero.
+    let mut out = [0.0; 4];
+    let mut k = 0;
+    let mut acc = c0;
+    for c in [c1, c2, c3, c4] {
+        if k == 3 {
+            acc += c;
+            continue;
+        }
+        let (s, e) = quick_two_sum(acc, c);
+        if e != 0.0 {
+            out[k] = s;
+            k += 1;
+            acc = e;
+        } else {
+            acc = s;
+        }
+    }
+    out[k] = acc;
+    Qd(out)
+}
+
+/// Addition (QD's default sloppy_add): componentwise two_sums, the carries merged with
+/// three_sum, then renormalized. Error ≤ ~2ε·(|a| + |b|) (ε = 2⁻²⁰⁹): normwise, like the
+/// rounding of a sum of two terms in any floating arithmetic followed by exact cancellation
+/// (the "IEEE" merge add is 3× slower and only matters for relative accuracy under
+/// cancellation, which no quantity here relies on: residuals are compared with ‖y‖).
+#[inline(always)]
+fn add(a: Qd, b: Qd) -> Qd {
+    let (a, b) = (a.0, b.0);
+    let (s0, t0) = two_sum(a[0], b[0]);
+    let (s1, t1) = two_sum(a[1], b[1]);
+    let (s2, t2) = two_sum(a[2], b[2]);
+    let (s3, t3) = two_sum(a[3], b[3]);
+    let (s1, t0) = two_sum(s1, t0);
+    let (s2, t0, t1) = three_sum(s2, t0, t1);
+    let (s3, t0) = three_sum2(s3, t0, t2);
+    let t0 = t0 + t1 + t3;
+    renorm(s0, s1, s2, s3, t0)
+}
+
+/// Multiplication with every product of order ≤ ε³ (QD's mul).
+#[inline(always)]
+fn mul(a: Qd, b: Qd) -> Qd {
+    let (a, b) = (a.0, b.0);
+    let (p0, q0) = two_prod(a[0], b[0]);
+    let (p1, q1) = two_prod(a[0], b[1]);
+    let (p2, q2) = two_prod(a[1], b[0]);
+    let (p3, q3) = two_prod(a[0], b[2]);
+    let (p4, q4) = two_prod(a[1], b[1]);
+    let (p5, q5) = two_prod(a[2], b[0]);
+    let (p1, p2, q0) = three_sum(p1, p2, q0);
+    let (p2, q1, q2) = three_sum(p2, q1, q2);
+    let (p3, p4, p5) = three_sum(p3, p4, p5);
+    let (s0, t0) = two_sum(p2, p3);
+    let (s1, t1) = two_sum(q1, p4);
+    let s2 = q2 + p5;
+    let (s1, t0) = two_sum(s1, t0);
+    let s2 = s2 + (t0 + t1);
+    let s1 = s1 + (a[0] * b[3] + a[1] * b[2] + a[2] * b[1] + a[3] * b[0] + q0 + q3 + q4 + q5);
+    renorm(p0, p1, s0, s1, s2)
+}
+
+/// a·b for an f64 b (QD's mul_qd_d).
+#[inline(always)]
+fn mul_f64(a: Qd, b: f64) -> Qd {
+    let a = a.0;
+    let (p0, q0) = two_prod(a[0], b);
+    let (p1, q1) = two_prod(a[1], b);
+    let (p2, q2) = two_prod(a[2], b);
+    let p3 = a[3] * b;
+    let (s1, s2) = two_sum(q0, p1);
+    let (s2, q1, p2) = three_sum(s2, q1, p2);
+    let (q1, q2) = three_sum2(q1, q2, p3);
+    renorm(p0, s1, s2, q1, q2 + p2)
+}
+
+/// Long division with five quotient digits (QD's accurate_div).
+#[inline(always)]
+fn div(a: Qd, b: Qd) -> Qd {
+    let q0 = a.0[0] / b.0[0];
+    let r = sub(a, mul_f64(b, q0));
+    let q1 = r.0[0] / b.0[0];
+    let r = sub(r, mul_f64(b, q1));
+    let q2 = r.0[0] / b.0[0];
+    let r = sub(r, mul_f64(b, q2));
+    let q3 = r.0[0] / b.0[0];
+    let r = sub(r, mul_f64(b, q3));
+    let q4 = r.0[0] / b.0[0];
+    renorm(q0, q1, q2, q3, q4)
+}
+
+#[inline(always)]
+fn sub(a: Qd, b: Qd) -> Qd {
+    add(a, -b)
+}
+
+impl Neg for Qd {
+    type Output = Qd;
+    #[inline(always)]
+    fn neg(self) -> Qd {
+        Qd(self.0.map(|c| -c))
+    }
+}
+
+crate::multiprec_ops!(Qd, Add add AddAssign add_assign add; Sub sub SubAssign sub_assign sub; Mul mul MulAssign mul_assign mul; Div div DivAssign div_assign div;);
+
+impl Qd {
+    /// The exact rational value (None if not finite).
+    pub fn to_rational(&self) -> Option<Rational> {
+        self.0.iter().try_fold(Rational::new(), |acc, &c| Some(acc + Rational::from_f64(c)?))
+    }
+    /// Nearest MPFR float at `prec` bits.
+    pub fn to_float(&self, prec: u32) -> Float {
+        match self.to_rational() {
+            Some(q) => Float::with_val(prec, &q),
+            None => Float::with_val(prec, self.0[0]),
+        }
+    }
+    /// Componentwise multiplication by a power of two (exact unless it over/underflows).
+    pub fn scale(self, p2: f64) -> Self {
+        Qd(self.0.map(|c| c * p2))
+    }
+}
+
+impl Real for Qd {
+    type Ctx = ();
+    fn ctx(&self) {}
+    fn from_f64(v: f64, _: ()) -> Self {
+        Qd::from(v)
+    }
+    fn from_rational(q: &Rational, _: ()) -> Self {
+        let mut c = [0.0; 4];
+        components(q, &mut c);
+        renorm(c[0], c[1], c[2], c[3], 0.0)
+    }
+    /// 2⁻²⁰⁹: the QD library's quad-double epsilon (the arithmetic is not correctly rounded).
+    fn epsilon(_: ()) -> Self {
+        Qd::from(2f64.powi(-209))
+    }
+    fn to_f64(&self) -> f64 {
+        self.0[0] + self.0[1]
+    }
+    fn exp(self) -> Self {
+        static LN2: OnceLock<Qd> = OnceLock::new();
+        exp_reduced(self, *LN2.get_or_init(|| ln2(())), 2f64.powi(-216), Qd::scale)
+    }
+    fn ln(self) -> Self {
+        ln_newton(self, 3, Real::exp)
+    }
+    fn sqrt(self) -> Self {
+        sqrt_newton(self, 3)
+    }
+    fn abs(self) -> Self {
+        if self.0[0] < 0.0 {
+            -self
+        } else {
+            self
+        }
+    }
+    fn is_finite(&self) -> bool {
+        self.0.iter().all(|c| c.is_finite())
+    }
+    #[inline(always)]
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        *self = add(*self, mul(*a, *b));
+    }
+    fn matvec(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        crate::numeric::dd::fma_dispatch_matvec(rows, cols, a, v, out)
+    }
+    fn matvec_both(rows: usize, cols: usize, _a: &[Self], at: &[Self], v: &[Self], out: &mut [Self]) {
+        // A·v = (Aᵀ)ᵀ·v: the column-major copy read as row-major Aᵀ, axpy per column.
+        crate::numeric::dd::fma_dispatch_matvec_t(cols, rows, at, v, out)
+    }
+    fn div_by(&mut self, _d: &Self, inv_d: &Self) {
+        *self *= inv_d;
+    }
+    fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
+        crate::numeric::dd::fma_dispatch_matvec_t(rows, cols, a, v, out)
+    }
+    fn to_decimal(&self, digits: Option<usize>) -> String {
+        decimal(self.to_rational(), self.0[0], 212, digits.unwrap_or_else(|| self.decimal_digits()))
+    }
+    fn decimal_digits(&self) -> usize {
+        65
+    }
+}
