@@ -2,6 +2,7 @@
 //! rational elimination ([`linalg`]), and the η-ordered parallel map ([`parallel`]).
 
 pub mod exact;
+pub mod interval;
 pub mod lanczos;
 pub mod linalg;
 pub mod parallel;
