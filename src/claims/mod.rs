@@ -21,7 +21,7 @@ mod interpolators;
 pub mod paper;
 pub mod registry;
 
-pub use check::{CheckResult, Kind, Relation, Value};
+pub use check::{CheckResult, Grade, Kind, Relation, Value};
 pub use registry::{verdict_of, BrokenFormula, Claim, ClaimOutcome, TaskCase, Verdict};
 
 pub use earlier::EarlierFormulas;

@@ -68,6 +68,14 @@ pub struct EnclosureReport {
     pub eta_c: Bound,
 }
 
+impl EnclosureReport {
+    /// Every field unproved, for the same reason (d coordinates).
+    pub fn unproved(reason: &str, d: usize) -> Self {
+        let b = || Bound::unproved(reason);
+        EnclosureReport { c: b(), beta_gf: (0..d).map(|_| b()).collect(), sharpness_gf: b(), sharpness_gf_path_max: b(), eta_c: b() }
+    }
+}
+
 /// The proved enclosures of one single-sample instance.
 #[derive(Debug, Clone)]
 pub struct OneSampleEnclosures {
