@@ -215,3 +215,37 @@ pub fn enclose_one_sample(x: &[Rational], y: &Rational, alpha: &Rational, prec: 
         .and_then(|s| Interval::from_i64(2, prec).div(&s).ok_or_else(|| "s_GF's enclosure contains 0".to_string()));
     Ok(OneSampleEnclosures { c, beta_gf, sharpness_gf, path_max, eta_c })
 }
+
+/// `run --json`'s `stability` for a converged single-sample SW run (T5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stability {
+    /// Whether η·S(β̃) < 2 is proved for the exact interpolator β̃ next to the final iterate.
+    pub proved: bool,
+    /// η·S(β̃) (exact rational), written rounded up.
+    pub eta_times_sharpness_hi: String,
+    /// ‖β_final − β̃‖_∞ (f64; reported, not part of the proof).
+    pub distance_to_interpolator: f64,
+}
+
+/// T5 on one converged run: the final iterate w (taken exactly, as its f64 values) rescaled
+/// onto Z, β̃ = w⊙w·y/⟨x, w⊙w⟩, is an exact interpolator; at r = 0 ∇²L = 4ṽṽᵀ, so GD's fixed
+/// point there is linearly stable iff η·S(β̃) < 2 with S(β̃) = 4Σx_i²β̃_i, decided in ℚ.
+/// `None` when w is not finite or ⟨x, w⊙w⟩ = 0.
+pub fn stability_of_run(x: &[Rational], y: &Rational, w: &[f64], eta: &Rational) -> Option<Stability> {
+    let beta: Vec<Rational> = w.iter().map(|v| Rational::from_f64(*v).map(|q| q.square())).collect::<Option<_>>()?;
+    let xb = x.iter().zip(&beta).fold(Rational::new(), |a, (xi, b)| a + Rational::from(xi * b));
+    if xb == 0 {
+        return None;
+    }
+    let scale = Rational::from(y / &xb);
+    let tilde: Vec<Rational> = beta.iter().map(|b| Rational::from(b * &scale)).collect();
+    let s = x.iter().zip(&tilde).fold(Rational::new(), |a, (xi, b)| a + Rational::from(xi * xi) * b) * Rational::from(4);
+    let prod = Rational::from(eta * &s);
+    let hi = Float::with_val_round(128, &prod, rug::float::Round::Up).0;
+    let dist = beta.iter().zip(&tilde).map(|(a, b)| Float::with_val(53, Rational::from(a - b).abs()).to_f64()).fold(0.0, f64::max);
+    Some(Stability {
+        proved: prod < 2,
+        eta_times_sharpness_hi: hi.to_string_radix_round(10, Some(30), rug::float::Round::Up),
+        distance_to_interpolator: dist,
+    })
+}
