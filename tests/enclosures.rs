@@ -108,3 +108,23 @@ fn bad_precision_is_refused() {
     let err = enclose_one_sample(x, y, &Rational::from((1, 10)), 40).unwrap_err();
     assert!(err.to_string().contains("precision"), "{err}");
 }
+
+#[test]
+fn multi_sample_krawczyk_encloses_the_limit() {
+    use normsharp::problem::tasks::{canonical_multi, random_positive};
+    use normsharp::theory::enclosures::dual::enclose_beta_gf_dual;
+    let mut tasks = vec![canonical_multi()];
+    tasks.extend((0..6).map(|s| random_positive(100 + s, 2 + (s as usize % 3), 6 + s as usize)));
+    for task in tasks {
+        for alpha in [Rational::from((1, 10)), Rational::from((1, 100))] {
+            let enc = enclose_beta_gf_dual(&task, &alpha, P).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+            let truth = beta_gf_task(&task, &alpha, 4 * P).or_else(|_| beta_gf_task(&task, &alpha, 4 * P + 64)).unwrap();
+            for (b, t) in enc.iter().zip(&truth) {
+                assert!(b.contains(t), "{} α={alpha}: β_GF not inside", task.name);
+                assert!(b.rel_width() < 1e-30, "{}: width {}", task.name, b.rel_width());
+            }
+            // A 2% wrong limit is not inside.
+            assert!(!enc[0].contains(&Float::with_val(P, &truth[0] * 1.02f64)));
+        }
+    }
+}

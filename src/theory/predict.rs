@@ -25,7 +25,7 @@ use crate::numeric::real::{Nearest, Real};
 use crate::problem::model::{AnyModel, Parametrization, Sw};
 use crate::problem::sharpness::sharpness;
 use crate::problem::task::Task;
-use crate::theory::enclosures::{enclose_one_sample, EnclosureReport};
+use crate::theory::enclosures::{self, enclose_one_sample, EnclosureReport};
 use crate::theory::interpolators::{predict_fields, Sign};
 use crate::theory::potentials::{depth_limit, uv_limit, woodworth_limit};
 use crate::theory::predictions as pred;
@@ -233,6 +233,9 @@ pub fn predict(task: &Task, model: &AnyModel, alpha: &Rational, opts: &PredictOp
             let s_path = pred::gf_path_sharpness_max(&d64, alpha.nearest(), &gf64)?;
             p.sharpness_gf_path_max = Some(s_path);
             p.eta_c = Some(pred::eta_critical(s_path));
+        }
+        if *model == AnyModel::Sw && single.is_err() && opts.enclosures {
+            p.enclosures = Some(enclosures::multi_sample_report(task, alpha, opts.precision));
         }
         if let Some((t, noise2)) = &p.teacher {
             p.test_error_gf = Some(gf64.iter().zip(t).map(|(b, t)| (b - t).powi(2)).sum::<f64>() + noise2);

@@ -17,6 +17,7 @@
 //! assert!(e.c.rel_width() < 1e-30 && e.eta_c.as_ref().unwrap().rel_width() < 1e-12);
 //! ```
 
+pub mod dual;
 pub mod path;
 
 use crate::error::{Error, Result};
@@ -74,6 +75,19 @@ impl EnclosureReport {
         let b = || Bound::unproved(reason);
         EnclosureReport { c: b(), beta_gf: (0..d).map(|_| b()).collect(), sharpness_gf: b(), sharpness_gf_path_max: b(), eta_c: b() }
     }
+}
+
+/// n > 1 samples: β_GF proved by Krawczyk on the dual system ([`dual`]); c, S(β_GF), s_GF
+/// and η_c are one-sample enclosures here and are reported unproved with the reason.
+pub fn multi_sample_report(task: &crate::problem::task::Task, alpha: &Rational, prec: u32) -> EnclosureReport {
+    let why = "enclosed for one sample only (n > 1: β_GF is enclosed by Krawczyk on the dual system)";
+    let digits = (f64::from(prec) * std::f64::consts::LOG10_2).ceil() as usize + 2;
+    let mut r = EnclosureReport::unproved(why, task.d());
+    match dual::enclose_beta_gf_dual(task, alpha, prec) {
+        Ok(b) => r.beta_gf = b.iter().map(|v| Bound::proved(v, digits)).collect(),
+        Err(e) => r.beta_gf = (0..task.d()).map(|_| Bound::unproved(e.to_string())).collect(),
+    }
+    r
 }
 
 /// The proved enclosures of one single-sample instance.
