@@ -93,7 +93,7 @@ fn wrong_formulas_are_not_inside() {
         assert!(!e.beta_gf.iter().any(|enc| enc.contains(&wrong) && enc.contains(b)), "a 2% change stays inside");
     }
     // The root of a perturbed equation (y → 1.02 y) is excluded by the proved enclosure.
-    let c_wrong = enclose_root(x, &Rational::from(y * Rational::from((51, 50))), &Rational::from(&alpha * &alpha), P).unwrap();
+    let c_wrong = enclose_root(x, &(y.clone() * Rational::from((51, 50))), &Rational::from(&alpha * &alpha), P).unwrap();
     assert!(e.c.intersect(&c_wrong).is_none());
     // η_c → 1.05·η_c leaves the enclosure.
     let eta = e.eta_c.as_ref().unwrap();

@@ -35,7 +35,7 @@ fn loss_exact(model: &AnyModel, x: &[Vec<Rational>], y: &[Rational], theta: &[f6
     let n = x.len();
     let mut l = Rational::new();
     for (row, yi) in x.iter().zip(y) {
-        let r = row.iter().zip(&beta).fold(Rational::new(), |a, (xi, b)| a + Rational::from(xi * q(*b))) - yi;
+        let r = row.iter().zip(&beta).fold(Rational::new(), |a, (xi, b)| a + xi.clone() * q(*b)) - yi;
         l += Rational::from(&r * &r);
     }
     l / Rational::from(2 * n as i64)
@@ -57,9 +57,9 @@ fn interpolate(s: &[Rational], f: &[Rational]) -> Vec<Rational> {
         for r in 0..k {
             if r != c && m[r][c] != 0 {
                 let factor = Rational::from(&m[r][c] / &m[c][c]);
-                for j in c..=k {
-                    let t = Rational::from(&factor * &m[c][j]);
-                    m[r][j] -= t;
+                let pivot_row = m[c].clone();
+                for (e, pv) in m[r].iter_mut().zip(&pivot_row).skip(c) {
+                    *e -= Rational::from(&factor * pv);
                 }
             }
         }

@@ -33,6 +33,7 @@ fn enclosures(c: &Case, s: &Settings) -> std::result::Result<OneSampleEnclosures
 
 /// A proved comparison row: predicted = the enclosure's midpoints, measured = the formula's
 /// values, rel_err = the worst relative deviation over the whole enclosure.
+#[allow(clippy::too_many_arguments)]
 fn proved_row(claim: &str, label: &str, q: &str, values: &[Float], enc: &[Interval], tol: f64, origin: &str, note: String) -> CheckResult {
     let mids: Vec<f64> = enc.iter().map(|e| e.mid().to_f64()).collect();
     let vals: Vec<f64> = values.iter().map(Float::to_f64).collect();
@@ -119,7 +120,7 @@ fn t5_stability_proved(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         // η between β_N's threshold and the last stable interpolator's: GD cannot end at β_N.
         let e1 = pred::eta_unstable_norm_min(x, y);
         let e2 = pred::eta_no_stable_interpolator(x, y);
-        let eta = Rational::from(&e1 + &Rational::from(&e2 - &e1) * Rational::from((1, 5)));
+        let eta = Rational::from(&e2 - &e1) * Rational::from((1, 5)) + &e1;
         let label = format!("{} α=0.1 η={}", task.name, eta);
         let yf = y.nearest();
         let mut cfg = GdConfig::until_loss(eta.nearest(), 1e-24 * yf * yf);
