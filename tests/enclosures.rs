@@ -128,3 +128,21 @@ fn multi_sample_krawczyk_encloses_the_limit() {
         }
     }
 }
+
+/// Every broken formula of T3, T6-eta-c and T5-bound makes at least one of its proved checks
+/// fail to prove (and the correct formulas prove all of them).
+#[test]
+fn broken_formulas_fail_to_prove() {
+    use normsharp::claims::paper::proved::proved_checks;
+    use normsharp::claims::{registry, Formulas, Grade, Settings};
+    let s = Settings::default();
+    let good = proved_checks(&Formulas::default(), &s);
+    assert!(good.len() >= 10 && good.iter().all(|r| r.pass && r.grade == Grade::Proved), "correct formulas must prove");
+    for claim in registry().into_iter().filter(|c| ["T3", "T6-eta-c", "T5-bound"].contains(&c.id)) {
+        for b in &claim.broken {
+            let rows = proved_checks(&(b.formulas)(), &s);
+            let failed = rows.iter().filter(|r| r.claim == claim.id && !r.pass).count();
+            assert!(failed > 0, "{} broken '{}' still proves", claim.id, b.name);
+        }
+    }
+}

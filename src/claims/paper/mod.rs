@@ -100,7 +100,7 @@ mod stability;
 use stability::*;
 pub mod generalization;
 use generalization::*;
-mod proved;
+pub mod proved;
 use proved::*;
 
 /// The paper's claims, in THEORY.md order.
