@@ -35,6 +35,19 @@ impl Kind {
     }
 }
 
+/// How a check's verdict is established (issue 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// The compared quantity is enclosed by a proved interval (outward rounding, existence
+    /// proved) and the relation holds for every point of the enclosure.
+    Proved,
+    /// Rational equality or inequality in exact arithmetic.
+    Exact,
+    /// Floating point against a tolerance.
+    Numerical,
+}
+
 /// How measured is compared with predicted.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +110,8 @@ pub struct CheckResult {
     pub pass: bool,
     /// Anything else measured (reported, not asserted).
     pub note: String,
+    /// Proved, exact or numerical.
+    pub grade: Grade,
 }
 
 impl CheckResult {
@@ -126,6 +141,7 @@ impl CheckResult {
             relation,
             pass: pass && predicted.is_finite() && measured.is_finite(),
             note: String::new(),
+            grade: Grade::Numerical,
         }
     }
 
@@ -183,6 +199,7 @@ impl CheckResult {
             relation: Relation::Exact,
             pass: predicted == measured,
             note: String::new(),
+            grade: Grade::Exact,
         }
     }
 
@@ -203,12 +220,19 @@ impl CheckResult {
             relation: Relation::AbsoluteError,
             pass: false,
             note: why,
+            grade: Grade::Numerical,
         }
     }
 
     /// With a note.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = note.into();
+        self
+    }
+
+    /// With a grade (`Proved` for a comparison that holds on a whole proved enclosure).
+    pub fn graded(mut self, grade: Grade) -> Self {
+        self.grade = grade;
         self
     }
 

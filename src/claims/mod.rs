@@ -23,7 +23,7 @@ pub mod registry;
 mod saddles;
 mod scalar;
 
-pub use check::{CheckResult, Kind, Relation, Value};
+pub use check::{CheckResult, Grade, Kind, Relation, Value};
 pub use registry::{verdict_of, BrokenFormula, Claim, ClaimOutcome, TaskCase, Verdict};
 
 pub use earlier::EarlierFormulas;

@@ -22,7 +22,7 @@ pub(super) struct PredictArgs {
 pub(super) fn predict(a: PredictArgs) -> Result<i32> {
     let precision = check_precision("--precision", a.precision)?;
     let input = a.common.parse()?;
-    let p = predict_all(&input.task, &input.model, &input.alpha, &PredictOptions { precision, interpolators: true })?;
+    let p = predict_all(&input.task, &input.model, &input.alpha, &PredictOptions { precision, interpolators: true, enclosures: true })?;
     print_object(&to_object(&p), a.json)?;
     Ok(0)
 }

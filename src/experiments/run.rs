@@ -8,6 +8,7 @@ use crate::numeric::real::{norm1, Real};
 use crate::problem::model::{AnyModel, Parametrization};
 use crate::problem::sharpness::sharpness_of;
 use crate::problem::task::Task;
+use crate::theory::enclosures::{stability_of_run, Stability};
 use crate::theory::potentials::hyperbolic_limit;
 use crate::theory::predictions::entropy_limit;
 use rug::Rational;
@@ -95,6 +96,10 @@ pub struct RunReport {
     /// Samples every `record_every` steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<TracePoint>>,
+    /// T5 (SW, one positive sample, converged): the exact interpolator next to the final
+    /// iterate and whether η·S < 2 is proved there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability: Option<Stability>,
     /// MPFR bits, when the run was in MPFR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision_bits: Option<u32>,
@@ -178,9 +183,13 @@ pub fn run<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> RunReport {
         beta_entropy_prediction: None,
         beta_even_prediction: None,
         trace: (spec.record_every > 0).then_some(run.trace),
+        stability: None,
         precision_bits: None,
         arithmetic: None,
     };
+    if let (AnyModel::Sw, Outcome::Converged, Ok((x, y))) = (model, run.outcome, task.single_sample_positive()) {
+        report.stability = stability_of_run(x, y, &to64(&run.theta), &spec.eta);
+    }
     match &obs {
         RunIdentity::Even(o) => {
             report.even_identity_max_rel_err = Some(o.max_rel_err);

@@ -155,7 +155,7 @@ impl SweepConfig {
 /// The predictions a sweep compares with: [`predict`] without the interpolators (β_GF at
 /// 128 bits); empty (all `None`) when the task has no prediction for the model.
 pub fn predictions(task: &Task, model: &AnyModel, alpha: &Rational) -> Predictions {
-    predict(task, model, alpha, &PredictOptions { precision: 128, interpolators: false })
+    predict(task, model, alpha, &PredictOptions { precision: 128, interpolators: false, enclosures: false })
         .unwrap_or_else(|_| Predictions { model: model.name().to_string(), ..Predictions::default() })
 }
 

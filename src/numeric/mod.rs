@@ -3,6 +3,7 @@
 
 pub mod dd;
 pub mod exact;
+pub mod interval;
 pub mod lanczos;
 pub mod linalg;
 pub mod parallel;

@@ -2,7 +2,7 @@
 //! measured values, errors, tolerance and the tolerance's origin; every claim with its verdict.
 
 use crate::claims::family::FamilySummary;
-use crate::claims::{verdict_of, CheckResult, Claim, ClaimOutcome, Kind, Relation, Value, Verdict};
+use crate::claims::{verdict_of, CheckResult, Claim, ClaimOutcome, Grade, Kind, Relation, Value, Verdict};
 use serde_json::json;
 
 fn fmt_value(v: &Option<Value>, digits: usize) -> String {
@@ -29,6 +29,15 @@ fn relation_symbol(r: Relation) -> &'static str {
         Relation::Exact => "exact",
         Relation::AtMost => "meas ≤ pred +",
         Relation::AtLeast => "meas > pred +",
+    }
+}
+
+/// The name of a grade as shown in reports.
+pub fn grade_name(g: Grade) -> &'static str {
+    match g {
+        Grade::Proved => "proved",
+        Grade::Exact => "exact",
+        Grade::Numerical => "numerical",
     }
 }
 
@@ -61,9 +70,10 @@ fn check_line(r: &CheckResult, digits: usize) -> String {
     };
     let floor = r.floor.filter(|f| *f > f64::MIN_POSITIVE).map_or(String::new(), |f| format!(", floor {f:.1e}"));
     let mut s = format!(
-        "{mark:<4} {:<18} [{}] {}\n       {}\n       predicted {}  measured {}  abs err {}  rel err {}  ({} {:.1e}{floor})\n",
+        "{mark:<4} {:<18} [{}, {}] {}\n       {}\n       predicted {}  measured {}  abs err {}  rel err {}  ({} {:.1e}{floor})\n",
         r.claim,
         kind_name(r.kind),
+        grade_name(r.grade),
         r.task,
         r.quantity,
         fmt_value(&r.predicted, digits),
@@ -91,17 +101,19 @@ pub fn outcomes_table(outcomes: &[ClaimOutcome], digits: usize) -> String {
             s += &check_line(r, digits);
         }
     }
-    s += "\nclaim              verdict  checks  evidence  max rel err  reason\n";
+    s += "\nclaim              verdict  checks  evidence  proved  max rel err  reason\n";
     for o in outcomes {
         let evidence = o.checks.iter().filter(|r| r.kind.is_evidence()).count();
+        let proved = o.checks.iter().filter(|r| r.grade == Grade::Proved).count();
         let worst = o.checks.iter().filter(|r| r.kind.is_asserted()).filter_map(|q| q.rel_err).fold(None, |m: Option<f64>, e| Some(m.map_or(e, |m| m.max(e))));
-        s += &format!("{:<18} {:<8} {:>6}  {:>8}  {:>11}  {}\n", o.id, verdict_name(o.verdict), o.checks.len(), evidence, fmt_opt(worst), o.reason);
+        s += &format!("{:<18} {:<8} {:>6}  {:>8}  {:>6}  {:>11}  {}\n", o.id, verdict_name(o.verdict), o.checks.len(), evidence, proved, fmt_opt(worst), o.reason);
     }
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict == v).count();
     let checks: usize = outcomes.iter().map(|o| o.checks.len()).sum();
     let evidence: usize = outcomes.iter().flat_map(|o| &o.checks).filter(|r| r.kind.is_evidence()).count();
+    let proved: usize = outcomes.iter().flat_map(|o| &o.checks).filter(|r| r.grade == Grade::Proved).count();
     s += &format!(
-        "{} claims: {} passed, {} failed, {} not applicable; {checks} checks, {evidence} of them predictions or certificates\n",
+        "{} claims: {} passed, {} failed, {} not applicable; {checks} checks, {evidence} of them predictions or certificates, {proved} graded proved\n",
         outcomes.len(),
         count(Verdict::Pass),
         count(Verdict::Fail),
@@ -142,6 +154,7 @@ pub fn json(claims: &[Claim], outcomes: &[ClaimOutcome], families: &[FamilySumma
                 "statement": c.map(|c| c.statement), "source": c.map(|c| c.source), "hypotheses": c.map(|c| c.hypotheses),
                 "verdict": o.verdict, "pass": o.verdict == Verdict::Pass, "reason": o.reason,
                 "checks": o.checks.len(), "evidence": o.checks.iter().filter(|r| r.kind.is_evidence()).count(),
+                "proved": o.checks.iter().filter(|r| r.grade == Grade::Proved).count(),
             })
         })
         .collect();

@@ -5,6 +5,7 @@
 pub mod central_flow;
 pub mod dual_newton;
 pub mod effective_init;
+pub mod enclosures;
 pub mod interpolators;
 pub mod potentials;
 pub mod predict;

@@ -25,6 +25,7 @@ use crate::numeric::real::{Nearest, Real};
 use crate::problem::model::{AnyModel, Parametrization, Sw};
 use crate::problem::sharpness::sharpness;
 use crate::problem::task::Task;
+use crate::theory::enclosures::{self, enclose_one_sample, EnclosureReport};
 use crate::theory::interpolators::{predict_fields, Sign};
 use crate::theory::potentials::{depth_limit, uv_limit, woodworth_limit};
 use crate::theory::predictions as pred;
@@ -39,12 +40,14 @@ pub struct PredictOptions {
     pub precision: u32,
     /// Also solve and certify the n-sample interpolators (LP, min-ℓ2, min-λ_max).
     pub interpolators: bool,
+    /// Also prove enclosures of the single-sample SW predictions ([`enclosures`]).
+    pub enclosures: bool,
 }
 
 impl Default for PredictOptions {
-    /// 128 bits, with the interpolators.
+    /// 128 bits, with the interpolators and the proved enclosures.
     fn default() -> Self {
-        PredictOptions { precision: 128, interpolators: true }
+        PredictOptions { precision: 128, interpolators: true, enclosures: true }
     }
 }
 
@@ -108,6 +111,10 @@ pub struct Predictions {
     /// Exact single-sample values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact: Option<ExactPredictions>,
+    /// Proved enclosures of c, β_GF, S(β_GF), s_GF and η_c (SW, one positive sample), each
+    /// `{lo, hi, proved}` with the decimals rounded outward.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enclosures: Option<EnclosureReport>,
     /// The certified n-sample interpolators and their certificates (keys `beta_l1_min`,
     /// `beta_l2_min`, `beta_trace_sharp_min`, `beta_sharp_min`, `sharpness_min`,
     /// `certificates`, with a `<key>_note` where one could not be computed).
@@ -221,6 +228,12 @@ pub fn predict(task: &Task, model: &AnyModel, alpha: &Rational, opts: &PredictOp
         if x.len() == 2 && x[0] < x[1] {
             p.ansatz_xy = Some((x.to_vec(), (*y).clone()));
         }
+        if opts.enclosures {
+            p.enclosures = Some(match enclose_one_sample(x, y, alpha, opts.precision) {
+                Ok(e) => e.report(),
+                Err(e) => EnclosureReport::unproved(&e.to_string(), x.len()),
+            });
+        }
     }
     // T5's thresholds use the SW sharpness 4⟨x², β⟩ at an interpolator, which PM shares at
     // b = 0 (and bounds from below otherwise); other models scale differently.
@@ -238,6 +251,9 @@ pub fn predict(task: &Task, model: &AnyModel, alpha: &Rational, opts: &PredictOp
             let s_path = pred::gf_path_sharpness_max(&d64, alpha.nearest(), &gf64)?;
             p.sharpness_gf_path_max = Some(s_path);
             p.eta_c = Some(pred::eta_critical(s_path));
+        }
+        if *model == AnyModel::Sw && single.is_err() && opts.enclosures {
+            p.enclosures = Some(enclosures::multi_sample_report(task, alpha, opts.precision));
         }
         if let Some((t, noise2)) = &p.teacher {
             p.test_error_gf = Some(gf64.iter().zip(t).map(|(b, t)| (b - t).powi(2)).sum::<f64>() + noise2);

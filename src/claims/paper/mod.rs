@@ -102,6 +102,8 @@ mod stability;
 use stability::*;
 pub mod generalization;
 use generalization::*;
+pub mod proved;
+use proved::*;
 
 /// The paper's claims, in THEORY.md order.
 pub fn claims() -> Vec<Claim> {
@@ -110,7 +112,7 @@ pub fn claims() -> Vec<Claim> {
         // simplex.rs, stability.rs and generalization.rs.
         t1_claim(),
         t2_claim(),
-        t3_claim(),
+        Claim { check: check_t3_with_proofs, ..t3_claim() },
         Claim::new(
             "T4-identity",
             "GD is an exact product: β_k = α²·exp(s_k − Gain_k); its accumulated gain is 4η∫g² on the GF path up to O(η²)",
@@ -133,8 +135,8 @@ pub fn claims() -> Vec<Claim> {
         Claim::new("T4-gain", "For one sample the gain is larger where x_i is larger", "derived", true, check_t4_gain)
             .broken("gain order reversed (largest gain at the smallest x)", None, || Formulas { paper: PaperFormulas { gain_order: gain_order_reversed, ..PaperFormulas::default() }, ..Formulas::default() }),
         t5_thresholds_claim(),
-        t5_bound_claim(),
-        t6_eta_c_claim(),
+        Claim { check: check_t5_bound_with_proofs, ..t5_bound_claim() },
+        Claim { check: check_t6_with_proofs, ..t6_eta_c_claim() },
         t7_claim(),
         t8_prior_claim(),
         t8_generalization_claim(),

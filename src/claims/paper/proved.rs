@@ -1,0 +1,186 @@
+//! Proved checks (issue 8): on the canonical single-sample tasks the formula's value is
+//! compared with a proved enclosure of the true value ([`crate::theory::enclosures`]), and
+//! the check passes iff the relation holds for every point of the enclosure. Such a check is
+//! a computer-assisted proof about the instance (not of the theorem). Added to T3,
+//! T6-eta-c and T5-bound; each of their broken formulas makes the proof fail.
+
+use super::*;
+use crate::claims::check::Grade;
+use crate::numeric::interval::Interval;
+use crate::theory::enclosures::{enclose_one_sample, OneSampleEnclosures};
+use rug::float::Round;
+
+/// The cases of the proved checks: the canonical single-sample tasks, with α = 1/2 on the
+/// four-feature task, where c* < 0 and the path's sharpest point is its start.
+fn proved_cases() -> Vec<Case> {
+    let mut v = single_sample_cases();
+    v.push(case(canonical_four(), Rational::from((1, 2))));
+    v
+}
+
+/// sup over t in the enclosure of |v − t|/|t|, rounded up (∞ when 0 is inside).
+fn worst_rel(v: &Float, enc: &Interval) -> f64 {
+    match Interval::point(v).sub(enc).div(enc) {
+        Some(q) => q.mag().to_f64_round(Round::Up),
+        None => f64::INFINITY,
+    }
+}
+
+fn enclosures(c: &Case, s: &Settings) -> std::result::Result<OneSampleEnclosures, String> {
+    let (x, y) = c.task.single_sample_positive().map_err(|e| e.to_string())?;
+    enclose_one_sample(x, y, &c.alpha, s.precision).map_err(|e| e.to_string())
+}
+
+/// A proved comparison row: predicted = the enclosure's midpoints, measured = the formula's
+/// values, rel_err = the worst relative deviation over the whole enclosure.
+#[allow(clippy::too_many_arguments)]
+fn proved_row(claim: &str, label: &str, q: &str, values: &[Float], enc: &[Interval], tol: f64, origin: &str, note: String) -> CheckResult {
+    let mids: Vec<f64> = enc.iter().map(|e| e.mid().to_f64()).collect();
+    let vals: Vec<f64> = values.iter().map(Float::to_f64).collect();
+    let worst = values.iter().zip(enc).map(|(v, e)| worst_rel(v, e)).fold(0.0, f64::max);
+    let mut r = CheckResult::vector(claim, label, q, &mids, &vals, tol, Relation::RelativeError);
+    r.rel_err = worst.is_finite().then_some(worst);
+    r.pass = values.len() == enc.len() && worst <= tol;
+    r.kind(Kind::Certificate, origin).graded(Grade::Proved).with_note(note)
+}
+
+/// T3: β_GF from the registry's formula lies within 2^(24−p) (relative) of every point of
+/// the proved enclosure of α²e^{c x}, c the unique root of Σx_iα²e^{c x_i} = y.
+fn t3_proved(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let q = "β_GF (formula, MPFR) within 2^(24−p) of the proved enclosure of α²e^{c x}, c the unique root";
+    proved_cases()
+        .iter()
+        .map(|c| {
+            let enc = match enclosures(c, s) {
+                Ok(e) => e,
+                Err(e) => return not_computed("T3", &c.label, q, e, Kind::Certificate),
+            };
+            let beta = match (f.paper.beta_gf)(&c.task, &c.alpha, s.precision) {
+                Ok(b) => b,
+                Err(e) => return not_computed("T3", &c.label, q, e.to_string(), Kind::Certificate),
+            };
+            let tol = 2f64.powi(24 - s.precision as i32);
+            let note = format!(
+                "proved by interval enclosure: c ∈ [{}, {}] is the unique root (interval Newton N(X) ⊂ int X, outward rounding at {} bits); enclosure widths ≤ {:.1e} relative",
+                enc.c.lo_decimal(12),
+                enc.c.hi_decimal(12),
+                s.precision,
+                enc.beta_gf.iter().map(Interval::rel_width).fold(enc.c.rel_width(), f64::max)
+            );
+            proved_row("T3", &c.label, q, &beta, &enc.beta_gf, tol, "the MPFR root solve's resolution: Newton stops at a step of 16·2^(1−p)·(|c|+1), and β_i = α²e^{c x_i} multiplies it by x_i ≤ 2^4 (canonical x), within 2^(24−p)", note)
+        })
+        .collect()
+}
+
+/// T6: η_c from the formula (f64: s_GF by sampling and golden section, then 2/s_GF) within
+/// 1e-10 of every point of the proved enclosure of 2/max_path ‖∇²L‖_op.
+fn t6_proved(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let q = "η_c (formula, f64) within 1e-10 of the proved enclosure of 2/s_GF (branch and bound on the GF path)";
+    proved_cases()
+        .iter()
+        .map(|c| {
+            let enc = match enclosures(c, s) {
+                Ok(e) => e,
+                Err(e) => return not_computed("T6-eta-c", &c.label, q, e, Kind::Certificate),
+            };
+            let eta_enc = match &enc.eta_c {
+                Ok(v) => v.clone(),
+                Err(e) => return not_computed("T6-eta-c", &c.label, q, format!("η_c not proved: {e}"), Kind::Certificate),
+            };
+            let design = c.task.design::<f64>(());
+            let eta = (f.paper.beta_gf)(&c.task, &c.alpha, s.precision).and_then(|gf| {
+                let gf: Vec<f64> = gf.iter().map(Float::to_f64).collect();
+                (f.paper.gf_path_sharpness_max)(&design, c.alpha.nearest(), &gf).map(f.paper.eta_critical)
+            });
+            let eta = match eta {
+                Ok(v) => Float::with_val(53, v),
+                Err(e) => return not_computed("T6-eta-c", &c.label, q, e.to_string(), Kind::Certificate),
+            };
+            let sp = enc.path_max.as_ref().expect("η_c proved implies s_GF proved");
+            let note = format!(
+                "proved by interval enclosure: s_GF ∈ [{}, {}] (secular-equation bounds on ‖∇²L‖_op, mean-value form over boxes of c, outward rounding); η_c ∈ [{}, {}]",
+                sp.lo_decimal(17),
+                sp.hi_decimal(17),
+                eta_enc.lo_decimal(17),
+                eta_enc.hi_decimal(17)
+            );
+            proved_row("T6-eta-c", &c.label, q, &[eta], &[eta_enc], 1e-10, "f64 resolution of the formula's s_GF: eigenvalues backward stable to d·ε·‖H‖ ≤ 1e-14 (d ≤ 4) and golden section to 1e-15, with a 10⁴ margin", note)
+        })
+        .collect()
+}
+
+/// T5-bound, proved on one converged run: the final iterate w (exact in ℚ) rescaled onto Z,
+/// β̃ = w⊙w·y/⟨x, w⊙w⟩, is an exact interpolator, and η·S(β̃) < c is decided in ℚ
+/// (S(β̃) = 4Σx_i²β̃_i: ∇²L = 4vvᵀ at r = 0, so λ_max(I − η∇²L) stays in (−1, 1] iff η·S < 2).
+fn t5_stability_proved(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    let q = "η·S(β̃) < c for the exact interpolator β̃ = rescaled final GD iterate (linear stability of the reached interpolator)";
+    for task in [canonical_two(), canonical_four()] {
+        let (x, y) = task.single_sample_positive().expect("canonical single-sample task");
+        // η between β_N's threshold and the last stable interpolator's: GD cannot end at β_N.
+        let e1 = pred::eta_unstable_norm_min(x, y);
+        let e2 = pred::eta_no_stable_interpolator(x, y);
+        let eta = Rational::from(&e2 - &e1) * Rational::from((1, 5)) + &e1;
+        let label = format!("{} α=0.1 η={}", task.name, eta);
+        let yf = y.nearest();
+        let mut cfg = GdConfig::until_loss(eta.nearest(), 1e-24 * yf * yf);
+        cfg.max_steps = 2_000_000;
+        let run = gd_f64(&task, 0.1, &cfg);
+        if run.outcome != Outcome::Converged {
+            out.push(not_computed("T5-bound", &label, q, format!("GD did not converge ({:?})", run.outcome), Kind::Certificate));
+            continue;
+        }
+        let eta64 = Rational::from_f64(eta.nearest()).expect("finite");
+        let beta: Vec<Rational> = run.theta.iter().map(|w| Rational::from_f64(*w).expect("finite").square()).collect();
+        let xb = x.iter().zip(&beta).fold(Rational::new(), |a, (xi, b)| a + Rational::from(xi * b));
+        let scale = Rational::from(y / &xb);
+        let tilde: Vec<Rational> = beta.iter().map(|b| Rational::from(b * &scale)).collect();
+        let s_tilde = (f.paper.sharpness_on_z)(x, &tilde);
+        let product = Rational::from(&eta64 * &s_tilde);
+        let c = Rational::from_f64(f.paper.stability_constant).expect("finite");
+        let dist = beta.iter().zip(&tilde).map(|(a, b)| Rational::from(a - b).abs().nearest()).fold(0.0, f64::max);
+        let mut r = CheckResult::scalar("T5-bound", &label, q, c.nearest(), product.nearest(), 0.0, Relation::AtMost);
+        r.pass = product < c;
+        out.push(
+            r.kind(Kind::Certificate, "exact rational arithmetic: η (the f64 learning rate used), w and β̃ are exact; strict inequality")
+                .graded(Grade::Proved)
+                .with_note(format!(
+                    "proved in exact arithmetic: β̃ ∈ Z exactly, η·S(β̃) = {:.12} < {}; ‖β_final − β̃‖_∞ = {dist:.1e} after {} steps",
+                    product.nearest(),
+                    c.nearest(),
+                    run.steps
+                )),
+        );
+    }
+    out
+}
+
+/// T3's checks and the proved ones.
+pub(super) fn check_t3_with_proofs(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let mut v = check_t3(f, s);
+    v.extend(t3_proved(f, s));
+    v
+}
+
+/// T6-eta-c's checks and the proved ones.
+pub(super) fn check_t6_with_proofs(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let mut v = check_t6(f, s);
+    v.extend(t6_proved(f, s));
+    v
+}
+
+/// T5-bound's checks and the proved stability of a converged run.
+pub(super) fn check_t5_bound_with_proofs(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let mut v = check_t5_bound(f, s);
+    v.extend(t5_stability_proved(f, s));
+    v
+}
+
+/// Only the proved checks of T3, T6-eta-c and T5-bound (tests run them under each broken
+/// formula of those claims).
+pub fn proved_checks(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let mut v = t3_proved(f, s);
+    v.extend(t6_proved(f, s));
+    v.extend(t5_stability_proved(f, s));
+    v
+}

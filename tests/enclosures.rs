@@ -1,0 +1,148 @@
+//! Proved enclosures (theory::enclosures): widths at 128 bits, containment of the MPFR
+//! point values computed at 4× the precision and of the f64 predictions, on the canonical
+//! tasks and seeded random single-sample tasks; a wrong formula is not inside.
+
+use normsharp::claims::family::family_case;
+use normsharp::numeric::interval::Interval;
+use normsharp::problem::tasks::{canonical_four, canonical_two};
+use normsharp::theory::enclosures::{enclose_one_sample, enclose_root};
+use normsharp::theory::predictions::{beta_gf_task, entropy_root, gf_path_sharpness_max};
+use rug::{Float, Rational};
+
+const P: u32 = 128;
+
+fn alphas() -> Vec<Rational> {
+    vec![Rational::from((1, 1000)), Rational::from((1, 10)), Rational::from((1, 2)), Rational::from((1, 1_000_000))]
+}
+
+/// The root c at 4P bits (MPFR Newton).
+fn c_truth(x: &[Rational], y: &Rational, alpha: &Rational) -> Float {
+    let q = 4 * P;
+    let a2 = Float::with_val(q, alpha) * Float::with_val(q, alpha);
+    let xf: Vec<Float> = x.iter().map(|v| Float::with_val(q, v)).collect();
+    entropy_root(&xf, &vec![a2; x.len()], &Float::with_val(q, y)).unwrap()
+}
+
+#[test]
+fn canonical_widths_and_containment() {
+    for task in [canonical_four(), canonical_two()] {
+        let (x, y) = task.single_sample_positive().unwrap();
+        for alpha in alphas() {
+            let e = enclose_one_sample(x, y, &alpha, P).unwrap();
+            let label = format!("{} α={}", task.name, alpha);
+            assert!(e.c.rel_width() < 1e-30, "{label}: c width {}", e.c.rel_width());
+            assert!(e.c.contains(&c_truth(x, y, &alpha)), "{label}: c");
+            let beta_hi = beta_gf_task(&task, &alpha, 4 * P).unwrap();
+            for (b, t) in e.beta_gf.iter().zip(&beta_hi) {
+                assert!(b.rel_width() < 1e-30, "{label}: β width {}", b.rel_width());
+                assert!(b.contains(t), "{label}: β_GF {t} not in [{}, {}]", b.lo(), b.hi());
+            }
+            assert!(e.sharpness_gf.rel_width() < 1e-30, "{label}");
+            let s = e.path_max.as_ref().unwrap();
+            let eta = e.eta_c.as_ref().unwrap();
+            assert!(s.rel_width() <= 1e-12 && eta.rel_width() <= 1e-12, "{label}: s_GF width {}", s.rel_width());
+            // The f64 path maximum (sampled + golden section) is within f64 resolution of it.
+            let d64 = task.design::<f64>(());
+            let gf64: Vec<f64> = beta_hi.iter().map(Float::to_f64).collect();
+            let s64 = gf_path_sharpness_max(&d64, alpha.to_f64(), &gf64).unwrap();
+            let widened = s.inflate(&Float::with_val(P, s.hi() * 1e-9f64));
+            assert!(widened.contains_f64(s64), "{label}: f64 s_GF {s64} not near [{}, {}]", s.lo(), s.hi());
+            assert!(e.sharpness_gf.hi() <= s.hi(), "{label}: the path max is at least its end");
+        }
+    }
+}
+
+#[test]
+fn random_single_sample_tasks_contain_the_truth() {
+    let mut tried = 0;
+    for i in 0..60 {
+        let case = family_case(808, i);
+        let Ok((x, y)) = case.task.single_sample_positive() else { continue };
+        tried += 1;
+        let e = enclose_one_sample(x, y, &case.alpha, P).unwrap_or_else(|err| panic!("{}: {err}", case.task.name));
+        assert!(e.c.contains(&c_truth(x, y, &case.alpha)), "{}", case.task.name);
+        let beta_hi = beta_gf_task(&case.task, &case.alpha, 4 * P).unwrap();
+        for (b, t) in e.beta_gf.iter().zip(&beta_hi) {
+            assert!(b.contains(t), "{}: β_GF", case.task.name);
+        }
+        let s = e.path_max.as_ref().unwrap_or_else(|r| panic!("{}: {r}", case.task.name));
+        assert!(s.lo() <= s.hi() && e.sharpness_gf.lo() <= s.hi());
+        // Dense f64 sampling of the path never exceeds the proved upper end.
+        let d64 = case.task.design::<f64>(());
+        let c = e.c.mid().to_f64();
+        let a2 = case.alpha.to_f64().powi(2);
+        for k in 0..=200 {
+            let ck = c * k as f64 / 200.0;
+            let w: Vec<f64> = x.iter().map(|xi| (a2 * (ck * xi.to_f64()).exp()).sqrt()).collect();
+            let op = normsharp::problem::sharpness::sharpness(&normsharp::problem::model::Sw, &d64, &w).unwrap().op_norm;
+            assert!(op <= s.hi().to_f64() * (1.0 + 1e-10), "{}: sampled {op} above {}", case.task.name, s.hi());
+        }
+    }
+    assert!(tried >= 30, "only {tried} single-sample tasks");
+}
+
+#[test]
+fn wrong_formulas_are_not_inside() {
+    let task = canonical_four();
+    let (x, y) = task.single_sample_positive().unwrap();
+    let alpha = Rational::from((1, 1000));
+    let e = enclose_one_sample(x, y, &alpha, P).unwrap();
+    let beta = beta_gf_task(&task, &alpha, P).unwrap();
+    for b in &beta {
+        let wrong = Float::with_val(P, b * 1.02f64);
+        assert!(!e.beta_gf.iter().any(|enc| enc.contains(&wrong) && enc.contains(b)), "a 2% change stays inside");
+    }
+    // The root of a perturbed equation (y → 1.02 y) is excluded by the proved enclosure.
+    let c_wrong = enclose_root(x, &(y.clone() * Rational::from((51, 50))), &Rational::from(&alpha * &alpha), P).unwrap();
+    assert!(e.c.intersect(&c_wrong).is_none());
+    // η_c → 1.05·η_c leaves the enclosure.
+    let eta = e.eta_c.as_ref().unwrap();
+    let wrong = eta.mul(&Interval::from_rational(&Rational::from((21, 20)), P));
+    assert!(eta.intersect(&wrong).is_none());
+}
+
+#[test]
+fn bad_precision_is_refused() {
+    let task = canonical_two();
+    let (x, y) = task.single_sample_positive().unwrap();
+    let err = enclose_one_sample(x, y, &Rational::from((1, 10)), 40).unwrap_err();
+    assert!(err.to_string().contains("precision"), "{err}");
+}
+
+#[test]
+fn multi_sample_krawczyk_encloses_the_limit() {
+    use normsharp::problem::tasks::{canonical_multi, random_positive};
+    use normsharp::theory::enclosures::dual::enclose_beta_gf_dual;
+    let mut tasks = vec![canonical_multi()];
+    tasks.extend((0..6).map(|s| random_positive(100 + s, 2 + (s as usize % 3), 6 + s as usize)));
+    for task in tasks {
+        for alpha in [Rational::from((1, 10)), Rational::from((1, 100))] {
+            let enc = enclose_beta_gf_dual(&task, &alpha, P).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+            let truth = beta_gf_task(&task, &alpha, 4 * P).or_else(|_| beta_gf_task(&task, &alpha, 4 * P + 64)).unwrap();
+            for (b, t) in enc.iter().zip(&truth) {
+                assert!(b.contains(t), "{} α={alpha}: β_GF not inside", task.name);
+                assert!(b.rel_width() < 1e-30, "{}: width {}", task.name, b.rel_width());
+            }
+            // A 2% wrong limit is not inside.
+            assert!(!enc[0].contains(&Float::with_val(P, &truth[0] * 1.02f64)));
+        }
+    }
+}
+
+/// Every broken formula of T3, T6-eta-c and T5-bound makes at least one of its proved checks
+/// fail to prove (and the correct formulas prove all of them).
+#[test]
+fn broken_formulas_fail_to_prove() {
+    use normsharp::claims::paper::proved::proved_checks;
+    use normsharp::claims::{registry, Formulas, Grade, Settings};
+    let s = Settings::default();
+    let good = proved_checks(&Formulas::default(), &s);
+    assert!(good.len() >= 10 && good.iter().all(|r| r.pass && r.grade == Grade::Proved), "correct formulas must prove");
+    for claim in registry().into_iter().filter(|c| ["T3", "T6-eta-c", "T5-bound"].contains(&c.id)) {
+        for b in &claim.broken {
+            let rows = proved_checks(&(b.formulas)(), &s);
+            let failed = rows.iter().filter(|r| r.claim == claim.id && !r.pass).count();
+            assert!(failed > 0, "{} broken '{}' still proves", claim.id, b.name);
+        }
+    }
+}
