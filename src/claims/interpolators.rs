@@ -223,43 +223,94 @@ fn n1_distance_bound(x: &[f64], y: f64, tol: f64) -> f64 {
 /// bounded by the residual, ≤ SDP_TOL·S: 3·SDP_TOL relative.
 const SHARPNESS_TOL: f64 = 3.0 * SDP_TOL;
 
+/// I2 on one positive sample: the SDP optimum is T2's β_S and its sharpness 4·x_min·y.
+fn i2_one_sample(f: &InterpolatorFormulas, task: &Task, label: &str) -> Vec<CheckResult> {
+    let id = "I2-sharpness-sdp";
+    let mut out = Vec::new();
+    let Ok((x, y)) = task.single_sample_positive() else { return out };
+    let label = label.to_string();
+    let sdp = match min_sharpness_sdp(&task, Sign::Nonnegative) {
+        Ok(c) => c,
+        Err(e) => {
+            out.push(CheckResult::failed(id, &label, "sharpness SDP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
+            return out;
+        }
+    };
+    let predicted = to_f64s(&(f.beta_sharp_one_sample)(x, y));
+    let tol = n1_distance_bound(&to_f64s(x), y.nearest(), SDP_TOL);
+    let dist = dist_inf(&predicted, &sdp.beta);
+    let mut r = CheckResult::scalar(id, &label, "‖β_SDP − β_S‖∞ (β_S from T2)", 0.0, dist, tol, Relation::AbsoluteError).kind(Kind::Prediction, r#"SDP_TOL = 1e-7 relative certificate tolerance propagated through the n = 1 geometry (proofs/I2-sharpness-sdp.md)"#);
+    r.pass = r.pass && sdp.certificate.valid;
+    out.push(r.with_note(format!(
+        "β_S = {predicted:?}; tolerance: the certificate tolerance SDP_TOL = {SDP_TOL:e} propagated through the n = 1 geometry (proof); {}",
+        cert_note(&sdp)
+    )));
+    let (t, _) = sdp_t_and_dual(&sdp, &task);
+    let design = task.design::<f64>(());
+    let hess = op_sharpness(&design, &abs_vec(&sdp.beta));
+    let mut r = CheckResult::scalar(
+        id,
+        &label,
+        "4·x_min·y (T2) vs ‖∇²L‖_op at w = √β_SDP",
+        (f.sharpness_min_one_sample)(x, y).nearest(),
+        hess,
+        SHARPNESS_TOL,
+        Relation::RelativeError,
+    ).kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
+    r.pass = r.pass && sdp.certificate.valid;
+    out.push(r.with_note(format!("(4/n)·t* = {:.12}; tolerance 3·SDP_TOL (gap + slack + gradient term)", (f.sharpness_from_t)(t, 1))));
+    out
+}
+
+/// I2 on n > 1 samples, β ≥ 0: (4/n)·t* is the SW Hessian's ‖∇²L‖_op at w = √β_SDP.
+fn i2_multi_sharpness(f: &InterpolatorFormulas, task: &Task, label: &str) -> CheckResult {
+    let id = "I2-sharpness-sdp";
+    let q = "(4/n)·t* vs ‖∇²L‖_op at w = √β_SDP";
+    let sdp = match min_sharpness_sdp(task, Sign::Nonnegative) {
+        Ok(c) => c,
+        Err(e) if e.to_string().contains("no interpolator") => {
+            return CheckResult::failed(id, label, q, e.to_string()).kind(Kind::Measurement, "reported: no β ≥ 0 interpolates this task (decided by the exact LP), so there is no SW optimum")
+        }
+        Err(e) => return CheckResult::failed(id, label, q, e.to_string()).kind(Kind::Certificate, "no comparison: the computation failed"),
+    };
+    let (t, _) = sdp_t_and_dual(&sdp, task);
+    let design = task.design::<f64>(());
+    let hess = op_sharpness(&design, &sdp.beta.iter().map(|b| b.max(0.0)).collect::<Vec<_>>());
+    let mut r = CheckResult::scalar(id, label, q, (f.sharpness_from_t)(t, task.n()), hess, SHARPNESS_TOL, Relation::RelativeError)
+        .kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
+    r.pass = r.pass && sdp.certificate.valid;
+    r.with_note(format!("tolerance 3·SDP_TOL (gap + slack + gradient term); {}", cert_note(&sdp)))
+}
+
+/// I2's hypotheses on a task: rank X = n; one sample also needs x > 0, y > 0 and a unique
+/// smallest x_i (else the optimal face is not a point and β_S is only its barycentre).
+fn i2_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    full_row_rank(case)?;
+    if case.task.n() == 1 {
+        let (x, _) = case.task.single_sample_positive().map_err(|e| e.to_string())?;
+        let min = x.iter().min().expect("d ≥ 1");
+        if x.iter().filter(|v| *v == min).count() > 1 {
+            return Err("the smallest x_i is not unique (the λ_max optimum is a face, not β_S)".into());
+        }
+    }
+    Ok(())
+}
+
+fn i2_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    let label = case.label();
+    if case.task.n() == 1 {
+        i2_one_sample(&f.interp, &case.task, &label)
+    } else {
+        vec![i2_multi_sharpness(&f.interp, &case.task, &label)]
+    }
+}
+
 fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let f = &f.interp;
     let id = "I2-sharpness-sdp";
     let mut out = Vec::new();
     for task in [canonical_four(), canonical_two()] {
-        let (x, y) = task.single_sample_positive().expect("canonical task");
-        let label = format!("{} β ≥ 0", task.name);
-        let sdp = match min_sharpness_sdp(&task, Sign::Nonnegative) {
-            Ok(c) => c,
-            Err(e) => {
-                out.push(CheckResult::failed(id, &label, "sharpness SDP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
-                continue;
-            }
-        };
-        let predicted = to_f64s(&(f.beta_sharp_one_sample)(x, y));
-        let tol = n1_distance_bound(&to_f64s(x), y.nearest(), SDP_TOL);
-        let dist = dist_inf(&predicted, &sdp.beta);
-        let mut r = CheckResult::scalar(id, &label, "‖β_SDP − β_S‖∞ (β_S from T2)", 0.0, dist, tol, Relation::AbsoluteError).kind(Kind::Prediction, r#"SDP_TOL = 1e-7 relative certificate tolerance propagated through the n = 1 geometry (proofs/I2-sharpness-sdp.md)"#);
-        r.pass = r.pass && sdp.certificate.valid;
-        out.push(r.with_note(format!(
-            "β_S = {predicted:?}; tolerance: the certificate tolerance SDP_TOL = {SDP_TOL:e} propagated through the n = 1 geometry (proof); {}",
-            cert_note(&sdp)
-        )));
-        let (t, _) = sdp_t_and_dual(&sdp, &task);
-        let design = task.design::<f64>(());
-        let hess = op_sharpness(&design, &abs_vec(&sdp.beta));
-        let mut r = CheckResult::scalar(
-            id,
-            &label,
-            "4·x_min·y (T2) vs ‖∇²L‖_op at w = √β_SDP",
-            (f.sharpness_min_one_sample)(x, y).nearest(),
-            hess,
-            SHARPNESS_TOL,
-            Relation::RelativeError,
-        ).kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
-        r.pass = r.pass && sdp.certificate.valid;
-        out.push(r.with_note(format!("(4/n)·t* = {:.12}; tolerance 3·SDP_TOL (gap + slack + gradient term)", (f.sharpness_from_t)(t, 1))));
+        out.extend(i2_one_sample(f, &task, &format!("{} β ≥ 0", task.name)));
     }
     // Several samples: (4/n)·t* is the Hessian's sharpness at the SDP optimum, and the SDP
     // optimum is not the min-ℓ1 interpolator (T9: they differ).
@@ -274,21 +325,9 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                 continue;
             }
         };
-        let (t, dual) = sdp_t_and_dual(&sdp, &task);
+        let (_, dual) = sdp_t_and_dual(&sdp, &task);
         if sign == Sign::Nonnegative {
-            let design = task.design::<f64>(());
-            let hess = op_sharpness(&design, &sdp.beta.iter().map(|b| b.max(0.0)).collect::<Vec<_>>());
-            let mut r = CheckResult::scalar(
-                id,
-                &label,
-                "(4/n)·t* vs ‖∇²L‖_op at w = √β_SDP",
-                (f.sharpness_from_t)(t, n),
-                hess,
-                SHARPNESS_TOL,
-                Relation::RelativeError,
-            ).kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
-            r.pass = r.pass && sdp.certificate.valid;
-            out.push(r.with_note(format!("tolerance 3·SDP_TOL (gap + slack + gradient term); {}", cert_note(&sdp))));
+            out.push(i2_multi_sharpness(f, &task, &label));
         }
         let l1_lmax = lambda_max_x_diag_xt(&task, &abs_vec(&l1.beta)).unwrap_or(f64::NAN);
         let mut r = CheckResult::scalar(
@@ -512,6 +551,11 @@ pub fn claims() -> Vec<Claim> {
             .broken("β_N = (y/x_max)e → 1.05·(y/x_max)e", Some(0.05), || interp(InterpolatorFormulas { beta_l1_one_sample: beta_n_1_05, ..InterpolatorFormulas::default() }))
             .broken("one-sample ℓ1 optimum = β_S", None, || interp(InterpolatorFormulas { beta_l1_one_sample: pred::beta_sharp_min, ..InterpolatorFormulas::default() })),
         Claim::new("I2-sharpness-sdp", "min λ_max(X diag β Xᵀ) over interpolators is an SDP with S_min = (4/n)t*; for one sample it is β_S, and for several samples it differs from the min-ℓ1 interpolator", "paper (T9), derived", true, check_i2)
+            .on_tasks(
+                "rank X = n; one sample: x > 0, y > 0 with a unique smallest x_i (checked: β_SDP = β_S and S = 4x_min·y); n > 1: (4/n)t* is the SW sharpness at the β ≥ 0 optimum (the 'differs from min-ℓ1' part is checked on the canonical task only: it holds in general, not on every task)",
+                i2_applies,
+                i2_on_task,
+            )
             .broken("S_min = (4/n)·t* → (4.2/n)·t*", Some(0.05), || interp(InterpolatorFormulas { sharpness_from_t: |t, n| 4.2 * t / n as f64, ..InterpolatorFormulas::default() }))
             .broken("one-sample λ_max optimum = β_N", None, || interp(InterpolatorFormulas { beta_sharp_one_sample: pred::beta_norm_min, ..InterpolatorFormulas::default() })),
         Claim::new("I3-trace-vs-lambda", "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i", "paper (T9), derived", true, check_i3)
