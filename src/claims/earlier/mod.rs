@@ -437,6 +437,7 @@ pub fn claims() -> Vec<Claim> {
             .broken("1/(2η) → 0.95/(2η)", Some(0.05), || with_earlier(EarlierFormulas { nacson_bound: nacson_bound_0_95, ..EarlierFormulas::default() }))
             .broken("1/(2η) → 1/(4η) (stability constant 1)", Some(0.5), || with_earlier(EarlierFormulas { nacson_bound: nacson_bound_quarter, ..EarlierFormulas::default() })),
         Claim::new("UV-PM", "UV on (X, y) at (α, η) has exactly the iterates of PM on (X, 2y) at (α, η/4), β_PM = 2β_UV", "derived", true, check_uv_pm)
+            .on_tasks("any task, α ≥ 1e-3 (the map is exact for every α; below 1e-3 the check's rounding tolerance does not hold while GD escapes the saddle at 0: a stated limit of the check, with a counterexample in the source); 2000 steps at η·S_GF = 0.5", uv_pm_applies, uv_pm_on_task)
             .broken("PM at η/4.2", Some(0.05), || with_earlier(EarlierFormulas { uv_pm_eta_divisor: 4.2, ..EarlierFormulas::default() }))
             .broken("β_PM = 2.1·β_UV", Some(0.05), || with_earlier(EarlierFormulas { uv_pm_beta_factor: 2.1, ..EarlierFormulas::default() }))
             .broken("PM at η/2", Some(1.0), || with_earlier(EarlierFormulas { uv_pm_eta_divisor: 2.0, ..EarlierFormulas::default() })),
