@@ -1,7 +1,7 @@
 //! Criterion benches of the interpolator solvers: the min-ℓ1 LP (clarabel plus the exact
 //! rational repair), the sharpness SDP (n = 10, 20, 40 samples, d = 50), and the independent
-//! certificate checks, at n = 20, d = 50 and n = 80, d = 200 (the SDP is not run there: its
-//! limit is 60 samples, and one solve at n = 60 already takes ~10 s).
+//! certificate checks, at n = 20, d = 50 and n = 80, d = 200 (the SDP, the min-λ_max
+//! interpolator's own interior-point solver on faer, runs at d = 50 only).
 //! Run: `cargo bench --bench interpolators` (about two minutes); `cargo test --release --benches`
 //! runs each once as a smoke test.
 
