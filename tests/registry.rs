@@ -1,11 +1,14 @@
 //! Tests generated from the registry (libtest-mimic): for every claim, `claim::<id>` (it
 //! passes on the canonical tasks with the correct formulas, every check is classified and
 //! reports its values, and it has evidence), `broken::<id>::<formula>` (each registered broken
-//! formula makes it fail), and `has_broken::<id>` (it registers at least one).
+//! formula makes it fail), `has_broken::<id>` (it registers at least one), and, for every
+//! claim with a per-task check, `family::<id>` (it holds on the first FAMILY_TASKS tasks of the
+//! README's family, `verify --family 20 --seed 1`, and every check there is classified with an
+//! origin for its tolerance).
 //! Run one: `cargo test --release --test registry -- claim::T1`.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use normsharp::claims::{registry, Kind, Settings, Verdict};
+use normsharp::claims::{family, registry, Kind, Settings, Verdict};
 use normsharp::output::report;
 use normsharp::Formulas;
 
@@ -40,12 +43,34 @@ fn broken_fails(id: &'static str, k: usize) -> Result<(), Failed> {
     Ok(())
 }
 
+/// Tasks of the README's family (seed 1) each per-task check runs on in the test suite.
+const FAMILY_TASKS: usize = 4;
+
+fn family_holds(id: &'static str) -> Result<(), Failed> {
+    let claim = registry().into_iter().find(|c| c.id == id).ok_or("not registered")?;
+    let (summary, outcomes) = family::run_family(&claim, &Formulas::default(), &Settings::default(), 1, FAMILY_TASKS);
+    if summary.failed > 0 {
+        return Err(format!("claim {id} fails on {} of {} family tasks; first: {}", summary.failed, FAMILY_TASKS, summary.first_failure.unwrap_or_default()).into());
+    }
+    for o in &outcomes {
+        for r in &o.checks {
+            if r.kind == Kind::Unclassified || (r.kind.is_asserted() && r.tolerance_origin.trim().is_empty()) {
+                return Err(format!("claim {id} on {}: the check \"{}\" has no kind or no tolerance origin", r.task, r.quantity).into());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     for c in registry() {
         let id = c.id;
         trials.push(Trial::test(format!("claim::{id}"), move || claim_passes(id)));
+        if c.on_task.is_some() {
+            trials.push(Trial::test(format!("family::{id}"), move || family_holds(id)));
+        }
         let n = c.broken.len();
         trials.push(Trial::test(format!("has_broken::{id}"), move || {
             if n == 0 {

@@ -15,6 +15,9 @@ use crate::problem::sharpness::sharpness;
 use crate::problem::tasks::random_positive;
 use crate::numeric::vector::dist_inf;
 
+mod i3;
+use i3::*;
+
 /// The formulas the interpolator checks predict with. [`InterpolatorFormulas::default`] holds
 /// the correct ones.
 #[derive(Clone, Copy)]
@@ -359,113 +362,6 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 }
 
 // ---------------------------------------------------------------------------------------
-// I3
-
-fn check_i3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    let f = &f.interp;
-    let id = "I3-trace-vs-lambda";
-    let mut out = Vec::new();
-    // n = 1: λ_max picks the smallest x_i, ℓ1 the largest.
-    for task in [canonical_four(), canonical_two()] {
-        let (x, _) = task.single_sample_positive().expect("canonical task");
-        let label = format!("{} β ≥ 0", task.name);
-        let q = "index picked by min λ_max: predicted vs argmax_i β_SDP,i";
-        match (min_sharpness_sdp(&task, Sign::Nonnegative), min_l1(&task, Sign::Nonnegative)) {
-            (Ok(sdp), Ok(l1)) => {
-                let pick = |b: &[f64]| (0..b.len()).max_by(|&i, &j| b[i].total_cmp(&b[j])).expect("d ≥ 1");
-                let (m, l) = (pick(&sdp.beta), pick(&l1.beta));
-                let mut r = CheckResult::scalar(id, &label, q, (f.lambda_pick_one_sample)(x) as f64, m as f64, 0.0, Relation::Exact).kind(Kind::Prediction, r#"exact: an index"#);
-                r.pass = r.pass && sdp.certificate.valid;
-                out.push(r.with_note(format!(
-                    "x = {:?}: λ_max picks index {m} (x = {}), ℓ1 picks index {l} (x = {}): the opposite ends; {}",
-                    to_f64s(x),
-                    x[m],
-                    x[l],
-                    cert_note(&sdp)
-                )));
-            }
-            (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Prediction, r#"no comparison: the computation failed"#)),
-        }
-    }
-    // The explicit task of the proof: the two minimizers are the two ends of Z.
-    let task = trace_vs_lambda_task();
-    let label = format!("{} β ≥ 0", task.name);
-    let q = "certified min λ_max(X diag β Xᵀ) vs its value at the trace minimizer (must be strictly below)";
-    let weights = (f.trace_weights)(&task);
-    match (min_weighted_l1(&task, &weights, Sign::Nonnegative), min_sharpness_sdp(&task, Sign::Nonnegative)) {
-        (Ok(tr), Ok(sdp)) => {
-            let (_, dual) = sdp_t_and_dual(&sdp, &task);
-            let tr_lmax = lambda_max_x_diag_xt(&task, &tr.beta).unwrap_or(f64::NAN);
-            let mut r = CheckResult::scalar(id, &label, q, tr_lmax, sdp.objective, 0.0, Relation::AtMost).kind(Kind::Certificate, r#"strict inequality beyond SDP_TOL (weak duality, proofs/I3-trace-vs-lambda.md)"#);
-            r.pass = r.pass && sdp.certificate.valid && tr.certificate.valid && tr_lmax > sdp.objective.max(dual) * (1.0 + SDP_TOL);
-            out.push(r.with_note(format!(
-                "β_trace = {:?} (proof: (0, 0, 4/3), λ_max = 3/2), β_λ = {:?} (proof: (1, 1, 0), λ_max = 1); ‖β_trace − β_λ‖∞ = {:.4}; trace LP {}; SDP {}",
-                tr.beta,
-                sdp.beta,
-                dist_inf(&tr.beta, &sdp.beta),
-                cert_note(&tr),
-                cert_note(&sdp)
-            )));
-        }
-        (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, q, e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
-    }
-    // The canonical multi-sample task: the trace LP value is the Hessian trace at its optimum,
-    // no interpolator beats the certified λ_max minimum, and whether the two minimizers
-    // coincide is reported.
-    let task = canonical_multi();
-    let n = task.n();
-    let label = format!("{} β ≥ 0", task.name);
-    let weights = (f.trace_weights)(&task);
-    match (min_weighted_l1(&task, &weights, Sign::Nonnegative), min_sharpness_sdp(&task, Sign::Nonnegative)) {
-        (Ok(tr), Ok(sdp)) => {
-            let design = task.design::<f64>(());
-            let w: Vec<f64> = tr.beta.iter().map(|b| b.sqrt()).collect();
-            let trace = sharpness(&Sw, &design, &w).map_or(f64::NAN, |s| s.trace);
-            // The trace LP is solved exactly (gap 0): only f64 rounding of β and of the
-            // Hessian's diagonal remains, ≤ d·2⁻⁵² relative.
-            let mut r = CheckResult::scalar(
-                id,
-                &label,
-                "(4/n)·min Σ‖X_i‖²β_i (trace LP) vs tr ∇²L at w = √β_trace",
-                (f.trace_from_lp)(tr.objective, n),
-                trace,
-                1e-13,
-                Relation::RelativeError,
-            ).kind(Kind::Prediction, r#"d·2⁻⁵² for the f64 rounding of an exact LP optimum and of the Hessian's diagonal"#);
-            r.pass = r.pass && tr.certificate.valid;
-            out.push(r.with_note(format!("tolerance 1e-13: d·2⁻⁵² for the f64 rounding of an exact optimum; {}", cert_note(&tr))));
-            let (_, dual) = sdp_t_and_dual(&sdp, &task);
-            let tr_lmax = lambda_max_x_diag_xt(&task, &tr.beta).unwrap_or(f64::NAN);
-            let sdp_trace = column_norms_sq(&task).iter().zip(&sdp.beta).map(|(c, b)| c.nearest() * b.abs()).sum::<f64>();
-            let coincide = tr_lmax <= sdp.objective.max(dual) * (1.0 + SDP_TOL);
-            // Weak duality: no interpolator is below the certified lower bound yᵀν, up to the
-            // certificate's tolerance.
-            let mut r = CheckResult::scalar(
-                id,
-                &label,
-                "certified lower bound yᵀν on min λ_max ≤ λ_max(X diag β Xᵀ) at the trace minimizer (weak duality)",
-                tr_lmax,
-                dual,
-                SDP_TOL * tr_lmax.abs(),
-                Relation::AtMost,
-            ).kind(Kind::Certificate, r#"SDP_TOL relative: weak duality holds up to the certificate's tolerance"#);
-            r.pass = r.pass && sdp.certificate.valid && tr.certificate.valid;
-            out.push(r.with_note(format!(
-                "reported: on this task the trace and λ_max minimizers {} (‖β_trace − β_λ‖∞ = {:.3e}; λ_max at β_trace exceeds the certified minimum by {:.2e} relative); trace at β_λ = {:.9} vs minimal {:.9}; SDP {}",
-                if coincide { "coincide to the SDP's accuracy" } else { "differ" },
-                dist_inf(&tr.beta, &sdp.beta),
-                (tr_lmax - dual) / dual,
-                sdp_trace,
-                tr.objective,
-                cert_note(&sdp)
-            )));
-        }
-        (Err(e), _) | (_, Err(e)) => out.push(CheckResult::failed(id, &label, "trace LP and sharpness SDP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------
 // I4
 
 fn check_i4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
@@ -559,6 +455,11 @@ pub fn claims() -> Vec<Claim> {
             .broken("S_min = (4/n)·t* → (4.2/n)·t*", Some(0.05), || interp(InterpolatorFormulas { sharpness_from_t: |t, n| 4.2 * t / n as f64, ..InterpolatorFormulas::default() }))
             .broken("one-sample λ_max optimum = β_N", None, || interp(InterpolatorFormulas { beta_sharp_one_sample: pred::beta_norm_min, ..InterpolatorFormulas::default() })),
         Claim::new("I3-trace-vs-lambda", "Trace- and λ_max-sharpness minimizers differ in general; for one sample λ_max picks the smallest x_i", "paper (T9), derived", true, check_i3)
+            .on_tasks(
+                "rank X = n with a nonnegative interpolator (the LP and SDP are over β ≥ 0); one sample: x > 0, y > 0, and the pick of argmin x is checked where the smallest x_i is unique; 'they differ' is checked on the proof's task only (on a given task they may coincide: reported)",
+                i3_applies,
+                i3_on_task,
+            )
             .broken("λ_max picks the largest x_i", None, || interp(InterpolatorFormulas { lambda_pick_one_sample: argmax_index, ..InterpolatorFormulas::default() }))
             .broken("tr ∇²L = (4/n)·v → (4.2/n)·v", Some(0.05), || interp(InterpolatorFormulas { trace_from_lp: |v, n| 4.2 * v / n as f64, ..InterpolatorFormulas::default() }))
             .broken("trace weights 1 instead of ‖X_i‖²", None, || interp(InterpolatorFormulas { trace_weights: unit_weights, ..InterpolatorFormulas::default() })),
