@@ -4,7 +4,8 @@
 //! shrinking as 1/ln(1/α) (PF2). proofs/PF1.md, proofs/PF2.md.
 
 use super::check::{CheckResult, Kind, Relation};
-use super::registry::Claim;
+use super::registry::{Claim, TaskCase};
+use crate::problem::model::AnyModel;
 use super::{Formulas, Settings};
 use crate::numeric::exact::rank_exact;
 use crate::numeric::real::Nearest;
@@ -114,42 +115,54 @@ fn sign_name(s: Sign) -> &'static str {
 // PF1
 
 fn check_pf1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    let f = &f.saddles;
+    cases().into_iter().flat_map(|(task, sign)| pf1_on(&f.saddles, &task, sign, &format!("{} {}", task.name, sign_name(sign)))).collect()
+}
+
+/// PF1's hypotheses on a task: X in general position (every n columns independent: the
+/// plateaus are then unique, proofs/PF1.md); SW runs the sign-constrained process (β ≥ 0),
+/// UV and PM the signed one.
+fn pf1_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    if !general_position(&case.task.x) {
+        return Err("X is not in general position (some n columns are dependent)".into());
+    }
+    Ok(())
+}
+
+fn pf1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    let sign = if case.model == AnyModel::Sw { Sign::Nonnegative } else { Sign::Signed };
+    pf1_on(&f.saddles, &case.task, sign, &format!("{} {}", case.label(), sign_name(sign)))
+}
+
+fn pf1_on(f: &SaddleFormulas, task: &Task, sign: Sign, label: &str) -> Vec<CheckResult> {
     let mut out = Vec::new();
     let origin = "exact rational arithmetic (jump times, plateaus and ν are exact)";
-    for (task, sign) in cases() {
-        let label = format!("{} {}", task.name, sign_name(sign));
-        let q = "the process's own (β_end, ν): exact LP certificate for min ‖β‖₁ s.t. Xβ = y (gap, primal and dual infeasibility)";
-        let p = match saddle_process(&task, sign, &f.rules, 200) {
-            Ok(p) => p,
-            Err(e) => {
-                out.push(CheckResult::failed("PF1", &label, q, e.to_string()).kind(Kind::Certificate, origin));
-                continue;
-            }
-        };
-        let ones = vec![Rational::from(1); task.d()];
-        let cert = check_lp_certificate(&task, &ones, sign, p.end(), &p.nu);
-        let worst = cert.gap.abs().max(cert.infeasibility).max(cert.dual_infeasibility);
-        out.push(
-            CheckResult::scalar("PF1", &label, q, 0.0, worst, 0.0, Relation::AbsoluteError)
-                .kind(Kind::Certificate, origin)
-                .with_note(format!("{} plateaus, jump times {}; {}", p.plateaus.len(), times(&p), cert.note)),
-        );
-        let q = "‖β_end‖₁ vs the min-ℓ1 LP optimum (clarabel, repaired and certified independently)";
-        match min_l1(&task, sign) {
-            Ok(c) => {
-                let Witness::Lp { beta, .. } = &c.witness else {
-                    out.push(CheckResult::failed("PF1", &label, q, "no LP witness".into()).kind(Kind::Certificate, origin));
-                    continue;
-                };
-                let lp = l1(beta.as_slice());
-                let mut r = CheckResult::exact("PF1", &label, q, &lp, &l1(p.end())).kind(Kind::Certificate, origin);
-                r.pass &= c.certificate.valid;
-                r.note = format!("LP certificate: {}; β_end = {:?}", c.certificate.note, p.end().iter().map(Nearest::nearest).collect::<Vec<_>>());
-                out.push(r);
-            }
-            Err(e) => out.push(CheckResult::failed("PF1", &label, q, e.to_string()).kind(Kind::Certificate, origin)),
+    let q = "the process's own (β_end, ν): exact LP certificate for min ‖β‖₁ s.t. Xβ = y (gap, primal and dual infeasibility)";
+    let p = match saddle_process(task, sign, &f.rules, 200) {
+        Ok(p) => p,
+        Err(e) => return vec![CheckResult::failed("PF1", label, q, e.to_string()).kind(Kind::Certificate, origin)],
+    };
+    let ones = vec![Rational::from(1); task.d()];
+    let cert = check_lp_certificate(task, &ones, sign, p.end(), &p.nu);
+    let worst = cert.gap.abs().max(cert.infeasibility).max(cert.dual_infeasibility);
+    out.push(
+        CheckResult::scalar("PF1", label, q, 0.0, worst, 0.0, Relation::AbsoluteError)
+            .kind(Kind::Certificate, origin)
+            .with_note(format!("{} plateaus, jump times {}; {}", p.plateaus.len(), times(&p), cert.note)),
+    );
+    let q = "‖β_end‖₁ vs the min-ℓ1 LP optimum (clarabel, repaired and certified independently)";
+    match min_l1(task, sign) {
+        Ok(c) => {
+            let Witness::Lp { beta, .. } = &c.witness else {
+                out.push(CheckResult::failed("PF1", label, q, "no LP witness".into()).kind(Kind::Certificate, origin));
+                return out;
+            };
+            let lp = l1(beta.as_slice());
+            let mut r = CheckResult::exact("PF1", label, q, &lp, &l1(p.end())).kind(Kind::Certificate, origin);
+            r.pass &= c.certificate.valid;
+            r.note = format!("LP certificate: {}; β_end = {:?}", c.certificate.note, p.end().iter().map(Nearest::nearest).collect::<Vec<_>>());
+            out.push(r);
         }
+        Err(e) => out.push(CheckResult::failed("PF1", label, q, e.to_string()).kind(Kind::Certificate, origin)),
     }
     out
 }
@@ -338,6 +351,7 @@ fn bent_threshold(i: usize, _d: usize) -> Rational {
 pub fn claims() -> Vec<Claim> {
     vec![
         Claim::new("PF1", "Pesme & Flammarion's saddle-to-saddle process (Algorithm 1, exact) ends at a min-ℓ1 interpolator, certified by its own dual vector and equal in ℓ1 norm to the certified LP optimum", SOURCE, true, check_pf1)
+            .on_tasks("X in general position (every n columns independent; checked exactly); SW: the sign-constrained process over β ≥ 0, UV and PM: the signed one", pf1_applies, pf1_on_task)
             .broken("jump threshold |s_i| = 1 → 1.05 for odd i", Some(0.05), || saddles(SaddleFormulas { rules: ProcessRules { threshold: bent_threshold, ..ProcessRules::default() }, ..SaddleFormulas::default() }))
             .broken("plateau constraint β_i ≥ 0 whichever side s_i reached (the SW rule on signed tasks)", None, || saddles(SaddleFormulas { rules: ProcessRules { signs_from_s: false, ..ProcessRules::default() }, ..SaddleFormulas::default() })),
         Claim::new("PF2", "Gradient flow (UV, PM, SW; log-domain variables) from α = 1e-10 … 1e-60 visits the saddle plateaus at the predicted rescaled times, with the time error decreasing as 1/ln(1/α)", SOURCE, true, check_pf2)
