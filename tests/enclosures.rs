@@ -129,6 +129,39 @@ fn multi_sample_krawczyk_encloses_the_limit() {
     }
 }
 
+/// Woodworth's PM limit 2α²·sinh(Xᵀν) (signed tasks too) and UV from an unbalanced (u₀, v₀):
+/// the Krawczyk enclosure holds the MPFR dual-Newton limit at 4× the precision, is narrow,
+/// and excludes a 2% wrong limit.
+#[test]
+fn hyperbolic_krawczyk_encloses_woodworth_and_uv_limits() {
+    use normsharp::problem::tasks::{canonical_multi, random_positive};
+    use normsharp::theory::enclosures::dual::{enclose_hyperbolic_limit, enclose_woodworth_limit};
+    use normsharp::theory::potentials::{uv_limit, woodworth_limit};
+    let mut tasks = vec![canonical_multi()];
+    tasks.extend((0..5).map(|s| random_positive(200 + s, 1 + (s as usize % 3), 5 + s as usize)));
+    for task in tasks {
+        let hp = 4 * P;
+        for alpha in [Rational::from((1, 10)), Rational::from(2)] {
+            let enc = enclose_woodworth_limit(&task, &alpha, P).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+            let truth = woodworth_limit(&task.design::<Float>(hp), &Float::with_val(hp, &alpha)).unwrap();
+            for (b, t) in enc.iter().zip(&truth) {
+                assert!(b.contains(t), "{} α={alpha}: Woodworth limit not inside", task.name);
+                assert!(b.rel_width() < 1e-30, "{}: width {}", task.name, b.rel_width());
+            }
+            assert!(!enc[0].contains(&Float::with_val(P, &truth[0] * 1.02f64)));
+        }
+        // UV from u₀ = 1/2, v₀ = 1/4: p = (u₀+v₀)²/4 = 9/64, m = (u₀−v₀)²/4 = 1/64.
+        let d = task.d();
+        let (plus, minus) = (vec![Rational::from((9, 64)); d], vec![Rational::from((1, 64)); d]);
+        let enc = enclose_hyperbolic_limit(&task, &plus, &minus, P).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+        let (u0, v0) = (vec![Float::with_val(hp, 0.5); d], vec![Float::with_val(hp, 0.25); d]);
+        let truth = uv_limit(&task.design::<Float>(hp), &u0, &v0).unwrap();
+        for (b, t) in enc.iter().zip(&truth) {
+            assert!(b.contains(t), "{}: UV limit not inside", task.name);
+        }
+    }
+}
+
 /// Every broken formula of T3, T6-eta-c and T5-bound makes at least one of its proved checks
 /// fail to prove (and the correct formulas prove all of them).
 #[test]

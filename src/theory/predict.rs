@@ -255,6 +255,9 @@ pub fn predict(task: &Task, model: &AnyModel, alpha: &Rational, opts: &PredictOp
         if *model == AnyModel::Sw && single.is_err() && opts.enclosures {
             p.enclosures = Some(enclosures::multi_sample_report(task, alpha, opts.precision));
         }
+        if *model == AnyModel::Pm && opts.enclosures {
+            p.enclosures = Some(enclosures::woodworth_report(task, alpha, opts.precision));
+        }
         if let Some((t, noise2)) = &p.teacher {
             p.test_error_gf = Some(gf64.iter().zip(t).map(|(b, t)| (b - t).powi(2)).sum::<f64>() + noise2);
         }

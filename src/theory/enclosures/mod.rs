@@ -90,6 +90,19 @@ pub fn multi_sample_report(task: &crate::problem::task::Task, alpha: &Rational, 
     r
 }
 
+/// PM from a = b = α (any n, signed data): β_GF is Woodworth's limit 2α²·sinh(Xᵀν), proved by
+/// Krawczyk ([`dual::enclose_woodworth_limit`]); the other fields are SW quantities and are
+/// reported unproved with the reason.
+pub fn woodworth_report(task: &crate::problem::task::Task, alpha: &Rational, prec: u32) -> EnclosureReport {
+    let digits = (f64::from(prec) * std::f64::consts::LOG10_2).ceil() as usize + 2;
+    let mut r = EnclosureReport::unproved("an SW quantity (PM: β_GF is Woodworth's limit, enclosed by Krawczyk on its dual system)", task.d());
+    match dual::enclose_woodworth_limit(task, alpha, prec) {
+        Ok(b) => r.beta_gf = b.iter().map(|v| Bound::proved(v, digits)).collect(),
+        Err(e) => r.beta_gf = (0..task.d()).map(|_| Bound::unproved(e.to_string())).collect(),
+    }
+    r
+}
+
 /// The proved enclosures of one single-sample instance.
 #[derive(Debug, Clone)]
 pub struct OneSampleEnclosures {
