@@ -162,6 +162,48 @@ fn hyperbolic_krawczyk_encloses_woodworth_and_uv_limits() {
     }
 }
 
+/// Proved bounds on min λ_max(X diag|β| Xᵀ) (Jansson-style): they hold the exact optimum
+/// where it is known (one sample: x_min·y; the proof task of I3: 1), are at most 1e-6 wide
+/// relative, and exclude a value 1% off; on seeded multi-sample tasks (β ≥ 0 and signed) they
+/// hold the solver's certified value.
+#[test]
+fn sdp_bounds_hold_the_optimum() {
+    use normsharp::problem::task::Task;
+    use normsharp::problem::tasks::{canonical_multi, random_positive};
+    use normsharp::theory::enclosures::sdp::bound_min_lambda_max;
+    use normsharp::theory::interpolators::{min_sharpness_sdp, trace_vs_lambda_task, Sign, Witness};
+    let bounds = |task: &Task, sign: Sign| {
+        let c = min_sharpness_sdp(task, sign).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+        let Witness::Sdp(pt) = &c.witness else { panic!("no SDP witness") };
+        let b = bound_min_lambda_max(task, sign, pt, P).unwrap_or_else(|e| panic!("{} {sign:?}: {e}", task.name));
+        assert!(b.rel_width() < 1e-6, "{} {sign:?}: width {}", task.name, b.rel_width());
+        eprintln!("{} {sign:?}: [{}, {}] width {:.2e}", task.name, b.lo_decimal(12), b.hi_decimal(12), b.rel_width());
+        (b, c.objective)
+    };
+    let mut known: Vec<(Task, Rational)> = vec![(trace_vs_lambda_task(), Rational::from(1))];
+    for i in 0..6 {
+        let t = random_positive(300 + i, 1, 3 + i as usize);
+        let xmin = t.x[0].iter().min().unwrap().clone();
+        let v = Rational::from(&xmin * &t.y[0]);
+        known.push((t, v));
+    }
+    for (task, exact) in &known {
+        let (b, _) = bounds(task, Sign::Nonnegative);
+        assert!(b.contains_rational(exact), "{}: {exact} not in [{}, {}]", task.name, b.lo_decimal(15), b.hi_decimal(15));
+        assert!(!b.contains_rational(&Rational::from(exact * Rational::from((101, 100)))));
+    }
+    let mut tasks = vec![canonical_multi()];
+    tasks.extend((0..4).map(|s| random_positive(400 + s, 2 + s as usize, 8 + 2 * s as usize)));
+    let signed: Vec<Task> = (0..3).map(|s| normsharp::problem::tasks::gaussian(500 + s, 3 + 5 * s as usize, 10 + 10 * s as usize, 3, 0.0, 0.0)).collect();
+    let cases = tasks.iter().flat_map(|t| [(t, Sign::Nonnegative), (t, Sign::Signed)]).chain(signed.iter().map(|t| (t, Sign::Signed)));
+    for (task, sign) in cases {
+        {
+            let (b, obj) = bounds(task, sign);
+            assert!(b.lo().to_f64() <= obj * (1.0 + 1e-7) && obj <= b.hi().to_f64() * (1.0 + 1e-7), "{} {sign:?}: {obj} vs [{}, {}]", task.name, b.lo_decimal(12), b.hi_decimal(12));
+        }
+    }
+}
+
 /// Every broken formula of T3, T6-eta-c and T5-bound makes at least one of its proved checks
 /// fail to prove (and the correct formulas prove all of them).
 #[test]

@@ -25,8 +25,8 @@ use crate::numeric::real::{Nearest, Real};
 use crate::problem::model::{AnyModel, Parametrization, Sw};
 use crate::problem::sharpness::sharpness;
 use crate::problem::task::Task;
-use crate::theory::enclosures::{self, enclose_one_sample, EnclosureReport};
-use crate::theory::interpolators::{predict_fields, Sign};
+use crate::theory::enclosures::{self, enclose_one_sample, Bound, EnclosureReport};
+use crate::theory::interpolators::{predict_fields_and_sdp, Sign, Witness};
 use crate::theory::potentials::{depth_limit, uv_limit, woodworth_limit};
 use crate::theory::predictions as pred;
 use rug::{Float, Rational};
@@ -266,7 +266,18 @@ pub fn predict(task: &Task, model: &AnyModel, alpha: &Rational, opts: &PredictOp
     }
     if opts.interpolators {
         let sign = if *model == AnyModel::Sw { Sign::Nonnegative } else { Sign::Signed };
-        for (k, v) in predict_fields(task, sign) {
+        let (fields, sdp) = predict_fields_and_sdp(task, sign);
+        if let (Some(c), true) = (&sdp, opts.enclosures) {
+            if let Witness::Sdp(pt) = &c.witness {
+                let n = task.n() as i64;
+                let b = match enclosures::sdp::bound_min_lambda_max(task, sign, pt, opts.precision) {
+                    Ok(t) => t.mul_i64(4).div(&crate::numeric::interval::Interval::from_i64(n, opts.precision)).map_or_else(|| Bound::unproved("n = 0"), |v| Bound::proved(&v, 17)),
+                    Err(e) => Bound::unproved(e.to_string()),
+                };
+                p.enclosures.get_or_insert_with(|| EnclosureReport::unproved("not enclosed for this model and task", task.d())).sharpness_min = Some(b);
+            }
+        }
+        for (k, v) in fields {
             if k == "beta_sharp_min" {
                 // One field: the exact vertex when there is one, else the solver's optimum.
                 if p.beta_sharp_min.is_none() {

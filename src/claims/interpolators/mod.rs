@@ -285,6 +285,38 @@ fn i2_multi_sharpness(f: &InterpolatorFormulas, task: &Task, label: &str) -> Che
     r.with_note(format!("tolerance 3·SDP_TOL (gap + slack + gradient term); {}", cert_note(&sdp)))
 }
 
+/// I2, proved: (4/n)·t from the formula, t the SDP's optimum, lies within SDP_TOL
+/// (relative) of every point of the proved bounds on the true minimal sharpness
+/// (Jansson-style: rigorous eigenvalue shift of the dual, exact primal correction; 128 bits).
+fn i2_proved(f: &InterpolatorFormulas, task: &Task, sign: Sign, label: &str) -> CheckResult {
+    use crate::numeric::interval::Interval;
+    let q = "(4/n)·t* from the formula within SDP_TOL of the proved bounds on min (4/n)λ_max over interpolators";
+    let origin = "SDP_TOL = 1e-7 relative: the solver's certificate tolerance; the bounds themselves are proved (outward rounding)";
+    let sdp = match min_sharpness_sdp(task, sign) {
+        Ok(c) => c,
+        Err(e) => return CheckResult::failed("I2-sharpness-sdp", label, q, e.to_string()).kind(Kind::Certificate, origin),
+    };
+    let Witness::Sdp(pt) = &sdp.witness else {
+        return CheckResult::failed("I2-sharpness-sdp", label, q, "no SDP witness".into()).kind(Kind::Certificate, origin);
+    };
+    let n = task.n();
+    let bounds = crate::theory::enclosures::sdp::bound_min_lambda_max(task, sign, pt, 128)
+        .map_err(|e| e.to_string())
+        .and_then(|t| t.mul_i64(4).div(&Interval::from_i64(n as i64, 128)).ok_or_else(|| "n = 0".to_string()));
+    let enc = match bounds {
+        Ok(b) => b,
+        Err(e) => return CheckResult::failed("I2-sharpness-sdp", label, q, e).kind(Kind::Certificate, origin).graded(Grade::Proved),
+    };
+    let v = (f.sharpness_from_t)(sdp.objective, n);
+    let worst = Interval::point(&rug::Float::with_val(128, v)).sub(&enc).div(&enc).map_or(f64::INFINITY, |r| r.mag().to_f64_round(rug::float::Round::Up));
+    let mut r = CheckResult::scalar("I2-sharpness-sdp", label, q, enc.mid().to_f64(), v, SDP_TOL, Relation::RelativeError);
+    r.rel_err = worst.is_finite().then_some(worst);
+    r.pass = worst <= SDP_TOL;
+    r.kind(Kind::Certificate, origin)
+        .graded(Grade::Proved)
+        .with_note(format!("proved: min (4/n)λ_max ∈ [{}, {}] (width {:.1e} relative)", enc.lo_decimal(14), enc.hi_decimal(14), enc.rel_width()))
+}
+
 /// I2's hypotheses on a task: rank X = n; one sample also needs x > 0, y > 0 and a unique
 /// smallest x_i (else the optimal face is not a point and β_S is only its barycentre).
 fn i2_applies(case: &TaskCase) -> std::result::Result<(), String> {
@@ -304,7 +336,7 @@ fn i2_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
     if case.task.n() == 1 {
         i2_one_sample(&f.interp, &case.task, &label)
     } else {
-        vec![i2_multi_sharpness(&f.interp, &case.task, &label)]
+        vec![i2_multi_sharpness(&f.interp, &case.task, &label), i2_proved(&f.interp, &case.task, Sign::Nonnegative, &label)]
     }
 }
 
@@ -331,6 +363,9 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let (_, dual) = sdp_t_and_dual(&sdp, &task);
         if sign == Sign::Nonnegative {
             out.push(i2_multi_sharpness(f, &task, &label));
+        }
+        out.push(i2_proved(f, &task, sign, &label));
+        if sign == Sign::Nonnegative {
         }
         let l1_lmax = lambda_max_x_diag_xt(&task, &abs_vec(&l1.beta)).unwrap_or(f64::NAN);
         let mut r = CheckResult::scalar(

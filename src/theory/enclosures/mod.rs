@@ -19,6 +19,7 @@
 
 pub mod dual;
 pub mod path;
+pub mod sdp;
 
 use crate::error::{Error, Result};
 use crate::numeric::interval::{sum, Interval};
@@ -67,13 +68,17 @@ pub struct EnclosureReport {
     pub sharpness_gf_path_max: Bound,
     /// η_c = 2/s_GF.
     pub eta_c: Bound,
+    /// The minimal sharpness over interpolators, (4/n)·min λ_max(X diag|β| Xᵀ) (β ≥ 0 for SW),
+    /// proved from the SDP's primal–dual point ([`sdp`]); its width is the solver's accuracy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharpness_min: Option<Bound>,
 }
 
 impl EnclosureReport {
     /// Every field unproved, for the same reason (d coordinates).
     pub fn unproved(reason: &str, d: usize) -> Self {
         let b = || Bound::unproved(reason);
-        EnclosureReport { c: b(), beta_gf: (0..d).map(|_| b()).collect(), sharpness_gf: b(), sharpness_gf_path_max: b(), eta_c: b() }
+        EnclosureReport { c: b(), beta_gf: (0..d).map(|_| b()).collect(), sharpness_gf: b(), sharpness_gf_path_max: b(), eta_c: b(), sharpness_min: None }
     }
 }
 
@@ -132,6 +137,7 @@ impl OneSampleEnclosures {
             sharpness_gf: Bound::proved(&self.sharpness_gf, digits),
             sharpness_gf_path_max: b(&self.path_max),
             eta_c: b(&self.eta_c),
+            sharpness_min: None,
         }
     }
 }

@@ -196,6 +196,11 @@ pub(crate) fn xt_times(task: &Task, v: &[Rational]) -> Vec<Rational> {
 /// [`SDP_MAX_SAMPLES`] samples for the SDP) is null, with a string `<key>_note` saying why.
 /// The SDP dominates the cost: ~0.1 s at n = 20, ~1 s at n = 40, ~10 s at n = 60 (d = 50).
 pub fn predict_fields(task: &Task, sign: Sign) -> Map<String, Json> {
+    predict_fields_and_sdp(task, sign).0
+}
+
+/// [`predict_fields`] and the certified SDP optimum (for proved bounds on its value).
+pub fn predict_fields_and_sdp(task: &Task, sign: Sign) -> (Map<String, Json>, Option<Certified>) {
     let mut out = Map::new();
     let mut certs = Map::new();
     let mut put = |out: &mut Map<String, Json>, key: &str, cert_name: &str, r: Result<Certified>| -> Option<Certified> {
@@ -222,7 +227,7 @@ pub fn predict_fields(task: &Task, sign: Sign) -> Map<String, Json> {
     put(&mut out, "beta_l2_min", "l2_min", min_l2(task));
     put(&mut out, "beta_trace_sharp_min", "trace_sharp_min", min_trace_sharpness(task, sign));
     let sdp = put(&mut out, "beta_sharp_min", "sharp_min", min_sharpness_sdp(task, sign));
-    match sdp {
+    match &sdp {
         Some(c) => {
             // The dual point, so anyone can check weak duality: Z ⪰ 0, tr Z = 1,
             // (Xᵀν)_j ≤ x_jᵀZx_j (|·| for signed) ⇒ every interpolator has λ_max ≥ yᵀν.
@@ -239,6 +244,6 @@ pub fn predict_fields(task: &Task, sign: Sign) -> Map<String, Json> {
         }
     }
     out.insert("certificates".into(), Json::Object(certs));
-    out
+    (out, sdp)
 }
 
