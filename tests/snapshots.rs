@@ -98,6 +98,15 @@ fn predict_object(task: &Task, model: &AnyModel, alpha: (i64, i64)) -> serde_jso
             }
         }
     }
+    // The proved bounds on the minimal sharpness are built from the solver's point: proved for
+    // any point, but their digits depend on it like the optimum's. Only `proved` is kept.
+    if let Some(Value::Object(b)) = m.get_mut("enclosures").and_then(|e| e.get_mut("sharpness_min")) {
+        for key in ["lo", "hi"] {
+            if b.contains_key(key) {
+                b.insert(key.into(), serde_json::json!("[redacted: proved bounds from the solver's point]"));
+            }
+        }
+    }
     m
 }
 
