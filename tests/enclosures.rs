@@ -221,3 +221,37 @@ fn broken_formulas_fail_to_prove() {
         }
     }
 }
+
+/// T5 for n samples: a converged SW run's final iterate, corrected exactly onto {Xβ = y},
+/// is proved linearly stable (η·S < 2) at η·S_GF = 1.5 and 1.9 on seeded positive tasks, and
+/// the proved upper end is within 1e-6 of the f64 sharpness at the final iterate.
+#[test]
+fn multi_sample_runs_are_proved_stable() {
+    use normsharp::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem};
+    use normsharp::problem::model::Sw;
+    use normsharp::problem::tasks::random_positive;
+    use normsharp::theory::enclosures::stability_of_run_multi;
+    let mut proved = 0;
+    for s in 0..4u64 {
+        let task = random_positive(600 + s, 2 + s as usize % 3, 6 + s as usize);
+        let d = task.design::<f64>(());
+        let gf = beta_gf_task(&task, &Rational::from((1, 10)), 64).unwrap();
+        let w: Vec<f64> = gf.iter().map(|b| b.to_f64().sqrt()).collect();
+        let s_gf = normsharp::problem::sharpness::sharpness(&Sw, &d, &w).unwrap().op_norm;
+        for k in [1.5, 1.9] {
+            let eta = k / s_gf;
+            let cfg = GdConfig::until_loss(eta, 1e-28).with_max_steps(2_000_000);
+            let run = run_gd(&Problem::new(&Sw, &d), &0.1, &cfg, &mut NoObserver);
+            if run.outcome != Outcome::Converged {
+                continue;
+            }
+            let st = stability_of_run_multi(&task, &run.theta, &Rational::from_f64(eta).unwrap()).expect("an exact interpolator nearby");
+            let s_end = normsharp::problem::sharpness::sharpness(&Sw, &d, &run.theta).unwrap().op_norm;
+            let hi: f64 = st.eta_times_sharpness_hi.parse().unwrap();
+            assert!((hi - eta * s_end).abs() <= 1e-6 * hi, "{}: proved {hi} vs f64 {}", task.name, eta * s_end);
+            assert!(st.proved, "{}: η·S = {hi} not proved below 2", task.name);
+            proved += 1;
+        }
+    }
+    assert!(proved >= 6, "only {proved} converged runs");
+}

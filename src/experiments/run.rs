@@ -8,7 +8,7 @@ use crate::numeric::real::{norm1, Real};
 use crate::problem::model::{AnyModel, Parametrization};
 use crate::problem::sharpness::sharpness_of;
 use crate::problem::task::Task;
-use crate::theory::enclosures::{stability_of_run, Stability};
+use crate::theory::enclosures::{stability_of_run, stability_of_run_multi, Stability};
 use crate::theory::potentials::hyperbolic_limit;
 use crate::theory::predictions::entropy_limit;
 use rug::Rational;
@@ -187,8 +187,11 @@ pub fn run<T: Real>(task: &Task, spec: &RunSpec, ctx: T::Ctx) -> RunReport {
         precision_bits: None,
         arithmetic: None,
     };
-    if let (AnyModel::Sw, Outcome::Converged, Ok((x, y))) = (model, run.outcome, task.single_sample_positive()) {
-        report.stability = stability_of_run(x, y, &to64(&run.theta), &spec.eta);
+    if let (AnyModel::Sw, Outcome::Converged) = (model, run.outcome) {
+        report.stability = match task.single_sample_positive() {
+            Ok((x, y)) => stability_of_run(x, y, &to64(&run.theta), &spec.eta),
+            Err(_) => stability_of_run_multi(task, &to64(&run.theta), &spec.eta),
+        };
     }
     match &obs {
         RunIdentity::Even(o) => {

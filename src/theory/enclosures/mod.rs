@@ -282,3 +282,22 @@ pub fn stability_of_run(x: &[Rational], y: &Rational, w: &[f64], eta: &Rational)
         distance_to_interpolator: dist,
     })
 }
+
+/// T5 on one converged SW run with n ≥ 1 samples: β = w⊙w (exact, from the f64 iterate) is
+/// corrected onto {Xβ = y} exactly on its support ([`sdp`]: β_S + X_Sᵀ(X_SX_Sᵀ)⁻¹(y − X_Sβ_S),
+/// kept ≥ 0), giving an exact interpolator β̃ with w̃ = √β̃; there r = 0 and
+/// ∇²L = (4/n)·diag(w̃)XᵀX diag(w̃), whose largest eigenvalue is (4/n)λ_max(X diag β̃ Xᵀ).
+/// An interval-Cholesky upper bound U on that λ_max proves η·S(β̃) < 2 when η·(4/n)·U < 2.
+/// `None` when w is not finite or the correction fails.
+pub fn stability_of_run_multi(task: &crate::problem::task::Task, w: &[f64], eta: &Rational) -> Option<Stability> {
+    let beta: Vec<f64> = w.iter().map(|v| v * v).collect();
+    if beta.iter().any(|b| !b.is_finite()) {
+        return None;
+    }
+    let tilde = sdp::exact_feasible(task, &beta, crate::theory::interpolators::Sign::Nonnegative)?;
+    let prec = 128;
+    let u = sdp::upper_lambda_max(task, &tilde, prec)?;
+    let es = Interval::from_rational(eta, prec).mul(&u).mul_i64(4).div(&Interval::from_i64(task.n() as i64, prec))?;
+    let dist = beta.iter().zip(&tilde).map(|(a, b)| (a - b.to_f64()).abs()).fold(0.0, f64::max);
+    Some(Stability { proved: es.hi() < &2, eta_times_sharpness_hi: es.hi_decimal(30), distance_to_interpolator: dist })
+}

@@ -57,7 +57,7 @@ fn shifted(m: &[Interval], n: usize, s: &Interval) -> Vec<Interval> {
 /// β corrected onto Xβ = y exactly on its support S (entries above 1e-9 of the largest):
 /// β_S + X_Sᵀ(X_S X_Sᵀ)⁻¹(y − X_S β_S); `None` if X_S X_Sᵀ is singular or, for β ≥ 0, an
 /// entry turns negative.
-fn exact_feasible(task: &Task, beta: &[f64], sign: Sign) -> Option<Vec<Rational>> {
+pub(crate) fn exact_feasible(task: &Task, beta: &[f64], sign: Sign) -> Option<Vec<Rational>> {
     let top = beta.iter().fold(0.0f64, |a, b| a.max(b.abs()));
     let support: Vec<usize> = (0..beta.len()).filter(|&j| beta[j].abs() > 1e-9 * top && (sign == Sign::Signed || beta[j] > 0.0)).collect();
     let n = task.n();
@@ -78,6 +78,26 @@ fn exact_feasible(task: &Task, beta: &[f64], sign: Sign) -> Option<Vec<Rational>
     Some(out)
 }
 
+/// A proved upper bound U ≥ λ_max(X diag|β| Xᵀ) for an exact β: U·I − A ⪰ 0 by interval
+/// Cholesky, U the f64 eigenvalue plus a relative margin 1e-14 … 1e-4 (the first that proves).
+pub(crate) fn upper_lambda_max(task: &Task, beta: &[Rational], prec: u32) -> Option<Interval> {
+    let (n, d) = (task.n(), task.d());
+    let q = |v: &Rational| Interval::from_rational(v, prec);
+    let x: Vec<Vec<Interval>> = task.x.iter().map(|r| r.iter().map(q).collect()).collect();
+    let ab: Vec<Interval> = beta.iter().map(|b| q(&Rational::from(b.abs_ref()))).collect();
+    let a: Vec<Interval> =
+        (0..n * n).map(|idx| sum(&(0..d).map(|j| x[idx / n][j].mul(&ab[j]).mul(&x[idx % n][j])).collect::<Vec<_>>(), prec)).collect();
+    let top = eig_f64(&a, n).last().copied()?;
+    for k in [14, 12, 10, 8, 6, 4] {
+        let u = Interval::point(&Float::with_val(prec, top + top.abs().max(f64::MIN_POSITIVE) * 10f64.powi(-k)));
+        let m: Vec<Interval> = (0..n * n).map(|idx| if idx / n == idx % n { u.sub(&a[idx]) } else { a[idx].neg() }).collect();
+        if proved_positive_definite(&m, n) {
+            return Some(u);
+        }
+    }
+    None
+}
+
 /// Proved bounds [lower, upper] ∋ t* at `prec` bits from the solver's point (see the module
 /// docs). Errors say which half could not be proved.
 pub fn bound_min_lambda_max(task: &Task, sign: Sign, point: &SdpPoint, prec: u32) -> Result<Interval> {
@@ -88,19 +108,7 @@ pub fn bound_min_lambda_max(task: &Task, sign: Sign, point: &SdpPoint, prec: u32
     let x: Vec<Vec<Interval>> = task.x.iter().map(|r| r.iter().map(q).collect()).collect();
     // Upper: an exactly feasible β and a proved U ≥ λ_max(X diag|β| Xᵀ).
     let beta = exact_feasible(task, &point.beta, sign).ok_or_else(|| fail("the primal point could not be corrected onto Xβ = y on its support (keeping β ≥ 0)".into()))?;
-    let ab: Vec<Interval> = beta.iter().map(|b| q(&Rational::from(b.abs_ref()))).collect();
-    let a: Vec<Interval> =
-        (0..n * n).map(|idx| sum(&(0..d).map(|j| x[idx / n][j].mul(&ab[j]).mul(&x[idx % n][j])).collect::<Vec<_>>(), prec)).collect();
-    let top = eig_f64(&a, n).last().copied().ok_or_else(|| fail("no eigenvalues".into()))?;
-    let mut upper = None;
-    for k in [14, 12, 10, 8, 6, 4] {
-        let u = f(top + top.abs().max(f64::MIN_POSITIVE) * 10f64.powi(-k));
-        let m: Vec<Interval> = (0..n * n).map(|idx| if idx / n == idx % n { u.sub(&a[idx]) } else { a[idx].neg() }).collect();
-        if proved_positive_definite(&m, n) {
-            upper = Some(u);
-            break;
-        }
-    }
+    let upper = upper_lambda_max(task, &beta, prec);
     let upper = upper.ok_or_else(|| fail("U·I − X diag|β| Xᵀ ⪰ 0 not proved".into()))?;
     // Lower: Z_s + sI ⪰ 0 proved, normalized to trace 1.
     let zs: Vec<Interval> = (0..n * n).map(|idx| f(point.z[idx]).add(&f(point.z[(idx % n) * n + idx / n])).div(&f(2.0)).expect("2 ≠ 0")).collect();
