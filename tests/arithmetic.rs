@@ -268,3 +268,26 @@ fn run_takes_every_arithmetic_and_names_bad_flags() {
         assert!(err.contains(flag), "{bad:?}: {err}");
     }
 }
+
+/// `sweep --arithmetic dd|qd`: every run is done in that arithmetic. On a stable grid the
+/// outcomes and step counts agree with f64 and the final sharpness to 1e-9 relative (the f64
+/// run's rounding, amplified by at most the step count); the JSON carries the arithmetic.
+#[test]
+fn sweeps_run_in_double_double_and_quad_double() {
+    use normsharp::experiments::sweep::{grid, run_sweep, Spacing, SweepArithmetic, SweepConfig};
+    let task = canonical_four();
+    let etas = grid(0.02, 0.12, 6, Spacing::Linear).unwrap();
+    let mut cfg = SweepConfig::new(AnyModel::Sw, Rational::from((1, 10)));
+    let base = run_sweep(&task, &etas, &cfg).unwrap();
+    assert!(base.to_json().get("arithmetic").is_none(), "f64 sweeps keep their JSON");
+    for a in [SweepArithmetic::Dd, SweepArithmetic::Qd] {
+        cfg.arithmetic = a;
+        let s = run_sweep(&task, &etas, &cfg).unwrap();
+        assert_eq!(s.to_json()["arithmetic"], serde_json::json!(if a == SweepArithmetic::Dd { "dd" } else { "qd" }));
+        for (r, b) in s.rows.iter().zip(&base.rows) {
+            assert_eq!((r.outcome, r.steps), (b.outcome, b.steps), "η = {}", r.eta);
+            let (x, y) = (r.sharpness.unwrap(), b.sharpness.unwrap());
+            assert!((x - y).abs() <= 1e-9 * y, "η = {}: {x} vs {y}", r.eta);
+        }
+    }
+}

@@ -9,7 +9,18 @@ use crate::error::{Error, Result};
 use crate::experiments::job::{PrecisionSpec, SweepJob};
 use crate::experiments::shard::run_shard;
 use crate::experiments::regimes::{regimes, RegimeConfig};
-use crate::experiments::sweep::{default_grid, grid, run_sweep, Refine, Spacing, SweepConfig};
+use crate::experiments::sweep::{default_grid, grid, run_sweep, Refine, Spacing, SweepArithmetic, SweepConfig};
+
+/// `--arithmetic` of `sweep`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(super) enum SweepArithmeticArg {
+    /// IEEE double.
+    F64,
+    /// Double-double (~106 bits).
+    Dd,
+    /// Quad-double (~212 bits).
+    Qd,
+}
 use crate::output::write::{check_writable, write_all, write_atomic, Output};
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -114,6 +125,9 @@ pub(super) struct SweepArgs {
     /// Step budget of each run.
     #[arg(long, default_value_t = 1_000_000)]
     max_steps: u64,
+    /// Arithmetic of each run: f64, double-double (dd, ~106 bits) or quad-double (qd, ~212 bits).
+    #[arg(long, value_enum, default_value = "f64")]
+    arithmetic: SweepArithmeticArg,
     /// A run is converged when the loss falls below this (default 1e-24).
     #[arg(long, allow_hyphen_values = true)]
     tol: Option<String>,
@@ -188,6 +202,11 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
     cfg.spacing = if a.grid.log { Spacing::Log } else { Spacing::Linear };
     cfg.progress = true;
     cfg.max_steps = check_steps("--max-steps", a.max_steps)?;
+    cfg.arithmetic = match a.arithmetic {
+        SweepArithmeticArg::F64 => SweepArithmetic::F64,
+        SweepArithmeticArg::Dd => SweepArithmetic::Dd,
+        SweepArithmeticArg::Qd => SweepArithmetic::Qd,
+    };
     if let Some(t) = &a.tol {
         cfg.loss_tol = rate("--tol", t)?;
     }

@@ -10,7 +10,7 @@
 use crate::dynamics::Outcome;
 use crate::error::{Error, Result};
 use crate::experiments::job::{PrecisionSpec, SweepJob};
-use crate::experiments::sweep::{Refine, Spacing, SweepConfig, SweepRow};
+use crate::experiments::sweep::{Refine, Spacing, SweepArithmetic, SweepConfig, SweepRow};
 use crate::problem::model::{AnyModel, Depth, Parametrization, UvGeneral, UvSigned};
 use crate::problem::task::{parse_exact, Task};
 use rug::Rational;
@@ -90,6 +90,9 @@ pub struct Plan {
     loss_tol: String,
     max_steps: u64,
     spacing: Spacing,
+    /// The runs' arithmetic (absent: f64, as in parts written before it existed).
+    #[serde(default, skip_serializing_if = "SweepArithmetic::is_f64")]
+    arithmetic: SweepArithmetic,
     refine: Option<RefineSpec>,
     precision: Option<PrecisionPlan>,
 }
@@ -198,6 +201,7 @@ impl Plan {
             loss_tol: f(c.loss_tol),
             max_steps: c.max_steps,
             spacing: c.spacing,
+            arithmetic: c.arithmetic,
             refine: c.refine.map(|r| RefineSpec { budget: r.budget, sharpness_jump: f(r.sharpness_jump), min_rel_width: f(r.min_rel_width) }),
             precision: job.precision.as_ref().map(|p| PrecisionPlan { bits: p.bits.clone(), limit_tol: f(p.limit_tol) }),
         }
@@ -236,6 +240,7 @@ impl Plan {
         cfg.loss_tol = pf("loss_tol", &self.loss_tol)?;
         cfg.max_steps = self.max_steps;
         cfg.spacing = self.spacing;
+        cfg.arithmetic = self.arithmetic;
         cfg.refine = match &self.refine {
             Some(r) => Some(Refine {
                 budget: r.budget,
@@ -258,7 +263,7 @@ impl Plan {
 
     /// The first top-level field in which two plans differ.
     pub fn first_difference(&self, other: &Plan) -> Option<&'static str> {
-        let fields: [(&str, bool); 10] = [
+        let fields: [(&str, bool); 11] = [
             ("normsharp", self.normsharp == other.normsharp),
             ("task", self.task == other.task),
             ("model", self.model == other.model),
@@ -267,6 +272,7 @@ impl Plan {
             ("loss_tol", self.loss_tol == other.loss_tol),
             ("max_steps", self.max_steps == other.max_steps),
             ("spacing", self.spacing == other.spacing),
+            ("arithmetic", self.arithmetic == other.arithmetic),
             ("refine", self.refine == other.refine),
             ("precision", self.precision == other.precision),
         ];

@@ -20,6 +20,7 @@
 //! ```
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult};
+use crate::numeric::{dd::Dd, qd::Qd};
 use crate::error::{Error, Result};
 use crate::problem::model::{AnyModel, Parametrization};
 use crate::theory::predict::{predict, PredictOptions, Predictions};
@@ -143,12 +144,35 @@ pub struct SweepConfig {
     pub refine: Option<Refine>,
     /// Show a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// The arithmetic of each run (rows are then computed from its final iterate in f64).
+    pub arithmetic: SweepArithmetic,
+}
+
+/// The arithmetic of a sweep's runs: f64, double-double (~106 bits) or quad-double (~212 bits),
+/// for grids where f64 rounding is amplified (EoS, periodic orbits) and MPFR is too slow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepArithmetic {
+    /// IEEE double.
+    #[default]
+    F64,
+    /// Double-double ([`crate::numeric::dd::Dd`]).
+    Dd,
+    /// Quad-double ([`crate::numeric::qd::Qd`]).
+    Qd,
+}
+
+impl SweepArithmetic {
+    /// True for f64 (the JSON leaves the field out then, as before it existed).
+    pub fn is_f64(&self) -> bool {
+        *self == SweepArithmetic::F64
+    }
 }
 
 impl SweepConfig {
     /// Loss tolerance 1e-24, 10⁶ steps, linear spacing, no refinement, no progress bar.
     pub fn new(model: AnyModel, alpha: Rational) -> Self {
-        SweepConfig { model, alpha, loss_tol: 1e-24, max_steps: 1_000_000, spacing: Spacing::Linear, refine: None, progress: false }
+        SweepConfig { model, alpha, loss_tol: 1e-24, max_steps: 1_000_000, spacing: Spacing::Linear, refine: None, progress: false, arithmetic: SweepArithmetic::F64 }
     }
 }
 
@@ -221,11 +245,36 @@ impl<'a> PointRunner<'a> {
         PointRunner { task, cfg, design: task.design::<f64>(()), alpha: cfg.alpha.nearest(), preds }
     }
 
-    /// The f64 GD run at η (until the loss is below `loss_tol`, at most `max_steps`).
+    /// The GD run at η (until the loss is below `loss_tol`, at most `max_steps`), in the
+    /// configured arithmetic; the result is rounded to f64.
     pub fn run(&self, eta: f64) -> RunResult<f64> {
-        let mut gd = GdConfig::until_loss(eta, self.cfg.loss_tol);
+        match self.cfg.arithmetic {
+            SweepArithmetic::F64 => {
+                let mut gd = GdConfig::until_loss(eta, self.cfg.loss_tol);
+                gd.max_steps = self.cfg.max_steps;
+                run_gd(&Problem::new(&self.cfg.model, &self.design), &self.alpha, &gd, &mut NoObserver)
+            }
+            SweepArithmetic::Dd => self.run_in::<Dd>(eta),
+            SweepArithmetic::Qd => self.run_in::<Qd>(eta),
+        }
+    }
+
+    fn run_in<T: Real<Ctx = ()>>(&self, eta: f64) -> RunResult<f64> {
+        let design = self.task.design::<T>(());
+        let mut gd = GdConfig::until_loss(T::from_f64(eta, ()), self.cfg.loss_tol);
         gd.max_steps = self.cfg.max_steps;
-        run_gd(&Problem::new(&self.cfg.model, &self.design), &self.alpha, &gd, &mut NoObserver)
+        let r = run_gd(&Problem::new(&self.cfg.model, &design), &T::from_rational(&self.cfg.alpha, ()), &gd, &mut NoObserver);
+        let f = |v: &[T]| v.iter().map(Real::to_f64).collect::<Vec<f64>>();
+        RunResult {
+            outcome: r.outcome,
+            period: r.period,
+            steps: r.steps,
+            theta: f(&r.theta),
+            beta: f(&r.beta),
+            loss: r.loss.to_f64(),
+            loss_increases: r.loss_increases,
+            trace: r.trace,
+        }
     }
 
     /// One sweep row at η.
@@ -365,6 +414,9 @@ pub struct Sweep {
     pub max_steps: u64,
     /// Grid spacing.
     pub spacing: Spacing,
+    /// The runs' arithmetic (absent from the JSON for f64).
+    #[serde(skip_serializing_if = "SweepArithmetic::is_f64")]
+    pub arithmetic: SweepArithmetic,
     /// What the rows are compared with.
     pub predictions: Predictions,
     /// One row per η, ascending.
@@ -405,6 +457,7 @@ pub fn run_sweep_memo(task: &Task, etas: &[f64], cfg: &SweepConfig, memo: &RowMe
         loss_tol: cfg.loss_tol,
         max_steps: cfg.max_steps,
         spacing: cfg.spacing,
+        arithmetic: cfg.arithmetic,
         predictions: preds,
         rows,
     };
