@@ -134,7 +134,7 @@ pub fn claims() -> Vec<Claim> {
         .broken("α_∞² = α²e^{+Gain} (gain sign flipped)", None, || Formulas { paper: PaperFormulas { alpha_inf_sq: alpha_inf_sq_flipped, ..PaperFormulas::default() }, ..Formulas::default() }),
         Claim::new("T4-gain", "For one sample the gain is larger where x_i is larger", "derived", true, check_t4_gain)
             .broken("gain order reversed (largest gain at the smallest x)", None, || Formulas { paper: PaperFormulas { gain_order: gain_order_reversed, ..PaperFormulas::default() }, ..Formulas::default() }),
-        t5_thresholds_claim(),
+        Claim { check: check_t5_thresholds_with_proofs, ..t5_thresholds_claim() },
         Claim { check: check_t5_bound_with_proofs, ..t5_bound_claim() },
         Claim { check: check_t6_with_proofs, ..t6_eta_c_claim() },
         t7_claim(),

@@ -184,3 +184,59 @@ pub fn proved_checks(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
     v.extend(t5_stability_proved(f, s));
     v
 }
+
+/// T5-thresholds on one positive sample, against independent certified computations: the
+/// formula's η₂ = 1/(2x_min y) lies inside the proved enclosure of 2/S_min, S_min = 4·min
+/// λ_max over Z from the SDP's primal–dual point (Jansson-style bounds, 128 bits; grade
+/// proved); the formula's η₁ = 1/(2x_max y) equals 2/S(β_N) exactly, β_N the min-ℓ1 LP's
+/// exactly certified optimum (grade exact).
+pub(super) fn t5_thresholds_proved(f: &PaperFormulas, task: &Task, label: &str) -> Vec<CheckResult> {
+    use crate::theory::enclosures::sdp::bound_min_lambda_max;
+    use crate::theory::interpolators::{min_l1, min_sharpness_sdp, Sign, Witness};
+    let Ok((x, y)) = task.single_sample_positive() else { return Vec::new() };
+    let mut out = Vec::new();
+    let q = "η₂ = 1/(2x_min y) (formula) inside the proved enclosure of 2/S_min (S_min from the SDP's certified bounds)";
+    let origin = "containment in a proved enclosure (outward rounding; its width is the SDP solver's accuracy)";
+    let eta2 = (f.eta_no_stable_interpolator)(x, y);
+    let enc = min_sharpness_sdp(task, Sign::Nonnegative).map_err(|e| e.to_string()).and_then(|c| match &c.witness {
+        Witness::Sdp(pt) => bound_min_lambda_max(task, Sign::Nonnegative, pt, 128)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Interval::from_i64(2, 128).div(&t.mul_i64(4)).ok_or_else(|| "S_min's enclosure contains 0".into())),
+        _ => Err("no SDP witness".into()),
+    });
+    out.push(match enc {
+        Ok(e) => {
+            let mut r = CheckResult::scalar("T5-thresholds", label, q, e.mid().to_f64(), eta2.nearest(), 0.0, Relation::AtMost);
+            let inside = e.contains_rational(&eta2);
+            r.abs_err = Some(if inside { 0.0 } else { (eta2.nearest() - e.mid().to_f64()).abs() });
+            r.pass = inside;
+            r.kind(Kind::Certificate, origin)
+                .graded(Grade::Proved)
+                .with_note(format!("2/S_min ∈ [{}, {}] (proved); formula {}", e.lo_decimal(15), e.hi_decimal(15), eta2))
+        }
+        Err(e) => not_computed("T5-thresholds", label, q, e, Kind::Certificate),
+    });
+    let q = "η₁ = 1/(2x_max y) (formula) vs 2/S(β_N), β_N the exactly certified min-ℓ1 optimum";
+    out.push(match min_l1(task, Sign::Nonnegative) {
+        Ok(c) if c.certificate.valid => match &c.witness {
+            Witness::Lp { beta, .. } => {
+                let s = x.iter().zip(beta).fold(Rational::new(), |a, (xi, b)| a + Rational::from(xi * xi) * b) * Rational::from(4);
+                let measured = Rational::from(2) / s;
+                CheckResult::exact("T5-thresholds", label, q, &(f.eta_unstable_norm_min)(x, y), &measured).kind(Kind::Certificate, "exact rational arithmetic: the LP optimum is certified exactly")
+            }
+            _ => not_computed("T5-thresholds", label, q, "no LP witness".into(), Kind::Certificate),
+        },
+        Ok(_) => not_computed("T5-thresholds", label, q, "the LP certificate is not valid".into(), Kind::Certificate),
+        Err(e) => not_computed("T5-thresholds", label, q, e.to_string(), Kind::Certificate),
+    });
+    out
+}
+
+/// T5-thresholds' checks and the certified ones on the canonical tasks.
+pub(super) fn check_t5_thresholds_with_proofs(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let mut v = check_t5_thresholds(f, s);
+    for task in [canonical_four(), canonical_two()] {
+        v.extend(t5_thresholds_proved(&f.paper, &task, &task.name));
+    }
+    v
+}
