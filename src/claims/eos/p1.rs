@@ -197,3 +197,63 @@ pub(super) fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     }
     out
 }
+
+/// P1 on one task: the rounding law on up to three calm converged EoS rows of its sweep (the
+/// shortest runs among the eight shortest EoS rows), at the three lowest precisions against
+/// the highest; asserted as for the canonical tasks (common slope within t·SE).
+pub(super) fn p1_on(f: &EosFormulas, c: &Case, m: std::result::Result<Measured, String>) -> Vec<CheckResult> {
+    let qs = "common slope of log₂|β_p − β_ref|∞/|β_ref|∞ against the precision p (bits), over calm converged EoS rows";
+    let m = match m {
+        Ok(m) => m,
+        Err(e) => return vec![CheckResult::failed("P1", &c.label, qs, e).kind(Kind::Prediction, P1_ORIGIN)],
+    };
+    let mut ps: Vec<u32> = f.precisions.to_vec();
+    ps.sort_unstable();
+    ps.dedup();
+    let Some(&reference) = ps.last() else {
+        return vec![CheckResult::failed("P1", &c.label, qs, "no precisions".into()).kind(Kind::Prediction, P1_ORIGIN)];
+    };
+    let mut used: Vec<u32> = ps.iter().copied().filter(|&p| p != reference).take(3).collect();
+    used.push(reference);
+    // The EoS rows; if the sweep has none (T6's picture fails on the task), the converged rows
+    // closest to the edge (largest η·S): the law of proofs/P1.md holds for any converged run.
+    let mut rows = eos_rows(&m.0, &m.1);
+    let fallback = rows.is_empty();
+    if fallback {
+        rows = m.0.rows.iter().filter(|r| r.outcome == Outcome::Converged && r.eta_times_sharpness.is_some()).collect();
+        rows.sort_by(|a, b| b.eta_times_sharpness.unwrap_or(0.0).total_cmp(&a.eta_times_sharpness.unwrap_or(0.0)));
+        rows.truncate(8);
+    }
+    rows.sort_by_key(|r| r.steps);
+    rows.truncate(8);
+    let g_max = predicted_stable_log10_growth(P1_TOL);
+    let cfg = sweep_config(&AnyModel::Sw, &c.alpha);
+    let growth: Vec<f64> = rows.par_iter().map(|r| log10_rounding_growth(&c.task, &AnyModel::Sw, &c.alpha, r.eta, cfg.loss_tol, cfg.max_steps)).collect();
+    let calm: Vec<&SweepRow> = rows.iter().zip(&growth).filter(|(_, g)| **g <= g_max).map(|(r, _)| *r).take(3).collect();
+    let label = format!("{}, p = {:?} vs {reference} bits", c.label, &used[..used.len() - 1]);
+    if calm.is_empty() {
+        return vec![CheckResult::failed("P1", &label, qs, format!("no calm converged row ({} rows among the 8 shortest tried, log10 G > {g_max:.2} on all)", rows.len()))
+            .kind(Kind::Prediction, P1_ORIGIN)];
+    }
+    let results: Vec<(Vec<(f64, f64)>, String)> = calm.iter().map(|r| rounding_points(c, r, &used)).collect();
+    let names: Vec<String> = calm.iter().map(|r| format!("η = {:.5} ({} steps)", r.eta, r.steps)).collect();
+    let skipped: Vec<&str> = results.iter().map(|(_, w)| w.as_str()).filter(|w| !w.is_empty()).collect();
+    let groups: Vec<Vec<(f64, f64)>> = results.iter().map(|(g, _)| g.clone()).collect();
+    match common_slope(&groups) {
+        Some((slope, se, dof)) => {
+            let t = student_t_99(dof);
+            let shown: Vec<String> = groups
+                .iter()
+                .zip(&names)
+                .map(|(g, name)| format!("{name}: {}", g.iter().map(|(p, l)| format!("{p:.0}→{l:.1}")).collect::<Vec<_>>().join(" ")))
+                .collect();
+            vec![CheckResult::scalar("P1", &label, qs, -f.rounding_exponent, slope, t * se, Relation::AbsoluteError).kind(Kind::Prediction, P1_ORIGIN).with_note(format!(
+                "[derived] {}slope {slope:.4} ± {se:.4} (standard error, {dof} dof, t = {t:.2}); log₂Δ by row (p→log₂Δ): {}{}",
+                if fallback { "no EoS row in the sweep: the rows are the converged ones with the largest η·S; " } else { "" },
+                shown.join("; "),
+                if skipped.is_empty() { String::new() } else { format!("; not used: {}", skipped.join("; ")) }
+            ))]
+        }
+        None => vec![CheckResult::failed("P1", &label, qs, format!("too few converged runs for the fit ({} calm rows); {}", calm.len(), skipped.join("; "))).kind(Kind::Prediction, P1_ORIGIN)],
+    }
+}
