@@ -329,13 +329,18 @@ pub(super) fn t6b_on(f: &EosFormulas, lbl: &str, m: std::result::Result<Measured
 // T6c
 
 
-/// The EoS rows of a sweep: converged, η_c (measured) ≤ η < η_nonconvergence.
+/// The EoS rows of a sweep: converged, η_c (measured) ≤ η < η_nonconvergence. The onset is a
+/// bifurcation (the multiplier of the flow-aligned limit crosses −1), where GD converges
+/// critically slowly: rows from η_c on that do not converge in the step budget are skipped
+/// until the first converged one, and the regime ends at the next row that does not converge.
 fn eos_rows<'a>(sweep: &'a Sweep, reg: &Regimes) -> Vec<&'a SweepRow> {
     let Some(ec) = reg.eta_c_measured else { return Vec::new() };
     sweep
         .rows
         .iter()
-        .filter(|r| r.outcome == Outcome::Converged && r.eta >= ec && reg.eta_nonconvergence.is_none_or(|en| r.eta < en))
+        .filter(|r| r.eta >= ec)
+        .skip_while(|r| r.outcome != Outcome::Converged)
+        .take_while(|r| r.outcome == Outcome::Converged)
         .collect()
 }
 

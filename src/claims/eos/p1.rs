@@ -198,9 +198,10 @@ pub(super) fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     out
 }
 
-/// P1 on one task: the rounding law on up to three calm converged EoS rows of its sweep (the
-/// shortest runs among the eight shortest EoS rows), at the three lowest precisions against
-/// the highest; asserted as for the canonical tasks (common slope within t·SE).
+/// P1 on one task: the rounding law on up to three converged EoS rows of its sweep (the
+/// shortest runs among the eight shortest EoS rows) in the linear regime of the lowest
+/// precision p₀ (u_p₀·G ≤ 1e-8), at the three lowest precisions against the highest;
+/// asserted as for the canonical tasks (common slope within t·SE).
 pub(super) fn p1_on(f: &EosFormulas, c: &Case, m: std::result::Result<Measured, String>) -> Vec<CheckResult> {
     let qs = "common slope of log₂|β_p − β_ref|∞/|β_ref|∞ against the precision p (bits), over calm converged EoS rows";
     let m = match m {
@@ -226,7 +227,9 @@ pub(super) fn p1_on(f: &EosFormulas, c: &Case, m: std::result::Result<Measured, 
     }
     rows.sort_by_key(|r| r.steps);
     rows.truncate(8);
-    let g_max = predicted_stable_log10_growth(P1_TOL);
+    // The linear regime of the law at the lowest precision p₀: u_p₀·G ≤ 1e-8, G the rounding
+    // amplification of the row (measured on its f64 run), i.e. log10 G ≤ log10(1e-8·2^p₀).
+    let g_max = P1_TOL.log10() + f64::from(used[0]) * 2f64.log10();
     let cfg = sweep_config(&AnyModel::Sw, &c.alpha);
     let growth: Vec<f64> = rows.par_iter().map(|r| log10_rounding_growth(&c.task, &AnyModel::Sw, &c.alpha, r.eta, cfg.loss_tol, cfg.max_steps)).collect();
     let calm: Vec<&SweepRow> = rows.iter().zip(&growth).filter(|(_, g)| **g <= g_max).map(|(r, _)| *r).take(3).collect();
