@@ -392,3 +392,17 @@ fn at_large_alpha_the_departure_comes_before_two_over_s_gf() {
     // The stability bound still holds there.
     assert_holds("T6b", &case);
 }
+
+#[test]
+#[ignore = "a report over three families (≈ 1 s): cargo test --release --test eos -- --ignored k1_family"]
+fn k1_family_report() {
+    for seed in 1..=3 {
+        for i in 0..20 {
+            let case = family_case(seed, i);
+            let o = outcome_on("K1", &case);
+            for r in &o.checks {
+                eprintln!("{seed} {i} {:?} {} | {}", o.verdict, r.task, r.note);
+            }
+        }
+    }
+}
