@@ -406,3 +406,17 @@ fn k1_family_report() {
         }
     }
 }
+
+#[test]
+#[ignore = "a report (≈ 1 min): cargo test --release --test eos -- --ignored t6b_family"]
+fn t6b_family_report() {
+    for i in 0..20 {
+        let case = family_case(1, i);
+        for id in ["T6b", "T6c"] {
+            let o = outcome_on(id, &case);
+            for r in o.checks.iter().filter(|r| r.kind.is_evidence()) {
+                eprintln!("{id} {i} {:?} n={} measured {:?} tol {:.3e} | {}", o.verdict, case.task.n(), r.measured, r.tolerance, r.note);
+            }
+        }
+    }
+}

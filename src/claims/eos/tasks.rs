@@ -72,7 +72,7 @@ fn case_of(c: &TaskCase) -> Case {
 }
 
 /// The hypotheses of T6a, T6c, H1 and P1 on a task.
-pub(super) const ONE_SAMPLE: &str = "SW, one sample, x > 0, y > 0 (THEORY.md §3: the paper's picture of the two regimes is stated for one sample); any α, including large α where the sharpness peaks early on the GF path (tested, not assumed)";
+pub(super) const ONE_SAMPLE: &str = "SW, one sample, x > 0, y > 0 (THEORY.md §3 states T6 for one sample); any α (large α, where S peaks early on the GF path, is tested, not assumed)";
 
 /// SW, one sample with x > 0, y > 0 ([`ONE_SAMPLE`]).
 pub(super) fn one_sample_applies(c: &TaskCase) -> std::result::Result<(), String> {
