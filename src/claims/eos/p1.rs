@@ -101,9 +101,21 @@ fn common_slope(groups: &[Vec<(f64, f64)>]) -> Option<(f64, f64, usize)> {
 
 /// The two-sided 1% quantile of Student's t with `dof` degrees of freedom.
 fn student_t_99(dof: usize) -> f64 {
-    use statrs::distribution::{ContinuousCDF, StudentsT};
-    StudentsT::new(0.0, 1.0, dof as f64).map_or(f64::INFINITY, |t| t.inverse_cdf(0.995))
+    student_t_quantile(dof, 0.995)
 }
+
+/// The `q` quantile of Student's t with `dof` degrees of freedom.
+fn student_t_quantile(dof: usize, q: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, dof as f64).map_or(f64::INFINITY, |t| t.inverse_cdf(q))
+}
+
+/// The per-task level of P1: two-sided 1%/20, so that a family of 20 tasks (`verify --family
+/// 20`) has a family-wise false-failure rate ≤ 1% (Bonferroni), the canonical check's level.
+const P1_TASK_QUANTILE: f64 = 1.0 - 0.01 / 20.0 / 2.0;
+
+/// The origin of P1's per-task tolerance.
+const P1_TASK_ORIGIN: &str = "statistical: Student's t at two-sided 1%/20 per task (Bonferroni: family-wise ≤ 1% over a family of 20 tasks, the canonical check's level) times the standard error of the common slope of log₂Δ_p against p (one intercept per row), Δ_p = |β_p − β_ref|∞/|β_ref|∞ at the precisions below the reference in the law's linear regime";
 
 /// The origin of P1's tolerance.
 const P1_ORIGIN: &str = "statistical: Student's t (two-sided 1%) times the standard error of the common slope of log₂Δ_p against p (one intercept per row, the amplification of the row's dynamics), Δ_p = |β_p − β_256|∞/|β_256|∞ at p = 64 … 192 bits; the rounding errors of different precisions scatter the points by a few bits around the line, which the residuals measure";
@@ -196,4 +208,88 @@ pub(super) fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         ),
     }
     out
+}
+
+/// P1 on one task: the rounding law on the three converged EoS rows of least rounding
+/// amplification G among its eight shortest, at the three lowest precisions below the highest
+/// (the reference) that are in the law's linear regime for them (2^(−p)·G ≤ 1e-8, G relative:
+/// the tangent growth times ‖θ₀‖/‖θ_K‖);
+/// asserted as for the canonical tasks (common slope within t·SE).
+pub(super) fn p1_on(f: &EosFormulas, c: &Case, m: std::result::Result<Measured, String>) -> Vec<CheckResult> {
+    let qs = "common slope of log₂|β_p − β_ref|∞/|β_ref|∞ against the precision p (bits), over calm converged EoS rows";
+    let m = match m {
+        Ok(m) => m,
+        Err(e) => return vec![CheckResult::failed("P1", &c.label, qs, e).kind(Kind::Prediction, P1_ORIGIN)],
+    };
+    let mut ps: Vec<u32> = f.precisions.to_vec();
+    ps.sort_unstable();
+    ps.dedup();
+    let Some(&reference) = ps.last() else {
+        return vec![CheckResult::failed("P1", &c.label, qs, "no precisions".into()).kind(Kind::Prediction, P1_ORIGIN)];
+    };
+    // The EoS rows; if the sweep has none (T6's picture fails on the task), the converged rows
+    // closest to the edge (largest η·S): the law of proofs/P1.md holds for any converged run.
+    let mut rows = eos_rows(&m.0, &m.1);
+    let fallback = rows.is_empty();
+    if fallback {
+        rows = m.0.rows.iter().filter(|r| r.outcome == Outcome::Converged && r.eta_times_sharpness.is_some()).collect();
+        rows.sort_by(|a, b| b.eta_times_sharpness.unwrap_or(0.0).total_cmp(&a.eta_times_sharpness.unwrap_or(0.0)));
+        rows.truncate(8);
+    }
+    rows.sort_by_key(|r| r.steps);
+    rows.truncate(8);
+    // The linear regime of the law at the lowest precision p₀: u_p₀·G ≤ 1e-8, G the rounding
+    // amplification of the row (measured on its f64 run), i.e. log10 G ≤ log10(1e-8·2^p₀).
+    let cfg = sweep_config(&AnyModel::Sw, &c.alpha);
+    // G is the growth of an absolute tangent vector from θ₀ = α·1; a rounding error is relative
+    // to the state, and the escape from a small α grows the state and its tangent alike, so the
+    // relative amplification is G·‖θ₀‖/‖θ_K‖ (‖θ₀‖² = dα² for SW).
+    let theta0_sq = c.task.d() as f64 * c.alpha.nearest().powi(2);
+    let growth: Vec<f64> = rows
+        .par_iter()
+        .map(|r| log10_rounding_growth(&c.task, &AnyModel::Sw, &c.alpha, r.eta, cfg.loss_tol, cfg.max_steps) - 0.5 * (r.param_norm2_sq / theta0_sq).log10().max(0.0))
+        .collect();
+    // The three rows of least amplification, and the precisions of the law's linear regime for
+    // all of them: u_p·G ≤ 1e-8, i.e. p ≥ (log10 G + 8)/log10 2; all such below the reference.
+    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| growth[i].is_finite()).collect();
+    order.sort_by(|&i, &j| growth[i].total_cmp(&growth[j]));
+    order.truncate(3);
+    let g = order.iter().map(|&i| growth[i]).fold(f64::NEG_INFINITY, f64::max);
+    let p_min = (g - P1_TOL.log10()) / 2f64.log10();
+    let mut used: Vec<u32> = ps.iter().copied().filter(|&p| p != reference && f64::from(p) >= p_min).collect();
+    used.push(reference);
+    let calm: Vec<&SweepRow> = order.iter().map(|&i| rows[i]).collect();
+    let label = format!("{}, p = {:?} vs {reference} bits", c.label, &used[..used.len() - 1]);
+    if calm.is_empty() || used.len() < 3 {
+        return vec![CheckResult::failed(
+            "P1",
+            &label,
+            qs,
+            format!("no precision pair in the law's linear regime: {} rows, least relative amplification log10 G = {g:.2} needs p ≥ {p_min:.0} bits, precisions {ps:?}", rows.len()),
+        )
+        .kind(Kind::Prediction, P1_ORIGIN)];
+    }
+    let results: Vec<(Vec<(f64, f64)>, String)> = calm.iter().map(|r| rounding_points(c, r, &used)).collect();
+    let names: Vec<String> = calm.iter().map(|r| format!("η = {:.5} ({} steps)", r.eta, r.steps)).collect();
+    let skipped: Vec<&str> = results.iter().map(|(_, w)| w.as_str()).filter(|w| !w.is_empty()).collect();
+    let groups: Vec<Vec<(f64, f64)>> = results.iter().map(|(g, _)| g.clone()).collect();
+    match common_slope(&groups) {
+        Some((slope, se, dof)) => {
+            let t = student_t_quantile(dof, P1_TASK_QUANTILE);
+            let t1 = student_t_99(dof);
+            let shown: Vec<String> = groups
+                .iter()
+                .zip(&names)
+                .map(|(g, name)| format!("{name}: {}", g.iter().map(|(p, l)| format!("{p:.0}→{l:.1}")).collect::<Vec<_>>().join(" ")))
+                .collect();
+            vec![CheckResult::scalar("P1", &label, qs, -f.rounding_exponent, slope, t * se, Relation::AbsoluteError).kind(Kind::Prediction, P1_TASK_ORIGIN).with_note(format!(
+                "[derived] {}rows' relative amplification log10 G ≤ {g:.2}, so p ≥ {p_min:.0} bits; slope {slope:.4} ± {se:.4} (standard error, {dof} dof, t = {t:.2}; at the single-test 1% level t = {t1:.2}: {}); log₂Δ by row (p→log₂Δ): {}{}",
+                if fallback { "no EoS row in the sweep: the rows are the converged ones with the largest η·S; " } else { "" },
+                if (slope + f.rounding_exponent).abs() <= t1 * se { "holds" } else { "fails" },
+                shown.join("; "),
+                if skipped.is_empty() { String::new() } else { format!("; not used: {}", skipped.join("; ")) }
+            ))]
+        }
+        None => vec![CheckResult::failed("P1", &label, qs, format!("too few converged runs for the fit ({} calm rows); {}", calm.len(), skipped.join("; "))).kind(Kind::Prediction, P1_ORIGIN)],
+    }
 }
