@@ -72,6 +72,10 @@ pub struct MlpRow {
     pub train_error: f64,
     /// First step at which the loss rose (ρ(∇²L) > 2/η on that segment), if any.
     pub first_rise: Option<usize>,
+    /// Steps at which the loss rose.
+    pub rises: usize,
+    /// λ_max at the start θ_k of the last step whose loss rose (amplitude: that step's length).
+    pub last_rise_curvature: Option<Curvature>,
 }
 
 /// The gradient-flow reference (Richardson from η₀ and η₀/2).
@@ -129,7 +133,12 @@ fn norms(theta: &[f64]) -> (f64, f64) {
 /// One sweep row: GD at η from θ₀, then λ_max, norms and errors at the last iterate.
 pub fn run_row(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &Dataset, theta0: &[f64], eta: f64) -> MlpRow {
     let run = train(mlp, train_set, theta0, &TrainConfig::new(eta, cfg.loss_threshold, cfg.max_steps));
-    let s = (run.outcome == MlpOutcome::Converged).then(|| mlp.curvature(&run.theta, train_set, cfg.lanczos_tol, cfg.lanczos_steps)).flatten();
+    let s = (run.outcome == MlpOutcome::Converged).then(|| mlp.curvature(&run.theta, train_set, cfg.lanczos_tol, cfg.lanczos_steps, 0.0)).flatten();
+    let at_rise = if run.outcome == MlpOutcome::Converged {
+        run.last_rise.as_ref().and_then(|(t, g)| mlp.curvature(t, train_set, cfg.lanczos_tol, cfg.lanczos_steps, eta * g))
+    } else {
+        None
+    };
     let (l1, l2) = norms(&run.theta);
     MlpRow {
         eta,
@@ -144,6 +153,8 @@ pub fn run_row(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &Datas
         test_error: mlp.error_rate(&run.theta, test_set),
         train_error: mlp.error_rate(&run.theta, train_set),
         first_rise: run.first_rise,
+        rises: run.rises,
+        last_rise_curvature: at_rise,
     }
 }
 

@@ -83,8 +83,9 @@ impl Mlp {
         largest_eigenvalue(self.params(), |v, out| self.hvp(theta, v, data, out), tol, max_steps)
     }
 
-    /// λ_max with its resolution ([`Curvature`]).
-    pub fn curvature(&self, theta: &[f64], data: &Dataset, tol: f64, max_steps: usize) -> Option<Curvature> {
+    /// λ_max with its resolution ([`Curvature`]); the amplitude is √(2L/λ), or `step` if larger
+    /// (the length η‖∇L‖ of a step that starts here).
+    pub fn curvature(&self, theta: &[f64], data: &Dataset, tol: f64, max_steps: usize, step: f64) -> Option<Curvature> {
         let (e, u) = largest_eigenpair(self.params(), |v, out| self.hvp(theta, v, data, out), tol, max_steps)?;
         const H: f64 = 1e-4;
         let mut hu = vec![0.0; u.len()];
@@ -94,7 +95,7 @@ impl Mlp {
             dot(&hu, &u)
         };
         let third = (quad(1.0) - quad(-1.0)) / (2.0 * H);
-        let amplitude = (2.0 * self.loss(theta, data).max(0.0) / e.hi).sqrt();
+        let amplitude = (2.0 * self.loss(theta, data).max(0.0) / e.hi).sqrt().max(step);
         Some(Curvature { sharpness: e.hi, residual: e.residual, third, amplitude })
     }
 }

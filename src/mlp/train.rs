@@ -61,6 +61,9 @@ pub struct TrainRun {
     pub rises: usize,
     /// (step, λ_max) samples, if asked.
     pub path: Vec<(usize, f64)>,
+    /// θ_k and ‖∇L(θ_k)‖ at the last step k whose loss rose (the start of the segment the
+    /// rise certifies).
+    pub last_rise: Option<(Vec<f64>, f64)>,
 }
 
 /// GD from θ₀ on `data` until the loss threshold, divergence or the budget.
@@ -77,6 +80,8 @@ pub fn train(mlp: &Mlp, data: &Dataset, theta0: &[f64], cfg: &TrainConfig) -> Tr
         }
     };
     let mut k = 0usize;
+    let mut prev = theta.clone();
+    let mut last_rise = None;
     let outcome = loop {
         if !loss.is_finite() || loss > cfg.blowup * l0 {
             break MlpOutcome::Diverged;
@@ -90,11 +95,14 @@ pub fn train(mlp: &Mlp, data: &Dataset, theta0: &[f64], cfg: &TrainConfig) -> Tr
         if cfg.sharpness_every > 0 && k % cfg.sharpness_every == 0 {
             sample(&theta, &mut path, k);
         }
+        prev.copy_from_slice(&theta);
+        let gnorm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
         theta.iter_mut().zip(&grad).for_each(|(t, g)| *t -= cfg.eta * g);
         let next = mlp.loss_grad(&theta, data, &mut grad);
         if next > loss {
             rises += 1;
             first_rise.get_or_insert(k);
+            last_rise = Some((prev.clone(), gnorm));
         }
         loss = next;
         k += 1;
@@ -102,5 +110,5 @@ pub fn train(mlp: &Mlp, data: &Dataset, theta0: &[f64], cfg: &TrainConfig) -> Tr
     if outcome == MlpOutcome::Converged {
         sample(&theta, &mut path, k);
     }
-    TrainRun { outcome, steps: k, loss, theta, first_rise, rises, path }
+    TrainRun { outcome, steps: k, loss, theta, first_rise, rises, path, last_rise }
 }
