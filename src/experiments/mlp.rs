@@ -172,7 +172,7 @@ pub fn gf_reference(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &
         t.lanczos = (cfg.lanczos_tol, cfg.lanczos_steps);
         train(mlp, train_set, theta0, &t)
     };
-    let ((coarse, fine), _) = rayon::join(|| (run_at(eta0, cfg.gf_sample_every), run_at(eta0 / 2.0, 2 * cfg.gf_sample_every)), || ());
+    let (coarse, fine) = rayon::join(|| run_at(eta0, cfg.gf_sample_every), || run_at(eta0 / 2.0, 2 * cfg.gf_sample_every));
     for r in [&coarse, &fine] {
         if r.outcome != MlpOutcome::Converged {
             return Err(Error::invalid("the gradient-flow reference", format!("small-step GD did not reach the loss threshold ({:?})", r.outcome)));
