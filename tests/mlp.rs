@@ -138,3 +138,35 @@ fn sweep_is_identical_whatever_the_thread_count() {
     let key = |s: &normsharp::experiments::mlp::MlpSweep| serde_json::to_string(s).unwrap();
     assert_eq!(key(&a), key(&b));
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_normsharp")).args(args).output().expect("binary runs")
+}
+
+#[test]
+fn mlp_command_rejects_bad_flags_by_name() {
+    for (args, flag) in [
+        (vec!["mlp", "--eta-min", "abc", "--eta-max", "0.2"], "--eta-min"),
+        (vec!["mlp", "--eta-min", "0.1", "--eta-max", "0.05"], "--eta-max"),
+        (vec!["mlp", "--eta-min", "0.1", "--eta-max", "0.2", "--points", "1"], "--points"),
+        (vec!["mlp", "--eta-min", "0.1", "--eta-max", "0.2", "--threads", "0"], "--threads"),
+    ] {
+        let out = cli(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn mlp_command_prints_rows_and_eta_c() {
+    let out = cli(&["mlp", "--quick", "--eta-min", "0.05", "--eta-max", "0.2", "--points", "3", "--log", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    for key in ["eta", "outcome", "steps", "loss", "sharpness", "l1", "l2", "test_error"] {
+        assert!(rows.iter().all(|r| r.get(key).is_some()), "{key}");
+    }
+    assert!(v["eta_c_predicted"].as_f64().is_some_and(|e| e > 0.0));
+    assert!(v.get("eta_c_measured").is_some());
+}
