@@ -170,3 +170,17 @@ fn mlp_command_prints_rows_and_eta_c() {
     assert!(v["eta_c_predicted"].as_f64().is_some_and(|e| e > 0.0));
     assert!(v.get("eta_c_measured").is_some());
 }
+
+#[test]
+fn mlp_claims_verdicts_snapshot() {
+    use normsharp::claims::{registry, Formulas, Settings};
+    let mut lines = Vec::new();
+    for c in registry().into_iter().filter(|c| ["M1", "M2", "M3"].contains(&c.id)) {
+        let o = c.outcome(&Formulas::default(), &Settings::default());
+        lines.push(format!("{} {:?}", o.id, o.verdict));
+        for r in &o.checks {
+            lines.push(format!("  {:?} pass={} {}", r.kind, r.pass, r.quantity));
+        }
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+}
