@@ -76,8 +76,13 @@ fn or_fail(claim: &str, q: &str, f: impl FnOnce(&MlpSweep) -> Vec<CheckResult>) 
 }
 
 fn check_m1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    or_fail("M1", "η·λ_max", |s| m1_on(f, s))
+}
+
+/// M1's checks on any sweep.
+pub fn m1_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
     let c = f.mlp.stability_constant;
-    or_fail("M1", "η·λ_max", |s| {
+    {
         s.rows
             .iter()
             .filter(|r| r.outcome == MlpOutcome::Converged)
@@ -88,11 +93,16 @@ fn check_m1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                     .with_note(format!("λ_max = {sh:.8}, 2/η = {:.8}, loss rose: {}", 2.0 / r.eta, r.first_rise.is_some()))
             })
             .collect()
-    })
+    }
 }
 
 fn check_m2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    or_fail("M2", "below η_c", |s| {
+    or_fail("M2", "below η_c", |s| m2_on(f, s))
+}
+
+/// M2's checks on any sweep.
+pub fn m2_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
+    {
         let eta_c = (f.mlp.eta_critical)(s.gf.s_max[2]);
         let mut out = Vec::new();
         let below: Vec<&MlpRow> = s.rows.iter().filter(|r| r.eta < eta_c).collect();
@@ -138,11 +148,16 @@ fn check_m2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             out.push(CheckResult::failed("M2", &label(s), "rows below η_c", "no row below η_c".into()).kind(Kind::Prediction, "none"));
         }
         out
-    })
+    }
 }
 
 fn check_m3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    or_fail("M3", "at the edge", |s| {
+    or_fail("M3", "at the edge", |s| m3_on(f, s))
+}
+
+/// M3's checks on any sweep.
+pub fn m3_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
+    {
         let mut out = Vec::new();
         let edge: Vec<&MlpRow> = s.rows.iter().filter(|r| r.outcome == MlpOutcome::Converged && r.first_rise.is_some()).collect();
         for r in &edge {
@@ -178,7 +193,7 @@ fn check_m3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             );
         }
         out
-    })
+    }
 }
 
 fn mlp(f: MlpFormulas) -> Formulas {
@@ -198,4 +213,16 @@ pub fn claims() -> Vec<Claim> {
             .broken("edge 2/η → 1.9/η", Some(0.05), || mlp(MlpFormulas { edge: |e| 1.9 / e, ..MlpFormulas::default() }))
             .broken("‖θ‖₂ falls with η", None, || mlp(MlpFormulas { norm_trend: -1.0, ..MlpFormulas::default() })),
     ]
+}
+
+/// M1–M3's verdicts on any sweep (`normsharp mlp` reports them for its own sweep).
+pub fn verdicts_on(s: &MlpSweep) -> Vec<super::registry::ClaimOutcome> {
+    let f = Formulas::default();
+    [("M1", m1_on(&f, s)), ("M2", m2_on(&f, s)), ("M3", m3_on(&f, s))]
+        .into_iter()
+        .map(|(id, checks)| {
+            let (verdict, reason) = super::registry::verdict_of(&checks);
+            super::registry::ClaimOutcome { id: id.into(), verdict, reason, checks }
+        })
+        .collect()
 }

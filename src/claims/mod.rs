@@ -17,7 +17,7 @@ mod earlier;
 mod eos;
 pub mod family;
 mod flows;
-mod mlp;
+pub mod mlp;
 mod interpolators;
 pub mod paper;
 pub mod registry;
