@@ -24,13 +24,14 @@ pub struct MlpConfig {
     pub loss_threshold: f64,
     /// Step budget of each sweep run.
     pub max_steps: usize,
-    /// Lanczos relative residual and step cap.
+    /// Lanczos relative residual.
     pub lanczos_tol: f64,
     /// Lanczos step cap.
     pub lanczos_steps: usize,
     /// The gradient-flow runs use η₀ = this/λ_max(θ₀) and η₀/2.
     pub gf_eta_factor: f64,
-    /// Flow-time samples of λ_max along the gradient-flow runs (every ⌈T/…⌉ coarse steps).
+    /// λ_max is sampled every this many steps of the η₀ run (twice as many at η₀/2: the same
+    /// flow times).
     pub gf_sample_every: usize,
 }
 
@@ -106,7 +107,7 @@ pub struct MlpSweep {
     pub config: MlpConfig,
     /// Parameters p.
     pub params: usize,
-    /// Training and test sizes.
+    /// Training size.
     pub n_train: usize,
     /// Test size.
     pub n_test: usize,
@@ -167,7 +168,7 @@ fn richardson(coarse: f64, fine: f64) -> [f64; 3] {
 pub fn gf_reference(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &Dataset, theta0: &[f64], s0: f64) -> Result<GfReference> {
     let eta0 = cfg.gf_eta_factor / s0;
     let run_at = |eta: f64, every: usize| {
-        let mut t = TrainConfig::new(eta, cfg.loss_threshold, usize::MAX / 4);
+        let mut t = TrainConfig::new(eta, cfg.loss_threshold, cfg.max_steps.saturating_mul(64));
         t.sharpness_every = every;
         t.lanczos = (cfg.lanczos_tol, cfg.lanczos_steps);
         train(mlp, train_set, theta0, &t)

@@ -12,7 +12,7 @@ const CSV: &str = include_str!("../../assets/digits/digits_358.csv");
 pub const CLASSES: [u8; 3] = [3, 5, 8];
 /// Images of each class in the file.
 pub const PER_CLASS_FILE: usize = 100;
-/// Training images of each class at most (the rest of the first 60 are unused below that).
+/// Training images of each class at most: the first 60 of each class may train, the last 40 test.
 pub const TRAIN_MAX_PER_CLASS: usize = 60;
 /// Pixels per image.
 pub const PIXELS: usize = 64;
