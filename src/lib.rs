@@ -57,6 +57,8 @@
 //! - [`dynamics`]: the one GD loop, the one period detector, observers, long-run classes;
 //! - [`theory`]: closed-form predictions, potentials, dual Newton, central flow, certified
 //!   interpolators;
+//! - [`mlp`]: a small tanh perceptron on shipped digits (backprop, exact Hessian–vector
+//!   products, Lanczos sharpness, GD to a loss threshold);
 //! - [`experiments`]: learning-rate sweeps, regimes, precision stability, single runs;
 //! - [`claims`]: the registry of claims and their checks;
 //! - [`output`]: report, files, figures; `cli` (feature `cli`): the command line.
@@ -69,6 +71,7 @@ pub mod claims;
 pub mod cli;
 pub mod dynamics;
 pub mod error;
+pub mod mlp;
 pub mod experiments;
 pub mod numeric;
 pub mod output;

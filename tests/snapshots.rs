@@ -53,8 +53,12 @@ fn verify_report() {
     assert!(pass);
     // Predicted and measured to 7 digits; errors are rounding-level and CPU-dependent, so
     // only the verdict and tolerance are kept for them.
+    // The MLP claims (M1–M3) are snapshotted without floats in tests/mlp.rs: their runs at the
+    // edge of stability are chaotic, so their values are only as stable as the last bit of a
+    // Lanczos vector.
     let rows: Vec<Value> = results
         .iter()
+        .filter(|r| !["M1", "M2", "M3"].contains(&r.claim.as_str()))
         .map(|r| {
             serde_json::json!({
                 "claim": r.claim, "task": r.task, "quantity": r.quantity, "kind": r.kind,

@@ -17,6 +17,7 @@ mod earlier;
 mod eos;
 pub mod family;
 mod flows;
+pub mod mlp;
 mod interpolators;
 pub mod paper;
 pub mod registry;
@@ -33,6 +34,7 @@ pub use interpolators::InterpolatorFormulas;
 pub use paper::generalization::{generalization_check, t9_check};
 pub use paper::product::gain_order_by_x;
 pub use paper::PaperFormulas;
+pub use mlp::MlpFormulas;
 pub use scalar::ScalarFormulas;
 pub use saddles::SaddleFormulas;
 
@@ -63,6 +65,8 @@ pub struct Formulas {
     pub scalar: ScalarFormulas,
     /// Saddle-to-saddle dynamics (PF1, PF2).
     pub saddles: SaddleFormulas,
+    /// The seed's experiment on a real network (M1–M3).
+    pub mlp: MlpFormulas,
 }
 
 /// Settings of a verification run (`normsharp verify --precision BITS`).
@@ -127,6 +131,7 @@ pub fn registry() -> Vec<Claim> {
     all.extend(eos::claims());
     all.extend(saddles::claims());
     all.extend(scalar::claims());
+    all.extend(mlp::claims());
     all
 }
 

@@ -8,6 +8,7 @@
 pub mod args;
 mod figures;
 mod merge;
+mod mlp;
 mod predict;
 pub mod print;
 mod run;
@@ -42,6 +43,8 @@ enum Command {
     Regimes(sweep::RegimesArgs),
     /// The saddle-to-saddle limit as α → 0 (Pesme & Flammarion): plateaus and jump times, end point certified.
     Saddles(saddles::SaddlesArgs),
+    /// The seed's experiment on a real network: a tanh MLP on shipped digits, GD to a loss threshold per η.
+    Mlp(mlp::MlpArgs),
     /// Long-run classification over η (fixed point, period p, chaos, divergence) as bifurcation data.
     Bifurcation(sweep::BifurcationArgs),
     /// Regenerate every figure for the canonical tasks (PNG and SVG, with their data as CSV).
@@ -71,6 +74,7 @@ where
         Command::Regimes(a) => sweep::regimes_cmd(a),
         Command::Bifurcation(a) => sweep::bifurcation_cmd(a),
         Command::Saddles(a) => saddles::saddles(a),
+        Command::Mlp(a) => mlp::mlp(a),
         #[cfg(feature = "plot")]
         Command::Figures(a) => figures::figures(a),
     };

@@ -3,6 +3,7 @@
 //! ([`job`]), split into shards and merged back byte for byte ([`shard`], [`part`]).
 
 pub mod job;
+pub mod mlp;
 pub mod part;
 pub mod precision;
 pub mod regimes;

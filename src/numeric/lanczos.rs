@@ -25,8 +25,9 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Eigenvalues and the last components of the eigenvectors of the tridiagonal (α, β).
-fn ritz(alpha: &[f64], beta: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
+/// Eigenvalues, the last components of the eigenvectors, and the top eigenvector of the
+/// tridiagonal (α, β).
+fn ritz(alpha: &[f64], beta: &[f64]) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let m = alpha.len();
     let t = faer::Mat::<f64>::from_fn(m, m, |i, j| {
         if i == j {
@@ -44,12 +45,29 @@ fn ritz(alpha: &[f64], beta: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
     let u = eig.U();
     let vals: Vec<f64> = (0..m).map(|i| s[i]).collect();
     let last: Vec<f64> = (0..m).map(|i| u[(m - 1, i)]).collect();
-    Some((vals, last))
+    let top: Vec<f64> = (0..m).map(|i| u[(i, m - 1)]).collect();
+    Some((vals, last, top))
 }
 
 /// Extreme eigenvalues of the p×p symmetric operator `apply` (out = A·v), to relative
 /// residual `tol`, in at most `max_steps` steps. Deterministic: a fixed start vector.
 pub fn extreme_eigenvalues(p: usize, apply: impl Fn(&[f64], &mut [f64]), tol: f64, max_steps: usize) -> Option<Extremes> {
+    lanczos(p, apply, tol, max_steps, false).map(|r| r.0)
+}
+
+/// The largest eigenvalue (`hi`; `lo` is reported but not converged) to relative residual
+/// `tol`: the stopping test watches only the top Ritz pair, whose residual `residual` is.
+/// θ_max ≤ λ_max always (Cauchy interlacing), and an eigenvalue lies within `residual` of it.
+pub fn largest_eigenvalue(p: usize, apply: impl Fn(&[f64], &mut [f64]), tol: f64, max_steps: usize) -> Option<Extremes> {
+    lanczos(p, apply, tol, max_steps, true).map(|r| r.0)
+}
+
+/// [`largest_eigenvalue`] with its unit Ritz vector u = Q·y (‖Au − θu‖ = `residual`).
+pub fn largest_eigenpair(p: usize, apply: impl Fn(&[f64], &mut [f64]), tol: f64, max_steps: usize) -> Option<(Extremes, Vec<f64>)> {
+    lanczos(p, apply, tol, max_steps, true)
+}
+
+fn lanczos(p: usize, apply: impl Fn(&[f64], &mut [f64]), tol: f64, max_steps: usize, top_only: bool) -> Option<(Extremes, Vec<f64>)> {
     if p == 0 {
         return None;
     }
@@ -77,18 +95,24 @@ pub fn extreme_eigenvalues(p: usize, apply: impl Fn(&[f64], &mut [f64]), tol: f6
             }
         }
         let b = dot(&w, &w).sqrt();
-        let (vals, last) = ritz(&alpha, &beta)?;
+        let (vals, last, top) = ritz(&alpha, &beta)?;
         let (lo, hi) = (vals[0], vals[vals.len() - 1]);
-        let res = (b * last[0]).abs().max((b * last[last.len() - 1]).abs());
-        best = Some(Extremes { lo, hi, residual: res, steps: k + 1 });
+        let res_hi = (b * last[last.len() - 1]).abs();
+        let res = if top_only { res_hi } else { (b * last[0]).abs().max(res_hi) };
+        best = Some((Extremes { lo, hi, residual: res, steps: k + 1 }, top));
         let scale = lo.abs().max(hi.abs()).max(f64::MIN_POSITIVE);
-        if res <= tol * scale || b <= f64::EPSILON * scale {
+        if res <= tol * scale || b <= f64::EPSILON * scale || k + 1 == m_max {
             break;
         }
         beta.push(b);
         v.iter_mut().zip(&w).for_each(|(x, y)| *x = y / b);
     }
-    best
+    let (e, y) = best?;
+    let mut u = vec![0.0; p];
+    for (qi, yi) in q.iter().zip(&y) {
+        u.iter_mut().zip(qi).for_each(|(a, b)| *a += yi * b);
+    }
+    Some((e, u))
 }
 
 /// The largest eigenvalue of a dense symmetric matrix, for the tests.

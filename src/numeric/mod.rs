@@ -8,5 +8,6 @@ pub mod lanczos;
 pub mod linalg;
 pub mod parallel;
 pub mod qd;
+pub mod rank;
 pub mod real;
 pub mod vector;

@@ -1,7 +1,8 @@
 //! The paper's figures for the canonical tasks, regenerated from fresh runs
 //! (`normsharp figures --out DIR`): final sharpness against η with 2/η and η_c, ‖β‖₁ and
 //! ‖w‖₂² against η, test error against η with the levels of β_N, β_S and β_GF, the
-//! bifurcation diagram, and loss and sharpness against step for one EoS run. Each figure is
+//! bifurcation diagram, loss and sharpness against step for one EoS run, and the digits
+//! MLP's sharpness, norm and test error against η ([`crate::output::mlp_figures`]). Each figure is
 //! written as PNG and SVG, and the data of every figure as CSV beside it.
 
 use crate::dynamics::classify::{bifurcation, ClassifyConfig, LongRun};
@@ -182,5 +183,6 @@ pub fn generate(out: &Path) -> Result<Vec<String>> {
         written.push(eos_run_figure(&case, out)?);
     }
     written.push(bifurcation_figure(out)?);
+    written.extend(crate::output::mlp_figures::mlp_figures(out)?);
     Ok(written)
 }

@@ -4,6 +4,8 @@
 #[cfg(feature = "plot")]
 pub mod figures;
 #[cfg(feature = "plot")]
+pub mod mlp_figures;
+#[cfg(feature = "plot")]
 pub mod plot;
 pub mod csv;
 pub mod report;
