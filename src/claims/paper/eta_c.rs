@@ -20,6 +20,30 @@ pub(super) fn check_t6(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
     cases.iter().flat_map(|c| t6_on(&f.paper, s, &c.task, &c.alpha, &c.label)).collect()
 }
 
+/// The sampled path maximum's resolution: when the largest sample S₀ (at step t₀) is interior,
+/// the parabola through it and its two neighbours (t₋, S₋), (t₊, S₊) peaks above S₀ by
+/// δ = −b²/(4a) (a = (D₊ − D₋)/(h₊ + h₋), b = D₊ − a·h₊, D± the one-sided slopes, h± the
+/// spacings): exact for a locally quadratic peak, the sampled maximum's shortfall otherwise to
+/// leading order. 0 when the largest sample is the last one (the end of the path, whose
+/// resolution is [`stopped_sharpness_resolution`]).
+fn sampling_resolution(trace: &[crate::dynamics::TracePoint]) -> f64 {
+    let Some(k) = (0..trace.len()).max_by(|&i, &j| trace[i].sharpness.total_cmp(&trace[j].sharpness)) else { return 0.0 };
+    if k == 0 || k + 1 >= trace.len() {
+        return 0.0;
+    }
+    let (tm, t0, tp) = (trace[k - 1].step as f64, trace[k].step as f64, trace[k + 1].step as f64);
+    let (sm, s0, sp) = (trace[k - 1].sharpness, trace[k].sharpness, trace[k + 1].sharpness);
+    let (hm, hp) = (t0 - tm, tp - t0);
+    let (dm, dp) = ((s0 - sm) / hm, (sp - s0) / hp);
+    let a = (dp - dm) / (hp + hm);
+    let b = dp - a * hp;
+    if a < 0.0 {
+        -b * b / (4.0 * a)
+    } else {
+        0.0
+    }
+}
+
 /// Where the study of the departure runs: s_GF above S(β_GF) by more than this fraction.
 const STUDY_GAP: f64 = 0.1;
 
@@ -48,7 +72,7 @@ fn t6_on(f: &PaperFormulas, s: &Settings, task: &Task, alpha_q: &Rational, label
         cfg.max_steps = 4_000_000;
         let run = gd_f64(task, alpha, &cfg);
         let m = run.trace.iter().map(|t| t.sharpness).fold(0.0, f64::max);
-        (m, stopped_sharpness_resolution(&design, &run.beta, m))
+        (m, stopped_sharpness_resolution(&design, &run.beta, m) + sampling_resolution(&run.trace) / m)
     };
     // M at η·s_GF = 0.004, 0.002, 0.001; two Richardson levels.
     let h = 0.001 / s_gf;
@@ -66,7 +90,8 @@ fn t6_on(f: &PaperFormulas, s: &Settings, task: &Task, alpha_q: &Rational, label
             format!(
                 "measured resolution of the extrapolation: twice the Richardson error estimate |R(η) − R(2η)|/3 = {:.2e} relative \
                  (R(η) = 2M(η) − M(2η), exact up to O(η³), here an O(η·s_GF) ≤ 0.4% correction), plus 3× the stopped runs' \
-                 sharpness resolution {stop_each:.1e} (off-Z term 2‖Xᵀr‖∞/n and the linearized remaining travel; R combines three runs), plus the {EIG_ORIGIN}",
+                 sharpness resolution {stop_each:.1e} (off-Z term 2‖Xᵀr‖∞/n and the linearized remaining travel, or, for an interior maximum, \
+                 the sampled maximum's shortfall below the parabola through the top three samples; R combines three runs), plus the {EIG_ORIGIN}",
                 est / r_fine,
                 stop_each = stop / 3.0
             ),
@@ -103,7 +128,7 @@ impl Observer<f64> for LossWatch<'_> {
 
 /// GD at η from α·1: whether it departs from monotone descent (the loss rises at some step, or
 /// the run does not converge), and the limit when it converges.
-fn departs(task: &Task, design: &Design<f64>, alpha: f64, eta: f64) -> (bool, Option<Vec<f64>>) {
+fn departs(design: &Design<f64>, alpha: f64, eta: f64) -> (bool, Option<Vec<f64>>) {
     let y2 = design.y.iter().map(|v| v * v).sum::<f64>() / design.n as f64;
     let mut cfg = GdConfig::until_loss(eta, 1e-24 * y2);
     cfg.max_steps = 400_000;
@@ -127,12 +152,12 @@ fn departure_study(f: &PaperFormulas, task: &Task, alpha: f64, s_gf: f64, s_end:
     let eta2 = pred::eta_no_stable_interpolator(x, y).nearest();
     let (mut lo, mut hi) = ((1e-3 * eta2).ln(), (1.05 * eta2).ln());
     let q = "η_dep (first η where GD's loss stops decreasing monotonically; bisection on [1e-3, 1.05]/(2x_min y))";
-    if departs(task, &design, alpha, lo.exp()).0 || !departs(task, &design, alpha, hi.exp()).0 {
+    if departs(&design, alpha, lo.exp()).0 || !departs(&design, alpha, hi.exp()).0 {
         return vec![not_computed("T6-eta-c", label, q, "the bracket does not enclose a departure".into(), Kind::Measurement)];
     }
     for _ in 0..DEPARTURE_HALVINGS {
         let mid = 0.5 * (lo + hi);
-        if departs(task, &design, alpha, mid.exp()).0 {
+        if departs(&design, alpha, mid.exp()).0 {
             hi = mid;
         } else {
             lo = mid;
@@ -147,7 +172,7 @@ fn departure_study(f: &PaperFormulas, task: &Task, alpha: f64, s_gf: f64, s_end:
         .iter()
         .map(|k| {
             let eta = k * eta_dep;
-            match departs(task, &design, alpha, eta).1 {
+            match departs(&design, alpha, eta).1 {
                 Some(beta) => {
                     let sh = op_sharpness(&design, &beta);
                     format!("{k}·η_dep: η·S = {:.4}, S/S(β_GF) = {:.4}", eta * sh, sh / s_end)

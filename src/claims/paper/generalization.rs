@@ -307,16 +307,18 @@ fn generalization_checks(f: &PaperFormulas, task: &Task, alpha: f64, label: &str
 /// interpolators differ, and the best GD limit over a learning-rate grid has a lower test
 /// error than both (so neither bias is the best).
 pub(super) fn check_t9(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    t9_checks(&f.paper, &canonical_multi(), &Rational::from((1, 1000)))
+    t9_checks(&f.paper, &canonical_multi(), &Rational::from((1, 1000)), true)
 }
 
 /// T9's check on any positive multi-sample task with a teacher (public so that a test can
 /// show it fails on a task where the hypothesis does not hold: a unique interpolator).
 pub fn t9_check(task: &Task) -> Vec<CheckResult> {
-    t9_checks(&PaperFormulas::default(), task, &Rational::from((1, 1000)))
+    t9_checks(&PaperFormulas::default(), task, &Rational::from((1, 1000)), true)
 }
 
-fn t9_checks(f: &PaperFormulas, task: &Task, alpha_q: &Rational) -> Vec<CheckResult> {
+/// T9's checks; the generalization comparison is asserted (`Prediction`) when `assert_gen`
+/// (the paper's example), reported (`Measurement`) otherwise.
+fn t9_checks(f: &PaperFormulas, task: &Task, alpha_q: &Rational, assert_gen: bool) -> Vec<CheckResult> {
     use crate::theory::interpolators::{min_l1, min_sharpness_sdp, Sign};
     let label = format!("{} α={}", task.name, alpha_q.nearest());
     let Some(teacher) = task.teacher.as_ref() else {
@@ -407,11 +409,16 @@ fn t9_checks(f: &PaperFormulas, task: &Task, alpha_q: &Rational) -> Vec<CheckRes
     let mut gen =
         CheckResult::scalar("T9", &label, "min over η of E(GD limit) vs min(E(β_ℓ1), E(β_S), E(β_GF))", bound, best, 0.0, Relation::AtMost);
     gen.pass = gen.pass && best < bound * (1.0 - 1e-9);
-    out.push(
+    let gen = if assert_gen {
         gen.kind(
             Kind::Prediction,
             "strict inequality with a margin of 1e-9·bound: the errors are evaluated exactly from f64 limits (GD to L < 1e-24, certified optima), far more accurate than that margin",
         )
+    } else {
+        gen.kind(Kind::Measurement, "reported, not asserted: for several samples the paper shows it on its example, no theorem covers other tasks")
+    };
+    out.push(
+        gen
         .with_note(format!(
             "E(β_ℓ1) = {:.5}, E(β_S) = {:.5}, E(β_GF) = {e_gf:.5}; best GD limit at η = {best_eta:.4} (η·s_GF = {:.2}) of {converged} converged runs on 30 η in [0.3, 3.1]/s_GF",
             err(&l1.beta),
@@ -465,17 +472,32 @@ pub(super) fn t8_generalization_on_task(f: &Formulas, _: &Settings, c: &TaskCase
 /// T9's hypotheses: SW, several samples, X > 0, y > 0 with a strictly positive interpolator,
 /// and a teacher.
 pub(super) fn t9_applies(c: &TaskCase) -> std::result::Result<(), String> {
+    use crate::theory::interpolators::{lambda_max_x_diag_xt, min_l1, min_sharpness_sdp, Sign, SDP_TOL};
     if c.task.n() < 2 {
         return Err("one sample: T9 is the several-sample version (T2, T8 cover n = 1)".into());
     }
     if c.task.teacher.is_none() {
         return Err("the task has no teacher".into());
     }
-    super::simplex::sw_positive_interpolating(c)
+    super::simplex::sw_positive_interpolating(c)?;
+    // The biases conflict: the certified min-ℓ1 interpolator is not λ_max-minimal.
+    let (l1, sharp) = match (min_l1(&c.task, Sign::Nonnegative), min_sharpness_sdp(&c.task, Sign::Nonnegative)) {
+        (Ok(a), Ok(b)) if a.certificate.valid && b.certificate.valid => (a, b),
+        _ => return Err("no certified min-ℓ1 or min-λ_max interpolator".into()),
+    };
+    let lmax = lambda_max_x_diag_xt(&c.task, &l1.beta).unwrap_or(f64::NAN);
+    let tol = 2.0 * SDP_TOL * sharp.objective + super::simplex::eig_resolution(c.task.n()) * lmax;
+    if !(lmax > sharp.objective + tol) {
+        return Err(format!(
+            "the biases do not conflict: the min-ℓ1 interpolator is also λ_max-minimal within the SDP's certified accuracy (λ_max = {lmax:.8e}, t* = {:.8e})",
+            sharp.objective
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn t9_on_task(f: &Formulas, _: &Settings, c: &TaskCase) -> Vec<CheckResult> {
-    t9_checks(&f.paper, &c.task, &c.alpha)
+    t9_checks(&f.paper, &c.task, &c.alpha, false)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -543,7 +565,10 @@ pub(super) fn t9_claim() -> Claim {
         check_t9,
     )
     .on_tasks(
-        "SW, several samples, X > 0, y > 0 with a strictly positive interpolator, a teacher; GD from the task's α",
+        "SW, several samples, X > 0, y > 0 with a strictly positive interpolator, a teacher, and conflicting biases (the certified min-ℓ1 interpolator \
+         is not λ_max-minimal: LP and SDP, checked first; on open sets of tasks the two coincide, e.g. family seed 1, i = 8). Asserted: the certificates \
+         that neither interpolator minimizes the other's objective. The generalization part (some GD limit beats both) is asserted on the paper's \
+         example only and reported elsewhere (Measurement): for several samples it is no theorem",
         t9_applies,
         t9_on_task,
     )

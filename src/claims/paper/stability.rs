@@ -1,7 +1,6 @@
 //! T5–T7: linear stability, the critical rate η_c and the d = 2 edge-of-stability ansatz.
 
 use super::simplex::{eig_resolution, not_computed, paper_formulas, sw_one_sample, EIG_ORIGIN, U};
-use super::t3::stopped_sharpness_resolution;
 use super::*;
 
 /// Steps of one local-stability test.
