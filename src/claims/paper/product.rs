@@ -74,12 +74,12 @@ pub(crate) fn sweep_loss_tol(design: &Design<f64>) -> f64 {
 }
 
 /// The sweep of a case. It depends on the formulas only through β_GF (the learning rates are
-/// ηs_GF = const), so runs are shared between the T4 claims (and their broken formulas) through a
-/// cache keyed by task, α and the β_GF formula.
+/// ηs_GF = const) and the identity's κ (bookkeeping only), so runs are shared between the T4
+/// claims (and their broken formulas) through a cache keyed by task, α, the β_GF formula and κ.
 pub(super) fn sw_sweep(task: &Task, alpha: &Rational, f: &PaperFormulas) -> std::result::Result<SwSweep, String> {
     type Cache = std::sync::Mutex<std::collections::HashMap<String, std::result::Result<SwSweep, String>>>;
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let key = format!("{:?}|{:?}|{}|{}", task.x, task.y, alpha, f.beta_gf as usize);
+    let key = format!("{:?}|{:?}|{}|{}|{}", task.x, task.y, alpha, f.beta_gf as usize, f.t4_s_coefficient);
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().map_err(|e| e.to_string())?.get(&key) {
         return v.clone();
@@ -100,6 +100,7 @@ fn sw_sweep_uncached(task: &Task, alpha: &Rational, f: &PaperFormulas) -> std::r
     for &eta in &etas {
         let cfg = GdConfig::until_loss(eta, sweep_loss_tol(&d64)).with_max_steps(5_000_000);
         let mut obs = ProductIdentity::new(&a, task.d());
+        obs.s_coefficient = f.t4_s_coefficient;
         let run = run_gd(&Problem::new(&Sw, &d64), &a, &cfg, &mut obs);
         if run.outcome != Outcome::Converged {
             return Err(format!("GD at ηs_GF = {:.4} ended {:?} after {} steps", eta * s_gf, run.outcome, run.steps));
