@@ -82,3 +82,40 @@ fn t8_generalization_outside_the_proved_setting_is_reported() {
     println!("T8-generalization, one sample, d > 2 (family seed 1, i < 20): held on {held} of {tried}; fails on {failed:#?}");
     assert!(tried >= 5, "only {tried} tasks");
 }
+
+/// THEORY.md T6's open case: family tasks (seeds 1–3, one sample) whose GF path maximum s_GF
+/// exceeds the end point's S(β_GF) by more than 10%. T6-eta-c's per-task check must hold there,
+/// and it reports the departure η_dep against 2/s_GF and 2/S(β_GF) (printed here).
+#[test]
+fn t6_departure_study_on_family_tasks_with_an_interior_maximum() {
+    use normsharp::problem::model::Sw;
+    use normsharp::problem::sharpness::sharpness;
+    use normsharp::theory::predictions::{beta_gf, gf_path_sharpness_max};
+    let t6 = claim("T6-eta-c");
+    let mut studied = 0;
+    for seed in 1..=3 {
+        for i in 0..20 {
+            let c = family_case(seed, i);
+            if c.task.n() != 1 {
+                continue;
+            }
+            let d = c.task.design::<f64>(());
+            let a = c.alpha.to_f64();
+            let gf = beta_gf(&d, &a).unwrap();
+            let w: Vec<f64> = gf.iter().map(|b| b.sqrt()).collect();
+            let s_end = sharpness(&Sw, &d, &w).unwrap().op_norm;
+            let s_gf = gf_path_sharpness_max(&d, a, &gf).unwrap();
+            if s_gf <= 1.1 * s_end {
+                continue;
+            }
+            studied += 1;
+            let o = t6.outcome_on(&Formulas::default(), &Settings::default(), &c);
+            println!("{} (s_GF/S(β_GF) = {:.3}):", c.label(), s_gf / s_end);
+            for r in o.checks.iter().filter(|r| r.quantity.contains("η_dep")).take(1) {
+                println!("  {}", r.note);
+            }
+            assert_eq!(o.verdict, Verdict::Pass, "{}: {}\n{}", c.label(), o.reason, table(&o.checks, 10));
+        }
+    }
+    println!("{studied} family tasks with s_GF > 1.1·S(β_GF)");
+}
