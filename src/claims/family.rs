@@ -38,7 +38,8 @@ pub fn family_case(seed: u64, index: usize) -> TaskCase {
     let top = (2.0 * (y[0].to_f64() / sum_x).sqrt()).log10();
     let alpha = Rational::from_f64(10f64.powf(rng.gen_range(-6.0..top.max(-5.0)))).unwrap_or(Rational::from((1, 1000)));
     // The teacher is β₀ (positive, an exact interpolator: inside Z's relative interior for one sample).
-    let task = Task::new(format!("family(seed={seed},i={index},n={n},d={d})"), x, y, Some(beta0), Rational::new()).expect("a generated task is valid");
+    let task = Task::new(format!("family(seed={seed},i={index},n={n},d={d})"), x, y, Some(beta0), Rational::new())
+        .expect("a generated task is valid");
     TaskCase { task, alpha, model: AnyModel::Sw }
 }
 

@@ -147,7 +147,7 @@ const DEPARTURE_HALVINGS: u32 = 20;
 /// The departure study (one sample, s_GF > 1.1·S(β_GF)): η_dep, the smallest η at which GD from
 /// α·1 stops being a monotone descent, by bisection in ln η on [10⁻³, 1.05]·η₂, η₂ = 1/(2x_min y)
 /// (T5: above it no interpolator is stable, so GD departs) — a bracket that involves neither
-/// 2/s_GF nor 2/S(β_GF). Reported against both, with η·S(β_∞) and S(β_∞)/S(β_GF) at
+/// 2/s_GF nor 2/S(β_GF). Reported against both (the closer in ratio, |ln(η_dep/prediction)|, named in the note), with η·S(β_∞) and S(β_∞)/S(β_GF) at
 /// η_dep·{0.5, 0.9, 1.1, 1.5} (flat branch: S(β_∞) ≈ S(β_GF); EoS: η·S(β_∞) just below 2).
 fn departure_study(f: &PaperFormulas, task: &Task, alpha: f64, s_gf: f64, s_end: f64, label: &str) -> Vec<CheckResult> {
     let design = task.design::<f64>(());
@@ -170,7 +170,8 @@ fn departure_study(f: &PaperFormulas, task: &Task, alpha: f64, s_gf: f64, s_end:
     let res = (hi - lo).exp() - 1.0;
     let (a, b) = ((f.eta_critical)(s_gf), 2.0 / s_end);
     let (da, db) = (eta_dep / a - 1.0, eta_dep / b - 1.0);
-    let supports = if da.abs() < db.abs() { "2/s_GF" } else { "2/S(β_GF)" };
+    // Closer in ratio: |ln(η_dep/prediction)| (the relative differences are not symmetric).
+    let supports = if (eta_dep / a).ln().abs() < (eta_dep / b).ln().abs() { "2/s_GF" } else { "2/S(β_GF)" };
     let branch: Vec<String> = [0.5, 0.9, 1.1, 1.5]
         .iter()
         .map(|k| {
@@ -201,7 +202,7 @@ fn departure_study(f: &PaperFormulas, task: &Task, alpha: f64, s_gf: f64, s_end:
         None => "the limit stays on the flat branch over the whole grid".into(),
     };
     let note = format!(
-        "η_dep = {eta_dep:.6e}; 2/s_GF = {a:.6e} (η_dep off by {da:+.3e}), 2/S(β_GF) = {b:.6e} ({db:+.3e}): the measurement is closer to {supports}; \
+        "η_dep = {eta_dep:.6e}; 2/s_GF = {a:.6e} (η_dep off by {da:+.3e}), 2/S(β_GF) = {b:.6e} ({db:+.3e}): the measurement is closer (in ratio) to {supports}; \
          {lim}; limits: {}",
         branch.join("; ")
     );
@@ -249,4 +250,3 @@ pub(super) fn t6_eta_c_claim() -> Claim {
         paper_formulas(PaperFormulas { gf_path_sharpness_max: path_max_end_only, ..PaperFormulas::default() })
     })
 }
-

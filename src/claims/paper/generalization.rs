@@ -415,7 +415,10 @@ fn t9_checks(f: &PaperFormulas, task: &Task, alpha_q: &Rational, assert_gen: boo
             "strict inequality with a margin of 1e-9·bound: the errors are evaluated exactly from f64 limits (GD to L < 1e-24, certified optima), far more accurate than that margin",
         )
     } else {
-        gen.kind(Kind::Measurement, "reported, not asserted: for several samples the paper shows it on its example, no theorem covers other tasks")
+        gen.kind(
+            Kind::Measurement,
+            "reported, not asserted: for several samples the paper shows it on its example, no theorem covers other tasks",
+        )
     };
     out.push(
         gen

@@ -8,8 +8,8 @@
 //! identity, the limit at the run's own gains) is kept as `Identity` and `Solver` checks.
 
 use super::*;
-use crate::numeric::vector::loglog_slope;
 use crate::claims::Kind;
+use crate::numeric::vector::loglog_slope;
 use crate::numeric::vector::rel_dist_coordinatewise;
 use crate::theory::effective_init as eff;
 
@@ -209,7 +209,10 @@ fn t4_gain_prediction_on(f: &PaperFormulas, task: &Task, alpha: &Rational, label
                 &sw.etas,
                 &errs,
                 1.0,
-                &format!("relative at each coordinate's own scale (floor 0: every gain is > 0); s_GF = {:.4}; steps {:?}", sw.s_gf, sw.steps),
+                &format!(
+                    "relative at each coordinate's own scale (floor 0: every gain is > 0); s_GF = {:.4}; steps {:?}",
+                    sw.s_gf, sw.steps
+                ),
             )
         }
         Err(e) => CheckResult::failed("T4-identity", label, q, e).kind(Kind::Prediction, "the sweep did not run"),
@@ -409,7 +412,9 @@ fn t4_gain_on(f: &PaperFormulas, task: &Task, alpha: &Rational, label: &str) -> 
     );
     let r = CheckResult::scalar("T4-gain", label, q, 0.0, bad.len() as f64, 0.0, Relation::AbsoluteError);
     if obs.max_step >= 1.0 || obs.degenerate {
-        return r.kind(Kind::Measurement, "reported, not asserted: the run breaks the hypothesis 2ηx_max r_j < 1 of proofs/T4-gain.md").with_note(note);
+        return r
+            .kind(Kind::Measurement, "reported, not asserted: the run breaks the hypothesis 2ηx_max r_j < 1 of proofs/T4-gain.md")
+            .with_note(note);
     }
     r.kind(Kind::Prediction, origin).with_note(note)
 }

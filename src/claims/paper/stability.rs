@@ -204,4 +204,3 @@ pub(super) fn t5_bound_claim() -> Claim {
         )
         .broken("η·S ≤ 2 → η·S ≤ 1.9", Some(0.05), || paper_formulas(PaperFormulas { stability_constant: 1.9, ..PaperFormulas::default() }))
 }
-

@@ -99,21 +99,21 @@ fn t7_on(f: &PaperFormulas, task: &Task, alpha: f64, label: &str, deep: &[Ration
             );
         }
     } else {
-    let on_eos: Vec<Option<T7Run>> = [0.02, 0.03, 0.04].iter().map(|dl| t7_run(&task, &design, alpha, eta_c * (1.0 + dl))).collect();
-    let below: Vec<Option<T7Run>> = [0.01, 0.02].iter().map(|dl| t7_run(&task, &design, alpha, eta_c * (1.0 - dl))).collect();
-    match (&on_eos[..], &below[..], ansatz_edge(eta_c)) {
-        ([Some(a), Some(b), Some(c)], [Some(l1), Some(l2)], Ok((_, edge))) => {
-            let (h2, h3, h4) = (a.eta_s, b.eta_s, c.eta_s);
-            let lin = 3.0 * h2 - 2.0 * h3;
-            let quad = 6.0 * h2 - 8.0 * h3 + 3.0 * h4;
-            let ext_err = (quad - lin).abs();
-            // Flow-aligned deficit D(η) = 1 − S_GD(η)/s_GF, linearly extrapolated to η_c.
-            let d1 = 1.0 - l1.eta_s / (eta_c * 0.99) / s_gf;
-            let d2 = 1.0 - l2.eta_s / (eta_c * 0.98) / s_gf;
-            let deficit = (2.0 * d1 - d2).abs();
-            let res = [a, b, c].iter().map(|r| r.res).fold(0.0, f64::max);
-            let tol = deficit + 2.0 * ext_err / edge + 3.0 * res;
-            out.push(
+        let on_eos: Vec<Option<T7Run>> = [0.02, 0.03, 0.04].iter().map(|dl| t7_run(&task, &design, alpha, eta_c * (1.0 + dl))).collect();
+        let below: Vec<Option<T7Run>> = [0.01, 0.02].iter().map(|dl| t7_run(&task, &design, alpha, eta_c * (1.0 - dl))).collect();
+        match (&on_eos[..], &below[..], ansatz_edge(eta_c)) {
+            ([Some(a), Some(b), Some(c)], [Some(l1), Some(l2)], Ok((_, edge))) => {
+                let (h2, h3, h4) = (a.eta_s, b.eta_s, c.eta_s);
+                let lin = 3.0 * h2 - 2.0 * h3;
+                let quad = 6.0 * h2 - 8.0 * h3 + 3.0 * h4;
+                let ext_err = (quad - lin).abs();
+                // Flow-aligned deficit D(η) = 1 − S_GD(η)/s_GF, linearly extrapolated to η_c.
+                let d1 = 1.0 - l1.eta_s / (eta_c * 0.99) / s_gf;
+                let d2 = 1.0 - l2.eta_s / (eta_c * 0.98) / s_gf;
+                let deficit = (2.0 * d1 - d2).abs();
+                let res = [a, b, c].iter().map(|r| r.res).fold(0.0, f64::max);
+                let tol = deficit + 2.0 * ext_err / edge + 3.0 * res;
+                out.push(
                 CheckResult::scalar("T7", &label, q2, edge, lin, tol, Relation::RelativeError)
                     .kind(
                         Kind::Prediction,
@@ -129,15 +129,15 @@ fn t7_on(f: &PaperFormulas, task: &Task, alpha: f64, label: &str, deep: &[Ration
                         (h2 - h3) / 0.01
                     )),
             );
+            }
+            _ => out.push(not_computed(
+                "T7",
+                &label,
+                q2,
+                "a GD run near η_c did not converge or the ansatz is undefined there".into(),
+                Kind::Prediction,
+            )),
         }
-        _ => out.push(not_computed(
-            "T7",
-            &label,
-            q2,
-            "a GD run near η_c did not converge or the ansatz is undefined there".into(),
-            Kind::Prediction,
-        )),
-    }
     }
 
     // (3) Measurements: the ansatz's error deeper in the EoS regime (empirical, not asserted).
@@ -164,7 +164,6 @@ fn t7_on(f: &PaperFormulas, task: &Task, alpha: f64, label: &str, deep: &[Ration
     }
     out
 }
-
 
 /// T7's hypotheses: SW, one sample, x > 0, y > 0, d = 2 with x₁ ≠ x₂ (the ansatz's line is then
 /// transversal to Z).
@@ -194,7 +193,9 @@ pub(super) fn t7_on_task(f: &Formulas, _: &Settings, c: &TaskCase) -> Vec<CheckR
     let (x, y) = task.single_sample_positive().expect("applies checked it");
     let design = task.design::<f64>(());
     let alpha = c.alpha.nearest();
-    let eta_c = match pred::beta_gf(&design, &alpha).and_then(|gf| pred::gf_path_sharpness_max(&design, alpha, &gf).map(|s| s.max(op_sharpness(&design, &gf)))) {
+    let eta_c = match pred::beta_gf(&design, &alpha)
+        .and_then(|gf| pred::gf_path_sharpness_max(&design, alpha, &gf).map(|s| s.max(op_sharpness(&design, &gf))))
+    {
         Ok(s) => 2.0 / s,
         Err(e) => return vec![not_computed("T7", &c.label(), "GF limit", e.to_string(), Kind::Prediction)],
     };
