@@ -119,3 +119,36 @@ fn t6_departure_study_on_family_tasks_with_an_interior_maximum() {
     }
     println!("{studied} family tasks with s_GF > 1.1·S(β_GF)");
 }
+
+/// T9 off the paper's example: where the biases conflict (the hypothesis) the certificates are
+/// asserted, and the generalization part is a `Measurement`; its fraction over family seeds 1–3
+/// is printed with the tasks where it fails.
+#[test]
+fn t9_generalization_on_family_tasks_is_reported() {
+    let t9 = claim("T9");
+    let (applies, _) = t9.on_task.unwrap();
+    let (mut tried, mut held, mut failed, mut coincide) = (0, 0, Vec::new(), Vec::new());
+    for seed in 1..=3 {
+        for i in 0..20 {
+            let c = family_case(seed, i);
+            if c.task.n() < 2 {
+                continue;
+            }
+            if let Err(why) = applies(&c) {
+                coincide.push(format!("{}: {why}", c.label()));
+                continue;
+            }
+            let o = t9.outcome_on(&Formulas::default(), &Settings::default(), &c);
+            assert_eq!(o.verdict, Verdict::Pass, "{}: {}", c.label(), o.reason);
+            let m = o.checks.iter().find(|r| r.kind == normsharp::claims::Kind::Measurement).expect("the generalization measurement");
+            tried += 1;
+            if m.pass {
+                held += 1;
+            } else {
+                failed.push(format!("{} ({})", c.label(), m.note));
+            }
+        }
+    }
+    println!("T9 generalization (seeds 1–3, n ≥ 2, biases conflicting): held on {held} of {tried}; fails on {failed:#?}; not applicable: {coincide:#?}");
+    assert!(tried >= 5, "only {tried} tasks");
+}
