@@ -4,7 +4,7 @@
 //! (three in four tasks) or 2–4 samples, d from 2 to 12 (d > n), positive entries spread
 //! over two decades (10^U(−1,1), as fractions with denominator 1000), y of both scales, and α
 //! log-uniform from 1e-6 up to twice the scale where the initialization overshoots the zero-loss
-//! set (⟨x, α²·1⟩ = y). Every generated task is an exact rational task, written as a TOML file
+//! set (⟨x, α²·1⟩ = y). The positive β₀ with y = Xβ₀ is the task's teacher (noise 0). Every generated task is an exact rational task, written as a TOML file
 //! when a claim fails on it.
 
 use super::registry::{Claim, ClaimOutcome, TaskCase, Verdict};
@@ -37,7 +37,9 @@ pub fn family_case(seed: u64, index: usize) -> TaskCase {
     let sum_x: f64 = x[0].iter().map(|v| v.to_f64()).sum();
     let top = (2.0 * (y[0].to_f64() / sum_x).sqrt()).log10();
     let alpha = Rational::from_f64(10f64.powf(rng.gen_range(-6.0..top.max(-5.0)))).unwrap_or(Rational::from((1, 1000)));
-    let task = Task::new(format!("family(seed={seed},i={index},n={n},d={d})"), x, y, None, Rational::new()).expect("a generated task is valid");
+    // The teacher is β₀ (positive, an exact interpolator: inside Z's relative interior for one sample).
+    let task = Task::new(format!("family(seed={seed},i={index},n={n},d={d})"), x, y, Some(beta0), Rational::new())
+        .expect("a generated task is valid");
     TaskCase { task, alpha, model: AnyModel::Sw }
 }
 

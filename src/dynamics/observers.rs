@@ -23,6 +23,13 @@ pub struct ProductIdentity<T: Real> {
     pub max_rel_err: f64,
     /// Steps where a factor 1 − 2ηg hit zero (the identity is then not checked further).
     pub degenerate: bool,
+    /// max over steps and coordinates of |s_k,i| + |Gain_k,i| (the size of the exponent, which
+    /// sets the rounding of the sums).
+    pub max_exponent: f64,
+    /// max over steps and coordinates of 2ηg_k,i (signed: T4-gain's hypothesis is that it is < 1).
+    pub max_step: f64,
+    /// max over steps and coordinates of |2ηg_k,i|.
+    pub max_abs_step: f64,
     /// The coefficient κ in s_k = −κη Σ g_j (κ = 4; other values exist to show that the
     /// check fails for a wrong formula).
     pub s_coefficient: i64,
@@ -38,6 +45,9 @@ impl<T: Real> ProductIdentity<T> {
             gain: vec![T::zero(ctx); d],
             max_rel_err: 0.0,
             degenerate: false,
+            max_exponent: 0.0,
+            max_step: f64::NEG_INFINITY,
+            max_abs_step: 0.0,
             s_coefficient: 4,
         }
     }
@@ -74,6 +84,10 @@ impl<T: Real> Observer<T> for ProductIdentity<T> {
             *s -= &(kappa_eta.clone() * gi);
             let term = -(factor.ln() * &T::from_i64(2, ctx)) - &x;
             *gain += &term;
+            let u = x.to_f64() / 2.0;
+            self.max_step = self.max_step.max(u);
+            self.max_abs_step = self.max_abs_step.max(u.abs());
+            self.max_exponent = self.max_exponent.max(s.to_f64().abs() + gain.to_f64().abs());
         }
     }
     fn finish(&mut self, _theta: &[T], beta: &[T]) {

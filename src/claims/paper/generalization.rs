@@ -307,26 +307,28 @@ fn generalization_checks(f: &PaperFormulas, task: &Task, alpha: f64, label: &str
 /// interpolators differ, and the best GD limit over a learning-rate grid has a lower test
 /// error than both (so neither bias is the best).
 pub(super) fn check_t9(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    t9_checks(&f.paper, &canonical_multi())
+    t9_checks(&f.paper, &canonical_multi(), &Rational::from((1, 1000)), true)
 }
 
 /// T9's check on any positive multi-sample task with a teacher (public so that a test can
 /// show it fails on a task where the hypothesis does not hold: a unique interpolator).
 pub fn t9_check(task: &Task) -> Vec<CheckResult> {
-    t9_checks(&PaperFormulas::default(), task)
+    t9_checks(&PaperFormulas::default(), task, &Rational::from((1, 1000)), true)
 }
 
-fn t9_checks(f: &PaperFormulas, task: &Task) -> Vec<CheckResult> {
+/// T9's checks; the generalization comparison is asserted (`Prediction`) when `assert_gen`
+/// (the paper's example), reported (`Measurement`) otherwise.
+fn t9_checks(f: &PaperFormulas, task: &Task, alpha_q: &Rational, assert_gen: bool) -> Vec<CheckResult> {
     use crate::theory::interpolators::{min_l1, min_sharpness_sdp, Sign};
-    let label = format!("{} α=0.001", task.name);
+    let label = format!("{} α={}", task.name, alpha_q.nearest());
     let Some(teacher) = task.teacher.as_ref() else {
         return vec![not_computed("T9", &label, "min over η of E(GD limit)", "task has no teacher".into(), Kind::Prediction)];
     };
     let sigma = &task.noise_std;
     let err = |b: &[f64]| error_of(f, b, teacher, sigma);
     let design64 = task.design::<f64>(());
-    let alpha = 1e-3;
-    let gf = pred::beta_gf_task(task, &Rational::from((1, 1000)), 128).ok().map(|b| b.iter().map(Float::to_f64).collect::<Vec<f64>>());
+    let alpha = alpha_q.nearest();
+    let gf = pred::beta_gf_task(task, alpha_q, 128).ok().map(|b| b.iter().map(Float::to_f64).collect::<Vec<f64>>());
     let mut out = Vec::new();
     if let Some(gf) = &gf {
         out.push(test_error_mc_check("T9", &label, "β_GF", f, gf, (teacher, sigma), 91));
@@ -407,11 +409,19 @@ fn t9_checks(f: &PaperFormulas, task: &Task) -> Vec<CheckResult> {
     let mut gen =
         CheckResult::scalar("T9", &label, "min over η of E(GD limit) vs min(E(β_ℓ1), E(β_S), E(β_GF))", bound, best, 0.0, Relation::AtMost);
     gen.pass = gen.pass && best < bound * (1.0 - 1e-9);
-    out.push(
+    let gen = if assert_gen {
         gen.kind(
             Kind::Prediction,
             "strict inequality with a margin of 1e-9·bound: the errors are evaluated exactly from f64 limits (GD to L < 1e-24, certified optima), far more accurate than that margin",
         )
+    } else {
+        gen.kind(
+            Kind::Measurement,
+            "reported, not asserted: for several samples the paper shows it on its example, no theorem covers other tasks",
+        )
+    };
+    out.push(
+        gen
         .with_note(format!(
             "E(β_ℓ1) = {:.5}, E(β_S) = {:.5}, E(β_GF) = {e_gf:.5}; best GD limit at η = {best_eta:.4} (η·s_GF = {:.2}) of {converged} converged runs on 30 η in [0.3, 3.1]/s_GF",
             err(&l1.beta),
@@ -420,6 +430,77 @@ fn t9_checks(f: &PaperFormulas, task: &Task) -> Vec<CheckResult> {
         )),
     );
     out
+}
+
+// ---------------------------------------------------------------------------------------
+// Per task
+
+/// T8-generalization's hypotheses (the setting of the paper's argument): SW, one sample,
+/// x > 0, y > 0, d = 2 with x₁ ≠ x₂ (Z is the segment [β_N, β_S]), a teacher in the relative
+/// interior of Z, lying strictly on β_S's side of β_GF(α) (the GD limits run from β_GF(α) at
+/// η → 0 towards β_S as η grows, so they can reach it).
+pub(super) fn t8_generalization_applies(c: &TaskCase) -> std::result::Result<(), String> {
+    sw_one_sample(c)?;
+    let (x, y) = c.task.single_sample_positive().map_err(|e| e.to_string())?;
+    if x.len() != 2 {
+        return Err(format!("d = {}: the paper's argument is for d = 2, where Z is a segment the GD limits sweep; for d > 2 it is not a theorem (reported by the tests as a fraction)", x.len()));
+    }
+    if x[0] == x[1] {
+        return Err("x₁ = x₂: β_N and β_S are not defined (every interpolator has the same norm and sharpness)".into());
+    }
+    let Some(t) = c.task.teacher.as_ref() else {
+        return Err("the task has no teacher".into());
+    };
+    let on_z = x.iter().zip(t).fold(Rational::new(), |a, (p, q)| a + Rational::from(p * q)) == *y;
+    if !on_z || t.iter().any(|v| *v <= 0) {
+        return Err("the teacher is not in the relative interior of Z (β* > 0, ⟨x, β*⟩ = y)".into());
+    }
+    let small = if x[0] < x[1] { 0 } else { 1 };
+    let gf = pred::beta_gf(&c.task.design::<f64>(()), &c.alpha.nearest()).map_err(|e| e.to_string())?;
+    if t[small].nearest() <= gf[small] {
+        return Err(format!(
+            "the teacher lies between β_N and β_GF(α) (β*_{} = {:.4e} ≤ β_GF = {:.4e}): GD's limits move away from it as η grows",
+            small + 1,
+            t[small].nearest(),
+            gf[small]
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn t8_generalization_on_task(f: &Formulas, _: &Settings, c: &TaskCase) -> Vec<CheckResult> {
+    generalization_checks(&f.paper, &c.task, c.alpha.nearest(), &c.label())
+}
+
+/// T9's hypotheses: SW, several samples, X > 0, y > 0 with a strictly positive interpolator,
+/// and a teacher.
+pub(super) fn t9_applies(c: &TaskCase) -> std::result::Result<(), String> {
+    use crate::theory::interpolators::{lambda_max_x_diag_xt, min_l1, min_sharpness_sdp, Sign, SDP_TOL};
+    if c.task.n() < 2 {
+        return Err("one sample: T9 is the several-sample version (T2, T8 cover n = 1)".into());
+    }
+    if c.task.teacher.is_none() {
+        return Err("the task has no teacher".into());
+    }
+    super::simplex::sw_positive_interpolating(c)?;
+    // The biases conflict: the certified min-ℓ1 interpolator is not λ_max-minimal.
+    let (l1, sharp) = match (min_l1(&c.task, Sign::Nonnegative), min_sharpness_sdp(&c.task, Sign::Nonnegative)) {
+        (Ok(a), Ok(b)) if a.certificate.valid && b.certificate.valid => (a, b),
+        _ => return Err("no certified min-ℓ1 or min-λ_max interpolator".into()),
+    };
+    let lmax = lambda_max_x_diag_xt(&c.task, &l1.beta).unwrap_or(f64::NAN);
+    let tol = 2.0 * SDP_TOL * sharp.objective + super::simplex::eig_resolution(c.task.n()) * lmax;
+    if !(lmax > sharp.objective + tol) {
+        return Err(format!(
+            "the biases do not conflict: the min-ℓ1 interpolator is also λ_max-minimal within the SDP's certified accuracy (λ_max = {lmax:.8e}, t* = {:.8e})",
+            sharp.objective
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn t9_on_task(f: &Formulas, _: &Settings, c: &TaskCase) -> Vec<CheckResult> {
+    t9_checks(&f.paper, &c.task, &c.alpha, false)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -466,6 +547,13 @@ pub(super) fn t8_generalization_claim() -> Claim {
         false,
         check_t8_generalization,
     )
+    .on_tasks(
+        "SW, one sample, x > 0, y > 0, d = 2 with x₁ ≠ x₂, a teacher in the relative interior of Z strictly on β_S's side of β_GF(α) (the paper's \
+         setting: the GD limits sweep the segment from β_GF towards β_S). Not applicable elsewhere: for d > 2 the claim is no theorem, and tests/claims.rs \
+         reports the fraction of family tasks where it holds, with counterexamples",
+        t8_generalization_applies,
+        t8_generalization_on_task,
+    )
     .broken("test error → 1.05×", Some(0.05), || {
         paper_formulas(PaperFormulas { test_error: test_error_plus_5pc, ..PaperFormulas::default() })
     })
@@ -478,6 +566,14 @@ pub(super) fn t9_claim() -> Claim {
         "paper (appendix)",
         false,
         check_t9,
+    )
+    .on_tasks(
+        "SW, several samples, X > 0, y > 0 with a strictly positive interpolator, a teacher, and conflicting biases (the certified min-ℓ1 interpolator \
+         is not λ_max-minimal: LP and SDP, checked first; on open sets of tasks the two coincide, e.g. family seed 1, i = 8). Asserted: the certificates \
+         that neither interpolator minimizes the other's objective. The generalization part (some GD limit beats both) is asserted on the paper's \
+         example only and reported elsewhere (Measurement): for several samples it is no theorem",
+        t9_applies,
+        t9_on_task,
     )
     .broken("test error → 1.05×", Some(0.05), || {
         paper_formulas(PaperFormulas { test_error: test_error_plus_5pc, ..PaperFormulas::default() })

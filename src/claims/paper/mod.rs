@@ -100,6 +100,10 @@ pub mod product;
 use product::*;
 mod stability;
 use stability::*;
+mod eta_c;
+use eta_c::*;
+mod t7;
+use t7::*;
 pub mod generalization;
 use generalization::*;
 pub mod proved;
@@ -120,6 +124,11 @@ pub fn claims() -> Vec<Claim> {
             true,
             check_t4_identity,
         )
+        .on_tasks(
+            "SW, X > 0 and y > 0 with a strictly positive interpolator (one sample: x > 0, y > 0); the sweep GD at ηs_GF = 0.2·2^-k, k = 0..4 (s_GF the GF path's largest sharpness) converges",
+            t4_identity_applies,
+            t4_identity_on_task,
+        )
         .broken("s_k = −2ηΣg_j (κ = 4 → 2)", Some(0.5), || Formulas { paper: PaperFormulas { t4_s_coefficient: 2, ..PaperFormulas::default() }, ..Formulas::default() })
         .broken("gain's η² coefficient 4 → 4.4", Some(0.1), || Formulas { paper: PaperFormulas { t4_gain_coefficient: 4.4, ..PaperFormulas::default() }, ..Formulas::default() }),
         Claim::new(
@@ -133,6 +142,11 @@ pub fn claims() -> Vec<Claim> {
         .broken("gain's η² coefficient 4 → 4.4", Some(0.1), || Formulas { paper: PaperFormulas { t4_gain_coefficient: 4.4, ..PaperFormulas::default() }, ..Formulas::default() })
         .broken("α_∞² = α²e^{+Gain} (gain sign flipped)", None, || Formulas { paper: PaperFormulas { alpha_inf_sq: alpha_inf_sq_flipped, ..PaperFormulas::default() }, ..Formulas::default() }),
         Claim::new("T4-gain", "For one sample the gain is larger where x_i is larger", "derived", true, check_t4_gain)
+            .on_tasks(
+                "SW, one sample, x > 0, y > 0, at least two distinct x_i; GD at η = 1/s_GF; only strict pairs x_i ≠ x_j are compared (ties have equal gains); a run with 2ηx_max r_j ≥ 1 at some step (the proof's hypothesis) is reported, not asserted",
+                t4_gain_applies,
+                t4_gain_on_task,
+            )
             .broken("gain order reversed (largest gain at the smallest x)", None, || Formulas { paper: PaperFormulas { gain_order: gain_order_reversed, ..PaperFormulas::default() }, ..Formulas::default() }),
         Claim { check: check_t5_thresholds_with_proofs, ..t5_thresholds_claim() },
         Claim { check: check_t5_bound_with_proofs, ..t5_bound_claim() },
