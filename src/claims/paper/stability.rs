@@ -98,7 +98,9 @@ fn t5_thresholds_single(f: &PaperFormulas, task: &Task, label: &str) -> Vec<Chec
 }
 
 pub(super) fn t5_thresholds_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
-    t5_thresholds_single(&f.paper, &case.task, &case.label())
+    let mut v = t5_thresholds_single(&f.paper, &case.task, &case.label());
+    v.extend(t5_thresholds_proved(&f.paper, &case.task, &case.label()));
+    v
 }
 
 pub(super) fn check_t5_thresholds(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
