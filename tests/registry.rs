@@ -2,9 +2,9 @@
 //! passes on the canonical tasks with the correct formulas, every check is classified and
 //! reports its values, and it has evidence), `broken::<id>::<formula>` (each registered broken
 //! formula makes it fail), `has_broken::<id>` (it registers at least one), and, for every
-//! claim with a per-task check, `family::<id>` (it holds on the first FAMILY_TASKS tasks of the
-//! README's family, `verify --family 20 --seed 1`, and every check there is classified with an
-//! origin for its tolerance).
+//! claim with a per-task check, `family::<id>` (on the first FAMILY_TASKS tasks of the README's
+//! family, `verify --family 20 --seed 1`, it fails exactly on the counterexamples recorded in
+//! `counterexamples/`, and every check there is classified with an origin for its tolerance).
 //! Run one: `cargo test --release --test registry -- claim::T1`.
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -46,11 +46,32 @@ fn broken_fails(id: &'static str, k: usize) -> Result<(), Failed> {
 /// Tasks of the README's family (seed 1) each per-task check runs on in the test suite.
 const FAMILY_TASKS: usize = 4;
 
+/// The failures of claim `id` recorded in `counterexamples/` among the first FAMILY_TASKS
+/// tasks of seed 1 (file names `<id>-family_seed_1_i_<k>_…toml`, as `verify --family` writes
+/// them): a claim that the theory gets wrong on a task keeps failing there, visibly.
+fn recorded_failures(id: &str) -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("counterexamples");
+    let prefix = format!("{id}-family_seed_1_i_");
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned())).collect())
+        .unwrap_or_default();
+    v.retain(|f| f.strip_prefix(&prefix).and_then(|r| r.split('_').next()?.parse::<usize>().ok()).is_some_and(|k| k < FAMILY_TASKS));
+    v.sort();
+    v
+}
+
 fn family_holds(id: &'static str) -> Result<(), Failed> {
     let claim = registry().into_iter().find(|c| c.id == id).ok_or("not registered")?;
     let (summary, outcomes) = family::run_family(&claim, &Formulas::default(), &Settings::default(), 1, FAMILY_TASKS);
-    if summary.failed > 0 {
-        return Err(format!("claim {id} fails on {} of {} family tasks; first: {}", summary.failed, FAMILY_TASKS, summary.first_failure.unwrap_or_default()).into());
+    let mut failed: Vec<String> = summary.failures.iter().map(|(name, _)| name.clone()).collect();
+    failed.sort();
+    let recorded = recorded_failures(id);
+    if failed != recorded {
+        return Err(format!(
+            "claim {id} on the first {FAMILY_TASKS} family tasks (seed 1): fails on {failed:?}, counterexamples/ records {recorded:?}; first failure: {}",
+            summary.first_failure.unwrap_or_default()
+        )
+        .into());
     }
     for o in &outcomes {
         for r in &o.checks {
