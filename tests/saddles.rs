@@ -1,11 +1,10 @@
-//! Saddle-to-saddle (Pesme & Flammarion's Algorithm 1, exact) and the scalar network: a hand
+//! Saddle-to-saddle (Pesme & Flammarion's Algorithm 1, exact; src/claims/saddles.rs): a hand
 //! example worked out on paper, the CLI's output and errors, and the log-domain flow.
 
 use normsharp::problem::task::Task;
 use normsharp::theory::interpolators::Sign;
 use normsharp::theory::saddle_flow::LogFlow;
 use normsharp::theory::saddles::{constrained_least_squares, saddle_process, ProcessRules};
-use normsharp::theory::scalar;
 use rug::Rational;
 use std::process::Command;
 
@@ -52,20 +51,6 @@ fn log_domain_flow_at_tiny_alpha() {
     let steps = flow.integrate(3.0, 1e-10, 2e-3, |_, s| last = flow.beta(s)).unwrap();
     assert!(steps > 0);
     assert!((last[0] - 2.0).abs() < 1e-6 && (last[1] + 1.0).abs() < 1e-6, "{last:?}");
-}
-
-#[test]
-fn scalar_gd_multiplies_the_imbalance_exactly() {
-    let (mut x, mut y, eta) = (q(3, 2), q(1, 5), q(2, 3));
-    let d0 = Rational::from(&x * &x) - Rational::from(&y * &y);
-    let mut pred = d0;
-    for _ in 0..4 {
-        let (nx, ny, r) = scalar::gd_step_exact(&x, &y, &eta);
-        let er = Rational::from(&eta * &r);
-        pred *= Rational::from(1) - Rational::from(&er * &er);
-        (x, y) = (nx, ny);
-    }
-    assert_eq!(Rational::from(&x * &x) - Rational::from(&y * &y), pred);
 }
 
 fn cli(args: &[&str]) -> (i32, String, String) {

@@ -20,7 +20,7 @@ pub enum Kind {
     Solver,
     /// A reported quantity, not asserted: it never fails a claim.
     Measurement,
-    /// Not yet classified (a defect: tests/claims.rs rejects it).
+    /// Not yet classified (a defect: tests/registry.rs rejects it).
     Unclassified,
 }
 

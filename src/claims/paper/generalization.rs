@@ -549,7 +549,7 @@ pub(super) fn t8_generalization_claim() -> Claim {
     )
     .on_tasks(
         "SW, one sample, x > 0, y > 0, d = 2 with x₁ ≠ x₂, a teacher in the relative interior of Z strictly on β_S's side of β_GF(α) (the paper's \
-         setting: the GD limits sweep the segment from β_GF towards β_S). Not applicable elsewhere: for d > 2 the claim is no theorem, and tests/claims.rs \
+         setting: the GD limits sweep the segment from β_GF towards β_S). Not applicable elsewhere: for d > 2 the claim is no theorem, and tests/paper.rs \
          reports the fraction of family tasks where it holds, with counterexamples",
         t8_generalization_applies,
         t8_generalization_on_task,

@@ -1,5 +1,6 @@
-//! Checks beyond the registry-generated ones (tests/registry.rs runs every claim and every
-//! registered broken formula): the T4 identity at 256 bits.
+//! The paper's claims (src/claims/paper/) beyond the registry-generated tests (tests/registry.rs
+//! runs every claim, broken formula and family): the T4 identity at 256 bits and each per-task
+//! check on family tasks.
 
 use normsharp::claims::{registry, Formulas, Settings};
 
