@@ -255,3 +255,25 @@ fn multi_sample_runs_are_proved_stable() {
     }
     assert!(proved >= 6, "only {proved} converged runs");
 }
+
+/// Every claim with proved checks (T3, T5-bound, T5-thresholds, T6-eta-c, I2) registers a broken
+/// formula under which one of its proved checks fails to prove.
+#[test]
+fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
+    use normsharp::claims::{registry, Formulas, Grade, Settings};
+    let s = Settings::default();
+    let mut with_proofs = Vec::new();
+    for claim in registry() {
+        let good = claim.outcome(&Formulas::default(), &s);
+        if !good.checks.iter().any(|r| r.grade == Grade::Proved) {
+            continue;
+        }
+        assert!(good.checks.iter().filter(|r| r.grade == Grade::Proved).all(|r| r.pass), "{}: correct formulas must prove", claim.id);
+        let broken_proof = claim.broken.iter().any(|b| claim.outcome(&(b.formulas)(), &s).checks.iter().any(|r| r.grade == Grade::Proved && !r.pass));
+        assert!(broken_proof, "{}: no broken formula makes a proved check fail", claim.id);
+        with_proofs.push(claim.id);
+    }
+    for id in ["T3", "T5-bound", "T5-thresholds", "T6-eta-c", "I2-sharpness-sdp"] {
+        assert!(with_proofs.contains(&id), "{id} has no proved check");
+    }
+}
