@@ -3,7 +3,7 @@
 use super::*;
 use crate::dynamics::{GdConfig, Outcome};
 use crate::numeric::vector::dist;
-use crate::problem::model::{AnyModel, Parametrization};
+use crate::problem::model::{AnyModel, Parametrization, Pm};
 use crate::theory::central_flow::{central_flow, edge_state, CentralFlowConfig, CentralFlowResult};
 use crate::theory::predictions as pred;
 
@@ -40,11 +40,22 @@ fn predicted_loss(sample: &[f64; 4], f: &FlowFormulas) -> f64 {
 
 /// C1 on one task: the central-flow limit is closer to GD's limit than the GF limit is.
 fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas) -> Vec<CheckResult> {
+    c1_case_to(model, task, alpha, eta, f, 1e-26)
+}
+
+/// GD's stop on a task: L below 10⁻²⁴ of the loss at β = 0 (relative, so that the f64 floor
+/// of tasks with large labels is not mistaken for non-convergence).
+fn c1_task_loss_tol(design: &Design<f64>) -> f64 {
+    1e-24 * design.y.iter().map(|v| v * v).sum::<f64>() / design.n as f64 / 2.0
+}
+
+/// [`c1_case`] with GD stopped at L < `loss_tol`.
+fn c1_case_to(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas, loss_tol: f64) -> Vec<CheckResult> {
     let label = format!("{} {} α={alpha} η={eta}", model.name(), task.name);
     let q = "‖CF − GD‖ / ‖GF − GD‖ (central flow must beat gradient flow)";
     let origin = "a comparison of two predictions of the same limit: the ratio must be below 1, no tolerance";
     let design = task.design::<f64>(());
-    let mut cfg = GdConfig::until_loss(eta, 1e-26);
+    let mut cfg = GdConfig::until_loss(eta, loss_tol);
     cfg.max_steps = 1_000_000;
     cfg.record_every = 1;
     let gd = run_gd(&Problem::new(model, &design), &alpha, &cfg, &mut NoObserver);
@@ -53,7 +64,8 @@ fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas
     }
     // GF limit: the central flow with σ² ≡ 0 is gradient flow (same integrator).
     let theta0 = model.init(task.d(), &alpha);
-    let cf = central_flow(model, &design, &theta0, &cf_config(eta, f));
+    // The flow moves on GD's time scale (t counts GD steps): twice GD's steps, at least 2·10⁴.
+    let cf = central_flow(model, &design, &theta0, &CentralFlowConfig { max_time: (2.0 * gd.steps as f64).max(20_000.0), ..cf_config(eta, f) });
     let gf = central_flow(
         model,
         &design,
@@ -64,8 +76,7 @@ fn c1_case(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormulas
     let ratio = d_cf / d_gf;
     let mut note =
         format!("‖CF − GD‖ = {d_cf:.3e}, ‖GF − GD‖ = {d_gf:.3e}; CF spent {:.0} of {:.0} steps at S = 2/η", cf.time_at_edge, cf.time);
-    if task.d() == 2 && *model == AnyModel::Sw {
-        let (x, y) = task.single_sample_positive().expect("canonical task");
+    if let (2, AnyModel::Sw, Ok((x, y))) = (task.d(), model, task.single_sample_positive()) {
         if let Ok(a) = pred::ansatz_d2(x, y, &Rational::from_f64(eta).expect("finite")) {
             let a: Vec<f64> = a.iter().map(Nearest::nearest).collect();
             note += &format!("; ‖CF − T7 ansatz‖ = {:.2e}", dist(&cf.beta, &a));
@@ -184,54 +195,114 @@ fn loss_relation_on(f: &FlowFormulas, model: &AnyModel, task: &Task, alpha: f64,
     vec![r]
 }
 
-/// C1's learning rate on a one-sample task: η = 1.25·2/S_min with S_min = 4·y·min_i x_i, a
-/// lower bound on the sharpness of every interpolator (SW: λ_max = 4Σx_i²β_i at β ≥ 0,
-/// Σx_iβ_i = y; PM: 4Σx_i²(a_i² + b_i²) ≥ 4Σx_i²|β_i|), so no interpolator is stable and GD
-/// cannot converge (proofs/C1.md).
-fn c1_task_eta(task: &Task) -> std::result::Result<f64, String> {
-    let (x, y) = task.single_sample_positive().map_err(|e| e.to_string())?;
-    let xmin = x.iter().map(Nearest::nearest).fold(f64::INFINITY, f64::min);
-    let s_min = 4.0 * y.nearest() * xmin;
-    Ok(1.25 * 2.0 / s_min)
+/// S at the gradient-flow limit: SW at β_GF = α²·exp(Xᵀν) (T3; the one-sided hyperbolic link),
+/// PM at Woodworth's limit (a² − b² = β, ab = α²).
+fn c1_sharpness_gf(model: &AnyModel, design: &Design<f64>, alpha: f64) -> std::result::Result<f64, String> {
+    use crate::theory::potentials as pot;
+    let s = match model {
+        AnyModel::Sw => {
+            let link = pot::Hyperbolic::from_coefficients(&vec![2.0 * alpha * alpha; design.d], &vec![0.0; design.d]);
+            op_sharpness(design, &pot::hyperbolic_limit(design, &link).map_err(|e| e.to_string())?)
+        }
+        AnyModel::Pm => {
+            let b = pot::woodworth_limit(design, &alpha).map_err(|e| e.to_string())?;
+            let a4 = 4.0 * alpha.powi(4);
+            let mut t: Vec<f64> = b.iter().map(|v| ((v + (v * v + a4).sqrt()) / 2.0).sqrt()).collect();
+            t.extend(b.iter().map(|v| ((-v + (v * v + a4).sqrt()) / 2.0).sqrt()));
+            crate::problem::sharpness::sharpness(&Pm, design, &t).map_or(f64::NAN, |s| s.op_norm)
+        }
+        _ => return Err(format!("model {}: C1 per task is checked for SW and PM", model.name())),
+    };
+    if s.is_finite() && s > 0.0 {
+        Ok(s)
+    } else {
+        Err(format!("S_GF = {s}"))
+    }
 }
 
-/// C1's window on any task: steps [1000, 3000) in 10 blocks, as on the canonical task.
-const C1_TASK_WINDOW: (usize, usize, usize) = WINDOW;
+/// C1's learning rate on any task: η·S_GF = 2.2 (above the edge at the gradient-flow limit,
+/// so GD cannot converge there and enters the edge of stability).
+const C1_TASK_ETA_S: f64 = 2.2;
 
-/// C1's hypotheses on a task (the loss relation, the σ²-dependent half of C1): the SW or PM
-/// model; one sample with x > 0, y > 0 (S_min has the closed-form bound of [`c1_task_eta`]; more
-/// samples need the min-λ_max solver); at η = 1.25·2/S_min (no stable interpolator), GD stays
-/// bounded for the 3000 steps (a sustained edge of stability, not a divergence) and keeps
-/// oscillating (its loss over the window does not fall below 10⁻¹² of its start: the
-/// oscillation has settled, not died out). Asserted by the check: the flow is on the edge in
-/// the window and the derived tolerance stays below 1/2.
-fn c1_applies(case: &TaskCase) -> std::result::Result<(), String> {
+/// C1's GD budget on any task.
+const C1_TASK_STEPS: u64 = 100_000;
+
+/// How GD behaves at η = 2.2/S_GF on a task, which selects the half of C1 that is checked.
+fn c1_task_run(case: &TaskCase) -> std::result::Result<(f64, Outcome), String> {
     if !matches!(case.model, AnyModel::Sw | AnyModel::Pm) {
         return Err(format!("model {}: C1 per task is checked for SW and PM", case.model.name()));
     }
-    let eta = c1_task_eta(&case.task)?;
     let design = case.task.design::<f64>(());
     let alpha = case.alpha.nearest();
-    let (t0, t1, _) = C1_TASK_WINDOW;
-    let cfg = GdConfig::exact_steps(eta, t1 as u64, 0.0).with_record_every(1);
+    let eta = C1_TASK_ETA_S / c1_sharpness_gf(&case.model, &design, alpha)?;
+    let mut cfg = GdConfig::until_loss(eta, c1_task_loss_tol(&design));
+    cfg.max_steps = C1_TASK_STEPS;
     let gd = run_gd(&Problem::new(&case.model, &design), &alpha, &cfg, &mut NoObserver);
-    if gd.trace.len() < t1 || gd.outcome == Outcome::Diverged {
-        return Err(format!("GD at η = 1.25·2/S_min ends {:?} after {} steps: no sustained edge of stability", gd.outcome, gd.trace.len()));
+    match gd.outcome {
+        Outcome::Diverged => Err(format!("GD at η·S_GF = {C1_TASK_ETA_S} diverges after {} steps: no edge of stability to describe", gd.steps)),
+        o => Ok((eta, o)),
     }
-    let (first, last) = (gd.trace[t0].loss, gd.trace[t1 - 1].loss);
-    let window_max = gd.trace[t0..t1].iter().map(|p| p.loss).fold(0.0, f64::max);
-    if !(window_max > 0.0 && last.is_finite() && first.is_finite()) || window_max < 1e-12 * gd.trace[0].loss.max(f64::MIN_POSITIVE) {
-        return Err(format!("GD's loss in the window is {window_max:.2e}: the oscillation died out"));
+}
+
+/// C1's hypotheses on a task: the SW or PM model, S_GF computable, and GD at η = 2.2/S_GF not
+/// diverging within 10⁵ steps. GD cannot converge to the GF limit (η·S_GF > 2), so it enters
+/// the edge of stability; then either it converges (to a flatter point: the limit comparison
+/// is checked) or it keeps oscillating at the edge (a sustained edge of stability: the loss
+/// relation, which depends on σ², is checked over steps [1000, 3000)).
+fn c1_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    match c1_task_run(case)? {
+        (_, Outcome::Converged) => Ok(()),
+        (eta, _) => sustained_edge(&case.model, &case.task.design::<f64>(()), case.alpha.nearest(), eta, WINDOW),
+    }
+}
+
+/// The hypotheses of the loss relation on a task where GD does not converge: over the window
+/// [t0, t1) GD's oscillation has settled (stationary: the means of its loss over the first and
+/// the second half of the window agree within 3.25 standard errors of their difference, from
+/// the batch means of the 10 blocks; and it has not died out: every block mean > 0) and the
+/// central flow is on the edge for at least 95% of the window (the edge of stability is
+/// sustained in the flow too, not only in GD).
+fn sustained_edge(model: &AnyModel, design: &Design<f64>, alpha: f64, eta: f64, window: (usize, usize, usize)) -> std::result::Result<(), String> {
+    let (t0, t1, blocks) = window;
+    let cfg = GdConfig::exact_steps(eta, t1 as u64, 0.0).with_record_every(1);
+    let gd = run_gd(&Problem::new(model, design), &alpha, &cfg, &mut NoObserver);
+    if gd.trace.len() < t1 {
+        return Err(format!("GD stops after {} steps ({:?})", gd.trace.len(), gd.outcome));
+    }
+    let len = (t1 - t0) / blocks;
+    let means: Vec<f64> = (0..blocks).map(|b| gd.trace[t0 + b * len..t0 + (b + 1) * len].iter().map(|p| p.loss).sum::<f64>() / len as f64).collect();
+    if !means.iter().all(|m| m.is_finite() && *m > 0.0) {
+        return Err("GD's oscillation has died out or blown up in the window".into());
+    }
+    let half = blocks / 2;
+    let stats = |v: &[f64]| {
+        let k = v.len() as f64;
+        let m = v.iter().sum::<f64>() / k;
+        (m, v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (k - 1.0) / k)
+    };
+    let ((m1, v1), (m2, v2)) = (stats(&means[..half]), stats(&means[half..]));
+    if (m1 - m2).abs() > 3.25 * (v1 + v2).sqrt() {
+        return Err(format!(
+            "GD's oscillation has not settled in steps [{t0}, {t1}): mean loss {m1:.3e} in the first half, {m2:.3e} in the second (more than 3.25 standard errors apart; GD converges slowly at the edge or is still in its transient)"
+        ));
+    }
+    let (_, _, win) = flow_blocks(model, design, alpha, eta, SUSTAINED_DT, &FlowFormulas::default(), window);
+    if win.time_at_edge < 0.95 * (t1 - t0) as f64 {
+        return Err(format!("the central flow is on the edge for {:.0} of the window's {} steps: no sustained edge of stability in the flow", win.time_at_edge, t1 - t0));
     }
     Ok(())
 }
 
-/// C1 on any task: the loss relation at η = 1.25·2/S_min over [`C1_TASK_WINDOW`].
+/// C1 on any task at η = 2.2/S_GF: the limit comparison if GD converges, the loss relation if
+/// it keeps oscillating.
 fn c1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
-    let label = case.label();
-    match c1_task_eta(&case.task) {
-        Ok(eta) => loss_relation_on(&f.flows, &case.model, &case.task, case.alpha.nearest(), eta, C1_TASK_WINDOW),
-        Err(e) => vec![CheckResult::failed("C1", &label, "loss relation", e).kind(Kind::Prediction, "no learning rate")],
+    match c1_task_run(case) {
+        Ok((eta, Outcome::Converged)) => {
+            let tol = c1_task_loss_tol(&case.task.design::<f64>(()));
+            c1_case_to(&case.model, &case.task, case.alpha.nearest(), eta, &f.flows, tol)
+        }
+        Ok((eta, _)) => loss_relation_on(&f.flows, &case.model, &case.task, case.alpha.nearest(), eta, WINDOW),
+        Err(e) => vec![CheckResult::failed("C1", &case.label(), "GD at η·S_GF = 2.2", e).kind(Kind::Prediction, "no run")],
     }
 }
 
@@ -262,7 +333,7 @@ pub fn claims() -> Vec<Claim> {
         false,
         check_c1,
     )
-    .on_tasks("the loss relation (the σ²-dependent half): SW or PM, one sample with x > 0, y > 0, at η = 1.25·2/S_min (S_min = 4y·min x_i bounds every interpolator's sharpness, so none is stable), GD bounded over 3000 steps with a settled, non-vanishing oscillation; asserted: the central flow on the edge in the window [1000, 3000) and the derived tolerance below 1/2", c1_applies, c1_on_task)
+    .on_tasks("SW or PM with S_GF computable, GD at η = 2.2/S_GF not diverging within 1e5 steps (it cannot converge to the GF limit, so it enters the edge of stability); if GD converges: the central-flow limit must beat the gradient-flow limit (the flow must reach the edge and come to rest); if it keeps oscillating (a sustained edge of stability): the loss relation E L ≈ L(θ_CF) + σ²/η over steps [1000, 3000), with the derived tolerance below 1/2", c1_applies, c1_on_task)
     .broken("σ² → 2σ²", Some(1.0), || with_flows(FlowFormulas { sigma2_factor: 4.0, ..FlowFormulas::default() }))
     .broken("σ² → σ²/2", Some(0.5), || with_flows(FlowFormulas { sigma2_factor: 1.0, ..FlowFormulas::default() }))
     .broken("σ² ≡ 0 (E L = L(θ_CF), no oscillation)", Some(1.0), || with_flows(FlowFormulas { sigma2_factor: 0.0, ..FlowFormulas::default() }))
