@@ -304,6 +304,23 @@ fn sustained_edge(model: &AnyModel, design: &Design<f64>, alpha: f64, eta: f64, 
             "GD's oscillation has not settled in steps [{t0}, {t1}): mean loss {m1:.3e} in the first half, {m2:.3e} in the second (more than 3.25 standard errors apart; GD converges slowly at the edge or is still in its transient)"
         ));
     }
+    // The flow of src/theory/central_flow.rs has one unstable eigenvalue: with two or more at
+    // or above the edge its constraint (one σ², one ∇S) is not the central flow of the theory.
+    let (_, lead, win) = flow_blocks(model, design, alpha, eta, SUSTAINED_DT, &FlowFormulas::default(), window);
+    let edge = 2.0 / eta;
+    for (what, th) in [("start", &lead.theta), ("end", &win.theta)] {
+        let h = crate::problem::model::Evaluation::new(model, design, th).hessian(model, design, th);
+        if let Some(ev) = crate::numeric::linalg::symmetric_eigenvalues(th.len(), &h) {
+            let k = ev.len();
+            if k >= 2 && ev[k - 2] >= edge * (1.0 - crate::theory::central_flow::EDGE_BAND) {
+                return Err(format!(
+                    "two eigenvalues at or above the edge 2/η = {edge:.4} at the window's {what} (λ₁ = {:.4}, λ₂ = {:.4}): the one-eigenvalue central flow does not apply",
+                    ev[k - 1],
+                    ev[k - 2]
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
