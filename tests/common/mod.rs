@@ -45,3 +45,31 @@ pub fn fails_with(id: &str, broken: Formulas) {
     let (pass, _) = claim.verify(&Formulas::default(), &Settings::default());
     assert!(pass, "claim {id} fails with the correct formulas");
 }
+
+/// Claim `id` on the family tasks (seed, index) of `indices`, with the correct formulas:
+/// (label, verdict, reason, quantities of its checks) per task.
+pub fn on_family(id: &str, seed: u64, indices: &[usize]) -> Vec<(String, normsharp::claims::Verdict, String, Vec<String>)> {
+    let claim = registry().into_iter().find(|c| c.id == id).unwrap_or_else(|| panic!("claim {id} is registered"));
+    indices
+        .iter()
+        .map(|&i| {
+            let case = normsharp::claims::family::family_case(seed, i);
+            let o = claim.outcome_on(&Formulas::default(), &Settings::default(), &case);
+            (case.label(), o.verdict, o.reason, o.checks.iter().map(|c| c.quantity.clone()).collect())
+        })
+        .collect()
+}
+
+/// Assert that claim `id` applies to at least `min_applied` of the family tasks and holds on
+/// every one it applies to; returns the outcomes.
+pub fn holds_on_family(id: &str, seed: u64, indices: &[usize], min_applied: usize) -> Vec<(String, normsharp::claims::Verdict, String, Vec<String>)> {
+    use normsharp::claims::Verdict;
+    let out = on_family(id, seed, indices);
+    for (label, v, reason, _) in &out {
+        println!("{id} {label}: {v:?} {reason}");
+        assert_ne!(*v, Verdict::Fail, "{id} fails on {label}: {reason}");
+    }
+    let applied = out.iter().filter(|o| o.1 != Verdict::NotApplicable).count();
+    assert!(applied >= min_applied, "{id} applies to {applied} of {indices:?} (seed {seed}), {min_applied} expected");
+    out
+}

@@ -41,9 +41,51 @@ pub(super) fn even_tolerance(prec: u32) -> f64 {
 }
 
 pub(super) fn check_e1(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
+    let (task, alpha) = even_task();
+    e1_case(f, s, &task, alpha, 2_000_000, true)
+}
+
+/// The step budget of E1/E2's sweep on any task: all five runs together within 3·10⁶ steps,
+/// so the coarsest (ηS_GF = 0.2; the finest has 16× smaller η) within 3·10⁶/31.
+const E_SWEEP_COARSE_STEPS: u64 = 3_000_000 / 31;
+
+/// E1 and E2's hypotheses on a task: UV from u₀ = √2α, v₀ = 0 on the task's data (the task's
+/// own model is not used), rank X = n, α ≥ 10⁻³ (as W1: the asymptotic range of the O(η) laws
+/// at ηS_GF = 0.2 … 0.0125), S_GF computable, and the coarsest sweep run converging within
+/// [`E_SWEEP_COARSE_STEPS`] (so the five fit in 3·10⁶ steps).
+pub(super) fn even_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    if case.alpha < Rational::from((1, 1000)) {
+        return Err("α < 1e-3: ηS_GF = 0.2 … 0.0125 is outside the asymptotic range of the O(η) laws".into());
+    }
+    full_row_rank(&case.task)?;
+    let design = case.task.design::<f64>(());
+    let alpha = case.alpha.nearest();
+    let sgf = uv_gf_sharpness(&design, alpha).map_err(|e| format!("S_GF: {e}"))?;
+    let cfg = GdConfig::until_loss(ETA_S[0] / sgf, sweep_loss_tol(&design)).with_max_steps(E_SWEEP_COARSE_STEPS);
+    let run = run64(&Uv, &design, alpha, &cfg, &mut NoObserver);
+    if run.outcome != Outcome::Converged {
+        return Err(format!("UV GD at ηS_GF = {} ends {:?} within {E_SWEEP_COARSE_STEPS} steps: the sweep would exceed 3e6 steps", ETA_S[0], run.outcome));
+    }
+    Ok(())
+}
+
+/// E1 on any task: the identities at ηS_GF = 0.8 (f64 within 10⁶ steps; batch-1 SGD only when
+/// n > 1, where it differs from GD) and the gain's O(η) law over the sweep.
+pub(super) fn e1_on_task(f: &Formulas, s: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    e1_case(f, s, &case.task, case.alpha.nearest(), 1_000_000, case.task.n() > 1)
+}
+
+/// E2 on any task: [`e2_case`] on the task's data at the case's α.
+pub(super) fn e2_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    e2_case(f, &case.task, case.alpha.nearest())
+}
+
+/// E1 on one task: Even's identity along GD (and batch-1 SGD if `sgd`) in f64 (at most
+/// `f64_steps` steps) and at the settings' precision (2000 steps), and the evidence: the gain
+/// Σq(ηg_k) against η∫g² on the gradient-flow path, error O(η).
+pub(super) fn e1_case(f: &Formulas, s: &Settings, task: &Task, alpha: f64, f64_steps: u64, sgd_too: bool) -> Vec<CheckResult> {
     let f = &f.earlier;
     let mut out = Vec::new();
-    let (task, alpha) = even_task();
     let d64 = task.design::<f64>(());
     let q = "max_k,i |β_k,i − ½(α²₊,ₖe^{s_k} − α²₋,ₖe^{−s_k})| / ((u_k,i² + v_k,i²)/2)";
     let identity = "holds by construction: the run's own steps, rounding only";
@@ -52,10 +94,11 @@ pub(super) fn check_e1(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         Err(e) => return vec![CheckResult::failed("E1", &task.name, q, e.to_string()).kind(Kind::Identity, identity)],
     };
     let eta = 0.8 / sgf;
-    for (what, sgd, eta) in [("GD", None, eta), ("batch-1 SGD (seed 5)", Some(5u64), eta / 4.0)] {
+    let runs: &[(&str, Option<u64>, f64)] = &[("GD", None, eta), ("batch-1 SGD (seed 5)", Some(5u64), eta / 4.0)];
+    for &(what, sgd, eta) in &runs[..if sgd_too { 2 } else { 1 }] {
         // f64 to convergence.
         let mut cfg = GdConfig::until_loss(eta, 1e-24);
-        cfg.max_steps = 2_000_000;
+        cfg.max_steps = f64_steps;
         cfg.sgd_seed = sgd;
         let (run, obs) = even_run(&d64, &d64, &alpha, &cfg, f.even_s_coefficient);
         out.push(
@@ -100,7 +143,7 @@ pub(super) fn check_e1(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
     // Evidence: the gain the representation accumulates, Σ_k q(ηg_k) (q = (q₊ + q₋)/2 = −ln|1 − x²|),
     // is predicted from the gradient-flow path before the run: η∫g², relative error O(η) (G2).
     let q = "log–log slope in η of max_i |Σ_k q(ηg_k,i)(run) − η∫g_i²(GF)| / (η∫g_i²)";
-    match uv_sweep(&task, alpha) {
+    match uv_sweep(task, alpha) {
         Ok(sw) => {
             let errs: Vec<f64> = (0..ETA_S.len()).map(|k| rel_dist_coordinatewise(&sw.gains[k], &sw.predicted_gain(k, f), 0.0)).collect();
             out.push(order_check(
@@ -196,12 +239,18 @@ fn uv_sweep_uncached(task: &Task, alpha: f64) -> std::result::Result<UvSweep, St
 }
 
 pub(super) fn check_e2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    let f = &f.earlier;
     let (task, alpha) = even_task();
+    e2_case(f, &task, alpha)
+}
+
+/// E2 on one task: the G2 prediction's O(η²) and plain GF's Θ(η) over the sweep, and the
+/// Bregman solver at the run's own α²±.
+pub(super) fn e2_case(f: &Formulas, task: &Task, alpha: f64) -> Vec<CheckResult> {
+    let f = &f.earlier;
     let design = task.design::<f64>(());
     let label = format!("{} α={alpha}", task.name);
     let q = "log–log slope in η of ‖β_GD − β_pred‖ (β_pred: hyperbolic-entropy limit at α²e^{−η∫g²}, from the GF path)";
-    let sw = match uv_sweep(&task, alpha) {
+    let sw = match uv_sweep(task, alpha) {
         Ok(v) => v,
         Err(e) => return vec![CheckResult::failed("E2", &label, q, e).kind(Kind::Prediction, "the sweep did not run")],
     };
@@ -249,9 +298,54 @@ pub(super) fn check_e2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
 }
 
 pub(super) fn check_e3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    let (task, alpha) = (gaussian(30, 20, 50, 3, 0.0, 0.0), 0.1);
+    e3_case(f, &task, alpha, 2_000_000)
+}
+
+/// E3's step budget on any task (each of the two runs).
+const E3_TASK_STEPS: u64 = 300_000;
+
+/// E3's hypotheses on a task: UV from u₀ = √2α, v₀ = 0 on the task's data, n ≥ 2 (with one
+/// sample batch-1 SGD is GD and (Xᵀy)² ∝ diag XᵀX: nothing to compare), d ≥ 3 (a correlation
+/// over d coordinates), rank X = n, α ≥ 10⁻³, and both runs (GD at ηS_GF = 0.4, SGD at η/4)
+/// converging within [`E3_TASK_STEPS`]. The support comparison needs a teacher and is made
+/// only when the task has one.
+pub(super) fn e3_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    let (n, d) = (case.task.n(), case.task.d());
+    if n < 2 {
+        return Err("one sample: batch-1 SGD is GD and (Xᵀy)² ∝ diag XᵀX".into());
+    }
+    if d < 3 {
+        return Err(format!("d = {d}: a correlation over fewer than 3 coordinates"));
+    }
+    if case.alpha < Rational::from((1, 1000)) {
+        return Err("α < 1e-3 (the regime of the E3 statement: gains of a run from a moderate initialization)".into());
+    }
+    full_row_rank(&case.task)?;
+    let design = case.task.design::<f64>(());
+    let alpha = case.alpha.nearest();
+    let sgf = uv_gf_sharpness(&design, alpha).map_err(|e| format!("S_GF: {e}"))?;
+    for (sgd, eta) in [(None, 0.4 / sgf), (Some(30u64), 0.1 / sgf)] {
+        let mut cfg = GdConfig::until_loss(eta, 1e-24);
+        cfg.max_steps = E3_TASK_STEPS;
+        cfg.sgd_seed = sgd;
+        let run = run64(&Uv, &design, alpha, &cfg, &mut NoObserver);
+        if run.outcome != Outcome::Converged {
+            return Err(format!("{} ends {:?} within {E3_TASK_STEPS} steps", if sgd.is_some() { "SGD" } else { "GD" }, run.outcome));
+        }
+    }
+    Ok(())
+}
+
+/// E3 on any task: [`e3_case`] on the task's data at the case's α.
+pub(super) fn e3_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    e3_case(f, &case.task, case.alpha.nearest(), E3_TASK_STEPS)
+}
+
+/// E3 on one task: the two correlation orderings, and (with a teacher) the support ordering.
+pub(super) fn e3_case(f: &Formulas, task: &Task, alpha: f64, max_steps: u64) -> Vec<CheckResult> {
     let f = &f.earlier;
     let mut out = Vec::new();
-    let (task, alpha) = (gaussian(30, 20, 50, 3, 0.0, 0.0), 0.1);
     let design = task.design::<f64>(());
     let label = format!("{} α={alpha}", task.name);
     let sgf = match uv_gf_sharpness(&design, alpha) {
@@ -261,7 +355,7 @@ pub(super) fn check_e3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     let eta = 0.4 / sgf;
     let gain = |sgd: Option<u64>, eta: f64| -> Option<Vec<f64>> {
         let mut cfg = GdConfig::until_loss(eta, 1e-24);
-        cfg.max_steps = 2_000_000;
+        cfg.max_steps = max_steps;
         cfg.sgd_seed = sgd;
         let (run, obs) = even_run(&design, &design, &alpha, &cfg, 2);
         (run.outcome == Outcome::Converged).then(|| obs.gain())
@@ -311,6 +405,7 @@ pub(super) fn check_e3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     r2.pass &= c_sgd > 0.0;
     out.push(r2);
     let (r_gd, r_sgd) = (on_off(&g_gd), on_off(&g_sgd));
+    if task.teacher.is_some() {
     out.push(
         CheckResult::scalar(
             "E3",
@@ -326,6 +421,7 @@ pub(super) fn check_e3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             "asserted: THEORY.md's 'GD's gain concentrates on the support, SGD's is nearly uniform'; ratios GD {r_gd:.2}, SGD {r_sgd:.2}"
         )),
     );
+    }
     // Reported: GD's gain against its G2 prediction η∫g² on the gradient-flow path (THEORY.md G2),
     // a sharper shape than (Xᵀy)² (the first steps only); E1 asserts its O(η) law.
     match eff::uv_gf_gain(&design, alpha, eta) {

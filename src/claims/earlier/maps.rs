@@ -196,17 +196,25 @@ pub(super) fn uv_pm_on_task(f: &Formulas, s: &Settings, case: &TaskCase) -> Vec<
     uv_pm_case(f, s, &case.task, case.alpha.nearest())
 }
 
-/// UV-PM holds for every task and α (an exact map of iterates), but its check's tolerance
-/// (rounding accumulated linearly, K·2^(1−p)) assumes that GD does not amplify differences.
-/// At small α the 2000 steps are spent escaping the saddle at 0, where they are amplified
-/// (`verify --claim UV-PM --family 200 --seed 2`: i = 77, α = 1.4e-6, the two f64 runs differ
-/// by 6.6× that bound, and at 128 bits by 7.3×), so the check applies for α ≥ 1e-3.
+/// UV-PM applies to every task and α > 0: the map is exact, and the tolerance is the
+/// amplification-aware rounding bound of [`uv_pm_error_bound`] (at small α the 2000 steps are
+/// spent escaping the saddle at 0, where rounding is amplified; the bound carries that growth).
+/// Only a finite run is required (η = 0.5/S_GF with S_GF computable).
 pub(super) fn uv_pm_applies(case: &TaskCase) -> std::result::Result<(), String> {
     let a = case.alpha.nearest();
-    if !(a.is_finite() && a >= 1e-3) {
-        return Err(format!("α = {a:e} < 1e-3: the check's rounding tolerance assumes no amplification, which fails while GD escapes the saddle at 0"));
+    if !(a.is_finite() && a > 0.0) {
+        return Err(format!("α = {a:e}: not a positive finite scale"));
+    }
+    let design = case.task.design::<f64>(());
+    let sgf = uv_gf_sharpness(&design, a).map_err(|e| format!("S_GF: {e}"))?;
+    if !(sgf.is_finite() && sgf > 0.0) {
+        return Err(format!("S_GF = {sgf}"));
     }
     Ok(())
+}
+
+fn to64<T: Real>(v: &[Vec<T>]) -> Vec<Vec<f64>> {
+    v.iter().map(|t| t.iter().map(|x| x.to_f64()).collect()).collect()
 }
 
 fn uv_pm_case(f: &Formulas, s: &Settings, task: &Task, alpha: f64) -> Vec<CheckResult> {
@@ -246,26 +254,32 @@ fn uv_pm_case(f: &Formulas, s: &Settings, task: &Task, alpha: f64) -> Vec<CheckR
         run_gd(&Problem::new(&Pm, &dp), &a, &GdConfig::exact_steps(e_pm, steps, 0.0), &mut rp);
         (ru, rp, run.loss.to_f64())
     }
-    let k = steps as f64;
+    let dp64 = task_pm.design::<f64>(());
+    // The tolerance is computed with the correct map (η/4): a broken divisor changes the runs,
+    // not the bound of the exact map's rounding.
+    let bound_of = |ru: &[Vec<f64>], rp: &[Vec<f64>], u: f64| {
+        let e = uv_pm_error_bound(&d64, &dp64, alpha, eta, eta / 4.0, ru, rp);
+        (uv_pm_tolerance(&e, rp, u), e.last().copied().unwrap_or(f64::NAN))
+    };
     let (ru, rp, loss) = both::<f64>(&task, &task_pm, &d64, (), alpha, eta, f.uv_pm_eta_divisor, steps);
     let (eb, et) = uv_pm_compare(&ru, &rp, f.uv_pm_beta_factor);
-    let tol = k * f64::EPSILON;
-    let origin = "rounding only (proofs/UV-PM.md: the map is exact): one unit roundoff 2^(1−p) per step in each run, accumulated linearly over K = 2000 steps (GD at ηS_GF = 0.5 does not amplify differences)";
+    let (tol, e_last) = bound_of(&ru.thetas, &rp.thetas, f64::EPSILON / 2.0);
+    let origin = "rounding only (proofs/UV-PM.md: the map is exact): a first-order bound E_k on the two runs' difference, E_{k+1} = ‖I − η∇²L(θ_k)‖₂E_k + ρ_PM,k + ρ_UV,k (the local roundings of each step, from the standard model), carried along the run by the step Jacobians' norms (amplification while GD escapes the saddle at 0 included); tolerance 1.01·max_k,i [2uE_k/r_k,i + (uE_k/r_k,i)² + 3u], r = √(a² + b²)";
     out.push(
         CheckResult::scalar("UV-PM", &format!("{} α={alpha} ηS_GF=0.5, f64", task.name), q, 0.0, eb, tol, Relation::AbsoluteError)
             .kind(Kind::Prediction, origin)
             .with_note(format!(
-                "UV on (X, y) at η vs PM on (X, 2y) at η/4, both from α; iterates: max |a − (u+v)/√2|, |b − (u−v)/√2| relative to √(a²+b²) = {et:.2e}; final UV loss {loss:.2e}; tolerance K·2⁻⁵²"
+                "UV on (X, y) at η vs PM on (X, 2y) at η/4, both from α; iterates: max |a − (u+v)/√2|, |b − (u−v)/√2| relative to √(a²+b²) = {et:.2e}; final UV loss {loss:.2e}; E_K = {e_last:.3e}·u; the earlier linear bound K·2⁻⁵² = {:.2e}", steps as f64 * f64::EPSILON
             )),
     );
     let p = s.precision;
     let (ru, rp, _) = both::<Float>(&task, &task_pm, &d64, p, alpha, eta, f.uv_pm_eta_divisor, steps);
     let (eb, et) = uv_pm_compare(&ru, &rp, f.uv_pm_beta_factor);
-    let tol = k * 2f64.powi(1 - p as i32);
+    let (tol, e_last) = bound_of(&to64(&ru.thetas), &to64(&rp.thetas), 2f64.powi(-(p as i32)));
     out.push(
         CheckResult::scalar("UV-PM", &format!("{} α={alpha} ηS_GF=0.5, {p} bits", task.name), q, 0.0, eb, tol, Relation::AbsoluteError)
             .kind(Kind::Prediction, origin)
-            .with_note(format!("iterates: {et:.2e}; tolerance K·2^(1−p)")),
+            .with_note(format!("iterates: {et:.2e}; E_K = {e_last:.3e}·u, u = 2^(−p)")),
     );
     out
 }

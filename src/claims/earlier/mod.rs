@@ -128,6 +128,8 @@ mod even;
 use even::*;
 mod maps;
 use maps::*;
+mod uv_pm_bound;
+use uv_pm_bound::*;
 
 // ---------------------------------------------------------------------------------------
 // Helpers.
@@ -389,11 +391,13 @@ pub fn claims() -> Vec<Claim> {
             .broken("GD error order p = 1 → 1.05", Some(0.05), || with_earlier(EarlierFormulas { gd_error_order: 1.05, ..EarlierFormulas::default() }))
             .broken("β = α²·sinh(Xᵀν) (the factor 2 dropped: PM at α/√2)", Some(0.5), || with_earlier(EarlierFormulas { woodworth_limit: woodworth_without_two, ..EarlierFormulas::default() })),
         Claim::new("W2", "argmin Q_α → min-ℓ1 as α → 0 (rate α^{2δ}) and → min-ℓ2 as α → ∞ (β − β_ℓ2 = α⁻⁴(I − P)β_ℓ2³/24 + O(α⁻⁸))", "lit: Woodworth et al. 2020; derived", true, check_w2)
+            .on_tasks("any task with rank X = n, y ≠ 0 and a non-degenerate ℓ1 LP (unique min-ℓ1 interpolator with a valid certificate, support n, LP margin δ > 1e-3); α in units of √‖β_ℓ2‖∞ (α = 2 … 32 and 1e-12 … 1e-28 units); the task's model and α are not used", w2_applies, w2_on_task)
             .broken("α → ∞ exponent −4 → −4.2", Some(0.05), || with_earlier(EarlierFormulas { l2_rate_exponent: -4.2, ..EarlierFormulas::default() }))
             .broken("α → 0 exponent 2δ → 2.1δ", Some(0.05), || with_earlier(EarlierFormulas { l1_rate_exponent: two_point_one_delta, ..EarlierFormulas::default() }))
             .broken("α⁻⁴ coefficient (I − P)β_ℓ2³/24 → 1.1·(I − P)β_ℓ2³/24", Some(0.1), || with_earlier(EarlierFormulas { l2_correction: l2_correction_1_1, ..EarlierFormulas::default() }))
             .broken("α → ∞ exponent −4 → −2", Some(0.5), || with_earlier(EarlierFormulas { l2_rate_exponent: -2.0, ..EarlierFormulas::default() })),
         Claim::new("D1", "Depth-D GD (D = 3) converges to the minimizer of the depth-D potential, β = α^D·h_D(Xᵀν), up to O(η)", "lit: Woodworth et al. 2020; derived", true, check_d1)
+            .on_tasks("depth-3 GD on the task's data from a = b = α (the task's model is not used): rank X = n, α ≥ 1e-3, the coarsest run (ηS = 0.2) converging within 3e6/16 steps", d1_applies, d1_on_task)
             .broken("β = α^D·h_D(Xᵀν) → 1.1·α^D·h_D(Xᵀν)", Some(0.1), || with_earlier(EarlierFormulas { depth_limit: depth_coefficient_1_1, ..EarlierFormulas::default() }))
             .broken("GD error order p = 1 → 1.05", Some(0.05), || with_earlier(EarlierFormulas { gd_error_order: 1.05, ..EarlierFormulas::default() }))
             .broken("the depth-2 (Woodworth) potential at the same α", None, || with_earlier(EarlierFormulas { depth_limit: depth_two_potential, ..EarlierFormulas::default() })),
@@ -404,6 +408,7 @@ pub fn claims() -> Vec<Claim> {
             true,
             check_a1,
         )
+        .on_tasks("UV on the task's data from u₀ = α·(1 + i/d) and (2/5)α·(1 + i/d), u₀v₀ = α²/10 (the task's model is not used): rank X = n, α ≥ 1e-3, both coarsest runs (ηS = 0.08) converging within 3e6/8 steps", a1_applies, a1_on_task)
         .broken("β = ½(u₀² + v₀²)·sinh s + 1.1·u₀v₀·cosh s", Some(0.1), || with_earlier(EarlierFormulas { uv_limit: uv_cosh_term_1_1, ..EarlierFormulas::default() }))
         .broken("the scale-only potential β = ½(u₀² + v₀²)·sinh s (k = 2(u₀² + v₀²))", None, || with_earlier(EarlierFormulas { uv_limit: uv_scale_only, ..EarlierFormulas::default() })),
         Claim::new(
@@ -413,6 +418,7 @@ pub fn claims() -> Vec<Claim> {
             true,
             check_e1,
         )
+        .on_tasks("UV on the task's data from u₀ = √2α, v₀ = 0 (the task's model is not used): rank X = n, α ≥ 1e-3, the sweep's coarsest run (ηS_GF = 0.2) converging within 3e6/31 steps; the identities at ηS_GF = 0.8 (batch-1 SGD when n > 1), the gain's O(η) law over ηS_GF = 0.2 … 0.0125", even_applies, e1_on_task)
         .broken("s_k = −4Σx_j (κ = 2 → 4)", Some(1.0), || Formulas { earlier: EarlierFormulas { even_s_coefficient: 4, ..EarlierFormulas::default() }, ..Formulas::default() })
         .broken("gain's η² coefficient 1 → 1.1", Some(0.1), || Formulas { earlier: EarlierFormulas { even_gain_coefficient: 1.1, ..EarlierFormulas::default() }, ..Formulas::default() }),
         Claim::new(
@@ -422,12 +428,14 @@ pub fn claims() -> Vec<Claim> {
             true,
             check_e2,
         )
+        .on_tasks("UV on the task's data from u₀ = √2α, v₀ = 0 (the task's model is not used): rank X = n, α ≥ 1e-3, the sweep's coarsest run (ηS_GF = 0.2) converging within 3e6/31 steps", even_applies, e2_on_task)
         .broken("gain's η² coefficient 1 → 1.1", Some(0.1), || Formulas { earlier: EarlierFormulas { even_gain_coefficient: 1.1, ..EarlierFormulas::default() }, ..Formulas::default() })
         .broken("α²₊,∞ = α²₋,∞ (no asymmetry of the effective initialization)", None, || Formulas {
             earlier: EarlierFormulas { even_limit: even_limit_symmetric, ..EarlierFormulas::default() },
             ..Formulas::default()
         }),
         Claim::new("E3", "GD's gain follows (Xᵀy)² and concentrates on the support; batch-1 SGD's follows diag(XᵀX) and is nearly uniform", "lit: Even, Pesme, Gunasekar, Flammarion 2023; empirical", false, check_e3)
+            .on_tasks("UV on the task's data from u₀ = √2α, v₀ = 0: n ≥ 2, d ≥ 3, rank X = n, α ≥ 1e-3, GD (ηS_GF = 0.4) and batch-1 SGD (η/4) converging within 3e5 steps; the support comparison only with a teacher", e3_applies, e3_on_task)
             .broken("GD and SGD gain shapes swapped", None, || {
                 let d = EarlierFormulas::default();
                 Formulas { earlier: EarlierFormulas { gd_gain_shape: d.sgd_gain_shape, sgd_gain_shape: d.gd_gain_shape, ..d }, ..Formulas::default() }
@@ -437,7 +445,7 @@ pub fn claims() -> Vec<Claim> {
             .broken("1/(2η) → 0.95/(2η)", Some(0.05), || with_earlier(EarlierFormulas { nacson_bound: nacson_bound_0_95, ..EarlierFormulas::default() }))
             .broken("1/(2η) → 1/(4η) (stability constant 1)", Some(0.5), || with_earlier(EarlierFormulas { nacson_bound: nacson_bound_quarter, ..EarlierFormulas::default() })),
         Claim::new("UV-PM", "UV on (X, y) at (α, η) has exactly the iterates of PM on (X, 2y) at (α, η/4), β_PM = 2β_UV", "derived", true, check_uv_pm)
-            .on_tasks("any task, α ≥ 1e-3 (the map is exact for every α; below 1e-3 the check's rounding tolerance does not hold while GD escapes the saddle at 0: a stated limit of the check, with a counterexample in the source); 2000 steps at η·S_GF = 0.5", uv_pm_applies, uv_pm_on_task)
+            .on_tasks("any task and α > 0 with S_GF computable (the map is exact; the tolerance is a first-order rounding bound carried along the run by the step Jacobians' norms, so it holds while GD escapes the saddle at 0); 2000 steps at η·S_GF = 0.5", uv_pm_applies, uv_pm_on_task)
             .broken("PM at η/4.2", Some(0.05), || with_earlier(EarlierFormulas { uv_pm_eta_divisor: 4.2, ..EarlierFormulas::default() }))
             .broken("β_PM = 2.1·β_UV", Some(0.05), || with_earlier(EarlierFormulas { uv_pm_beta_factor: 2.1, ..EarlierFormulas::default() }))
             .broken("PM at η/2", Some(1.0), || with_earlier(EarlierFormulas { uv_pm_eta_divisor: 2.0, ..EarlierFormulas::default() })),

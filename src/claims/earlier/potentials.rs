@@ -90,12 +90,67 @@ pub fn l2_correction(task: &Task) -> Result<Vec<f64>> {
 }
 
 pub(super) fn check_w2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    // Noisy labels: the ℓ1 LP is non-degenerate (support of size n, unique dual ν*).
+    w2_case(f, &gaussian(3, 5, 12, 2, 0.0, 0.5), 1.0)
+}
+
+/// W2's unit of α on a task: √‖β_ℓ2‖∞. Q_α is homogeneous (y → λy maps argmin Q_α to
+/// argmin Q_{√λα}, scaled by λ), so the two limits are reached at α/√‖β‖ → 0 and → ∞; the
+/// canonical task (‖β_ℓ2‖∞ ≈ 1) uses unit 1.
+fn w2_unit(task: &Task) -> std::result::Result<f64, String> {
+    let l2 = interpolators::min_l2(task).map_err(|e| e.to_string())?;
+    let m = max_abs(&l2.beta);
+    if m.is_finite() && m > 0.0 {
+        Ok(m.sqrt())
+    } else {
+        Err(format!("‖β_ℓ2‖∞ = {m}: y = 0"))
+    }
+}
+
+/// W2's hypotheses on a task: rank X = n (so β_ℓ2 = Xᵀ(XXᵀ)⁻¹y and P exist), y ≠ 0, and a
+/// non-degenerate ℓ1 LP: a unique minimum-ℓ1 interpolator with a valid certificate, support of
+/// size n (so the dual ν* is unique) and strict complementarity δ = 1 − max_(i∉S)|x_iᵀν*| > 0
+/// (proofs/W2.md, "On any task"). The task's own model and α are not used: W2 is a statement
+/// about argmin Q_α over all α.
+pub(super) fn w2_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    full_row_rank(&case.task)?;
+    w2_unit(&case.task)?;
+    let design = case.task.design::<f64>(());
+    let l1 = interpolators::min_l1(&case.task, Sign::Signed).map_err(|e| format!("min-ℓ1 LP: {e}"))?;
+    if !l1.certificate.valid {
+        return Err(format!("min-ℓ1 certificate invalid: {}", l1.certificate.note));
+    }
+    let Witness::Lp { nu, .. } = &l1.witness else {
+        return Err("no LP witness".into());
+    };
+    let support = l1.beta.iter().filter(|b| **b != 0.0).count();
+    if support != design.n {
+        return Err(format!("degenerate ℓ1 LP: support {support} ≠ n = {} (the dual ν* is not unique)", design.n));
+    }
+    let nu: Vec<f64> = nu.iter().map(Nearest::nearest).collect();
+    let mut xt_nu = vec![0.0; design.d];
+    f64::matvec_t(design.n, design.d, &design.x, &nu, &mut xt_nu);
+    let delta = 1.0 - (0..design.d).filter(|&i| l1.beta[i] == 0.0).map(|i| xt_nu[i].abs()).fold(0.0, f64::max);
+    if !(delta > 1e-3) {
+        return Err(format!("LP margin δ = {delta:.2e} ≤ 1e-3: no strict complementarity to resolve at α ≥ 1e-28·unit (the rate α^(2δ) is flat)"));
+    }
+    Ok(())
+}
+
+/// W2 on any task it applies to: [`w2_case`] with α in units of √‖β_ℓ2‖∞.
+pub(super) fn w2_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    match w2_unit(&case.task) {
+        Ok(unit) => w2_case(f, &case.task, unit),
+        Err(e) => vec![CheckResult::failed("W2", &case.task.name, "unit of α", e).kind(Kind::Prediction, "no prediction")],
+    }
+}
+
+/// W2 on one task, α in units of `unit`: (a) α = 2 … 32 units, (b) α = 1e-12 … 1e-28 units.
+pub(super) fn w2_case(f: &Formulas, task: &Task, unit: f64) -> Vec<CheckResult> {
     let f = &f.earlier;
     let mut out = Vec::new();
-    // Noisy labels: the ℓ1 LP is non-degenerate (support of size n, unique dual ν*).
-    let task = gaussian(3, 5, 12, 2, 0.0, 0.5);
     let design = task.design::<f64>(());
-    let label = task.name.clone();
+    let label = if unit == 1.0 { task.name.clone() } else { format!("{} (α in units of √‖β_ℓ2‖∞ = {unit:.4e})", task.name) };
     let limits = |alphas: &[f64]| -> Result<Vec<Vec<f64>>> { alphas.iter().map(|&a| (f.woodworth_limit)(&design, a)).collect() };
     // The dual Newton stops at |Xβ − y|∞ ≤ 16(n + d)·2⁻⁵²·scale (src/theory/dual_newton.rs):
     // β(α) is then off by at most that over σ_min(X), plus its own rounding.
@@ -106,14 +161,14 @@ pub(super) fn check_w2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     };
     // (a) α → ∞: α^{−e}(β(α) − β_ℓ2) → (I − P)β_ℓ2³/24 with e = −4 (proofs/W2.md (a)).
     let qa = "α^{−e}(β(α) − β_ℓ2) at α = 8 vs its limit (I − P)β_ℓ2^{⊙3}/24 (e = −4, proofs/W2.md (a))";
-    let big = [2.0, 4.0, 8.0, 16.0, 32.0];
+    let big = [2.0 * unit, 4.0 * unit, 8.0 * unit, 16.0 * unit, 32.0 * unit];
     match ((f.min_l2)(&task), (f.l2_correction)(&task), limits(&big)) {
         (Ok(l2), Ok(v), Ok(bs)) => {
             let e = f.l2_rate_exponent;
             let scaled: Vec<Vec<f64>> = bs.iter().zip(&big).map(|(b, a)| b.iter().zip(&l2).map(|(x, y)| a.powf(-e) * (x - y)).collect()).collect();
             // D(α) = v + wα⁻⁴ + O(α⁻⁸): D(8) is off by w·8⁻⁴ ≈ (D(4) − D(8))/15.
             let (d4, d8) = (&scaled[1], &scaled[2]);
-            let floor = 8f64.powf(-e) * (newton(&bs[2]) + 4.0 * f64::EPSILON * max_abs(&l2)) + 4f64.powf(-e) * newton(&bs[1]) / 15.0;
+            let floor = big[2].powf(-e) * (newton(&bs[2]) + 4.0 * f64::EPSILON * max_abs(&l2)) + big[1].powf(-e) * newton(&bs[1]) / 15.0;
             let ratio = (0..v.len()).map(|i| (d8[i] - v[i]).abs() / (2.0 * (d4[i] - d8[i]).abs() / 15.0 + floor)).fold(0.0, f64::max);
             let errs: Vec<f64> = bs.iter().map(|b| rel_dist(b, &l2)).collect();
             out.push(
@@ -147,8 +202,8 @@ pub(super) fn check_w2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         }
     }
     // (b) α → 0: min-ℓ1, at the rate α^{2δ} with δ the margin of the LP dual.
-    let q1 = "local exponent of max_(i∉S)|β_i(α)| between α = 1e-24 and 1e-28, vs 2δ (LP dual margin)";
-    let small = [1e-12, 1e-16, 1e-20, 1e-24, 1e-28];
+    let q1 = "local exponent of |β_i*(α)|, i* = argmax_(i∉S)|x_iᵀν*| (the coordinate that sets the margin), between α = 1e-24 and 1e-28, vs 2δ (LP dual margin)";
+    let small = [1e-12 * unit, 1e-16 * unit, 1e-20 * unit, 1e-24 * unit, 1e-28 * unit];
     let fail = |why: String| CheckResult::failed("W2", &label, q1, why).kind(Kind::Prediction, "no ℓ1 optimum with a valid certificate");
     let l1 = match interpolators::min_l1(&task, Sign::Signed) {
         Ok(c) if c.certificate.valid => c,
@@ -168,8 +223,16 @@ pub(super) fn check_w2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         Ok(bs) => {
             let errs: Vec<f64> = bs.iter().map(|b| b.iter().zip(&l1.beta).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)).collect();
             let offmax: Vec<f64> = bs.iter().map(|b| off.iter().map(|&i| b[i].abs()).fold(0.0, f64::max)).collect();
+            // Each off-support coordinate decays as c_i·α^{2δ_i}, δ_i = 1 − |x_iᵀν*| (proofs/W2.md
+            // (b)); the maximum over i ∉ S reaches the slowest rate 2δ only once α^{2δ_i*} beats
+            // the other coordinates' prefactors, which for close margins needs α far below 1e-28
+            // (family(seed=3,i=9): δ_i = 0.519 and 0.537, crossover near α = 1e-50). The margin's
+            // own coordinate i* follows α^{2δ} at every small α.
+            let i_star = off.iter().copied().max_by(|&a, &b| xt_nu[a].abs().total_cmp(&xt_nu[b].abs())).unwrap_or(0);
+            let star: Vec<f64> = bs.iter().map(|b| b[i_star].abs()).collect();
+            let max_local: Vec<f64> = offmax.windows(2).map(|w| (w[0] / w[1]).ln() / (small[0] / small[1]).ln()).collect();
             let h = (small[0] / small[1]).ln();
-            let local: Vec<f64> = offmax.windows(2).map(|w| (w[0] / w[1]).ln() / h).collect();
+            let local: Vec<f64> = star.windows(2).map(|w| (w[0] / w[1]).ln() / h).collect();
             let predicted = (f.l1_rate_exponent)(delta);
             let m = local.len();
             // The local exponent converges geometrically: e_k − 2δ ∝ q^k with q the ratio of
@@ -188,9 +251,11 @@ pub(super) fn check_w2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
                     "Aitken's estimate of the remaining error of a geometrically converging sequence: the local exponents between α = 1e-12, 1e-16, …, 1e-28 approach 2δ with ratio q = |Δ₃/Δ₂| per step, so the last is within |Δ₃|·q/(1 − q); tolerance twice that plus the rounding of ln max|β_i| (16(n + d) ulps of ln α⁻², over the spacing 4 ln 10)",
                 )
                 .with_note(format!(
-                    "min-ℓ1 by LP with a valid certificate (support {support} = n required, so the dual ν* is unique); δ = 1 − max_(i∉S)|x_iᵀν*| = {delta:.5}; max_(i∉S)|β_i(α)| = {}; local exponents {}; q = {q:.3}; all coordinates: ‖β(α) − β_ℓ1‖∞ = {}, fitted slope {:.5}",
-                    sci(&offmax),
+                    "min-ℓ1 by LP with a valid certificate (support {support} = n required, so the dual ν* is unique); δ = 1 − max_(i∉S)|x_iᵀν*| = {delta:.5} (i* = {i_star}); |β_i*(α)| = {}; local exponents {}; q = {q:.3}; max_(i∉S)|β_i(α)| = {} (local exponents {}); all coordinates: ‖β(α) − β_ℓ1‖∞ = {}, fitted slope {:.5}",
+                    sci(&star),
                     local.iter().map(|v| format!("{v:.6}")).collect::<Vec<_>>().join(", "),
+                    sci(&offmax),
+                    max_local.iter().map(|v| format!("{v:.6}")).collect::<Vec<_>>().join(", "),
                     sci(&errs),
                     loglog_slope(&small, &errs)
                 ));
@@ -202,31 +267,77 @@ pub(super) fn check_w2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     out
 }
 
+/// D1's depth.
+const D1_DEPTH: u32 = 3;
+
 pub(super) fn check_d1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    let f = &f.earlier;
     let mut out = Vec::new();
-    let depth = 3;
     for (seed, alpha) in [(1u64, 0.5), (2, 0.5)] {
-        let task = gaussian(seed, 5, 12, 2, 0.0, 0.0);
-        let design = task.design::<f64>(());
-        let label = format!("{} D={depth} α={alpha}", task.name);
-        match (f.depth_limit)(&design, alpha, depth) {
-            Ok(pred) => {
-                let model = Depth { depth };
-                let s = op_norm(&model, &design, &depth_theta(&pred, alpha, depth));
-                out.extend(eta_order_check("D1", &label, &model, &design, alpha, &pred, s, f.gd_error_order));
-            }
-            Err(e) => out.push(CheckResult::failed("D1", &label, "depth-D potential minimizer", e.to_string()).kind(Kind::Prediction, "dual Newton failed: no prediction")),
-        }
+        out.extend(d1_case(f, &gaussian(seed, 5, 12, 2, 0.0, 0.0), alpha));
     }
     out
 }
 
-/// Initialization of shape `scale`: u₀ᵢ = scale·(1 + i/d), v₀ᵢ = p/u₀ᵢ (product p for every
-/// shape), exact.
-pub(super) fn shaped_init(d: usize, scale: (i64, i64), p: (i64, i64)) -> UvGeneral {
-    let u0: Vec<Rational> = (0..d).map(|i| Rational::from(scale) * Rational::from(((d + i) as i64, d as i64))).collect();
-    let v0 = u0.iter().map(|u| Rational::from(p) / u.clone()).collect();
+/// D1 on one task (depth-3 GD from a = b = α): [`eta_order_check`] against the depth-D
+/// potential's minimizer.
+pub(super) fn d1_case(f: &Formulas, task: &Task, alpha: f64) -> Vec<CheckResult> {
+    let f = &f.earlier;
+    let depth = D1_DEPTH;
+    let design = task.design::<f64>(());
+    let label = format!("{} D={depth} α={alpha}", task.name);
+    match (f.depth_limit)(&design, alpha, depth) {
+        Ok(pred) => {
+            let model = Depth { depth };
+            let s = op_norm(&model, &design, &depth_theta(&pred, alpha, depth));
+            eta_order_check("D1", &label, &model, &design, alpha, &pred, s, f.gd_error_order)
+        }
+        Err(e) => vec![CheckResult::failed("D1", &label, "depth-D potential minimizer", e.to_string()).kind(Kind::Prediction, "dual Newton failed: no prediction")],
+    }
+}
+
+/// D1 on any task: depth-3 GD on the task's data from the case's α (the task's own model is
+/// not used: D1 is a statement about the depth-D network).
+pub(super) fn d1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    d1_case(f, &case.task, case.alpha.nearest())
+}
+
+/// D1's hypotheses, as W1's ([`w1_applies`]) for the depth-3 network: rank X = n, α ≥ 10⁻³
+/// (the asymptotic range of the O(η) law at ηS = 0.2 … 0.0125), a computable prediction and
+/// the coarsest run (ηS = 0.2) converging within 3·10⁶/16 steps (so the finest fits in 3·10⁶).
+pub(super) fn d1_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    if case.alpha < Rational::from((1, 1000)) {
+        return Err("α < 1e-3: ηS = 0.2 … 0.0125 is outside the asymptotic range of the O(η) law".into());
+    }
+    full_row_rank(&case.task)?;
+    let design = case.task.design::<f64>(());
+    let alpha = case.alpha.nearest();
+    let depth = D1_DEPTH;
+    let pred = pot::depth_limit(&design, &alpha, depth).map_err(|e| format!("no prediction to scale η by: {e}"))?;
+    let model = Depth { depth };
+    let s = op_norm(&model, &design, &depth_theta(&pred, alpha, depth));
+    budget_converges(&model, &design, alpha, 0.2 / s, 3_000_000 / 16, "depth-3 GD at ηS = 0.2")
+}
+
+/// `Ok` iff GD at η converges (L < [`GD_LIMIT_LOSS`]) within `steps`.
+pub(super) fn budget_converges<M: Parametrization>(model: &M, design: &Design<f64>, alpha: f64, eta: f64, steps: u64, what: &str) -> std::result::Result<(), String> {
+    if !(eta.is_finite() && eta > 0.0) {
+        return Err(format!("{what}: η = {eta}"));
+    }
+    let mut cfg = GdConfig::until_loss(eta, GD_LIMIT_LOSS);
+    cfg.max_steps = steps;
+    let run = run64(model, design, alpha, &cfg, &mut NoObserver);
+    if run.outcome != Outcome::Converged {
+        return Err(format!("{what} ends {:?} within {steps} steps: the finer rates would exceed the step budget", run.outcome));
+    }
+    Ok(())
+}
+
+/// Initialization of shape `scale` at scale α: u₀ᵢ = α·scale·(1 + i/d), v₀ᵢ = α²p/u₀ᵢ
+/// (product α²p for every shape), exact.
+pub(super) fn shaped_init(d: usize, alpha: &Rational, scale: (i64, i64), p: (i64, i64)) -> UvGeneral {
+    let u0: Vec<Rational> = (0..d).map(|i| Rational::from(scale) * Rational::from(((d + i) as i64, d as i64)) * alpha).collect();
+    let prod = Rational::from(p) * alpha * alpha;
+    let v0 = u0.iter().map(|u| prod.clone() / u.clone()).collect();
     UvGeneral { u0, v0 }
 }
 
@@ -234,17 +345,52 @@ pub(super) fn shaped_init(d: usize, scale: (i64, i64), p: (i64, i64)) -> UvGener
 const A1_ETA_S: [f64; 4] = [0.08, 0.04, 0.02, 0.01];
 
 pub(super) fn check_a1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
+    a1_case(f, &gaussian(11, 5, 12, 2, 0.0, 0.0), &Rational::from(1))
+}
+
+/// A1's two initializations at scale α: u₀ = α·(1 + i/d) and (2/5)α·(1 + i/d), u₀v₀ = α²/10.
+const A1_SHAPES: [(i64, i64); 2] = [(1, 1), (2, 5)];
+
+/// A1 on any task: UV from the two shapes of [`A1_SHAPES`] at the case's α on the task's data
+/// (the task's own model is not used: A1 is a statement about UV from (u₀, v₀)).
+pub(super) fn a1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    a1_case(f, &case.task, &case.alpha)
+}
+
+/// A1's hypotheses: rank X = n, α ≥ 10⁻³ (as W1: the asymptotic range of the O(η) law at the
+/// rates used), computable predictions, and for both shapes the coarsest run (ηS = 0.08)
+/// converging within 3·10⁶/8 steps (the finest, 8× smaller η, then fits in 3·10⁶).
+pub(super) fn a1_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    if case.alpha < Rational::from((1, 1000)) {
+        return Err("α < 1e-3: ηS = 0.08 … 0.01 is outside the asymptotic range of the O(η) law".into());
+    }
+    full_row_rank(&case.task)?;
+    let design = case.task.design::<f64>(());
+    for scale in A1_SHAPES {
+        let model = shaped_init(design.d, &case.alpha, scale, (1, 10));
+        let u0: Vec<f64> = model.u0.iter().map(Nearest::nearest).collect();
+        let v0: Vec<f64> = model.v0.iter().map(Nearest::nearest).collect();
+        let pred = pot::uv_limit(&design, &u0, &v0).map_err(|e| format!("no prediction to scale η by: {e}"))?;
+        let s = op_norm(&model, &design, &uv_theta(&pred, &u0, &v0));
+        budget_converges(&model, &design, 1.0, A1_ETA_S[0] / s, 3_000_000 / 8, "UV GD at ηS = 0.08")?;
+    }
+    Ok(())
+}
+
+/// A1 on one task at scale α: the two shapes' limits against Richardson, and their difference.
+pub(super) fn a1_case(f: &Formulas, task: &Task, alpha: &Rational) -> Vec<CheckResult> {
     let f = &f.earlier;
     let mut out = Vec::new();
-    let task = gaussian(11, 5, 12, 2, 0.0, 0.0);
     let design = task.design::<f64>(());
     let d = design.d;
+    let at = if *alpha == 1 { String::new() } else { format!(" α={:e}", alpha.nearest()) };
     let mut preds = Vec::new();
     let mut all_limits = Vec::new();
     let mut noises = Vec::new();
-    for scale in [(1i64, 1i64), (2, 5)] {
-        let model = shaped_init(d, scale, (1, 10));
-        let label = format!("{} u₀v₀ = 1/10, u₀ = {}/{}·(1 + i/d)", task.name, scale.0, scale.1);
+    for scale in A1_SHAPES {
+        let model = shaped_init(d, alpha, scale, (1, 10));
+        let a = if at.is_empty() { "" } else { "α²·" };
+        let label = format!("{}{at} u₀v₀ = {a}1/10, u₀ = {}/{}·{}(1 + i/d)", task.name, scale.0, scale.1, if at.is_empty() { "" } else { "α·" });
         let q = "β_pred(u₀, v₀) vs Richardson R = 2·GD(η/2) − GD(η) at ηS = 0.02, error estimated from ηS = 0.08, 0.04";
         let u0: Vec<f64> = model.u0.iter().map(Nearest::nearest).collect();
         let v0: Vec<f64> = model.v0.iter().map(Nearest::nearest).collect();
