@@ -266,29 +266,73 @@ fn layers(p: &SaddleProcess) -> Vec<f64> {
 }
 
 fn check_pf2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
-    let f = &f.saddles;
     let mut out = Vec::new();
-    let origin_slope = "±0.25 on the fitted order over λ = 23…138, fixed before the runs: the time error is c₁/λ + c₂/λ² (the O(1/λ) layer of each jump, proofs/PF2.md); the band admits |c₂/c₁| up to ≈ 0.25·λ̄ ≈ 12, and is a quarter of the distance to the rival orders 0 (no convergence) and 2";
     for (i, (task, sign)) in cases().into_iter().enumerate() {
         let (model, scale) = match (sign, i % 2) {
             (Sign::Nonnegative, _) => ("SW", 1.0),
             (_, 0) => ("UV", 0.5),
             _ => ("PM", 1.0),
         };
-        let label = format!("{} {model}", task.name);
+        out.extend(pf2_on(&f.saddles, &task, sign, scale, &format!("{} {model}", task.name)));
+    }
+    out
+}
+
+/// The model's sign constraint and time scale for PF2 (UV's flow runs at half PM's speed).
+fn pf2_model(model: &AnyModel) -> (Sign, f64) {
+    match model {
+        AnyModel::Sw => (Sign::Nonnegative, 1.0),
+        AnyModel::Uv | AnyModel::UvSigned(_) => (Sign::Signed, 0.5),
+        _ => (Sign::Signed, 1.0),
+    }
+}
+
+/// The shortest plateau in units of LAYERS jump layers at λ = 23 (α = 1e-10): below 1 the
+/// layers overlap and the times cannot be resolved at the α this check reaches.
+fn plateau_resolution(p: &SaddleProcess) -> f64 {
+    let t: Vec<f64> = p.plateaus.iter().map(|q| q.time.nearest()).collect();
+    let layer = layers(p);
+    (1..t.len().saturating_sub(1)).map(|k| (t[k + 1] - t[k]) / (LAYERS * (layer[k] + layer[k + 1]))).fold(f64::INFINITY, f64::min)
+}
+
+/// PF2's hypotheses on a task: X in general position (PF1's), the model is SW, PM or UV, and
+/// the plateaus are long enough to be resolved at α ≥ 1e-60 (each lasts at least LAYERS times
+/// its two jump layers at λ = 23; the theorem is an α → 0 limit, this is the check's α range).
+fn pf2_applies(case: &TaskCase) -> std::result::Result<(), String> {
+    pf1_applies(case)?;
+    if !matches!(case.model, AnyModel::Sw | AnyModel::Pm | AnyModel::Uv) {
+        return Err("checked for SW, PM and UV (from the balanced initialization)".into());
+    }
+    let (sign, _) = pf2_model(&case.model);
+    let p = saddle_process(&case.task, sign, &ProcessRules::default(), 200).map_err(|e| e.to_string())?;
+    let tight = plateau_resolution(&p);
+    if tight < 1.0 {
+        return Err(format!("a plateau lasts {tight:.3} × {LAYERS} jump layers at λ = 23: the layers overlap at α ≥ 1e-60"));
+    }
+    Ok(())
+}
+
+fn pf2_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
+    let (sign, scale) = pf2_model(&case.model);
+    pf2_on(&f.saddles, &case.task, sign, scale, &format!("{} {}", case.label(), crate::problem::model::Parametrization::name(&case.model)))
+}
+
+fn pf2_on(f: &SaddleFormulas, task: &Task, sign: Sign, scale: f64, label: &str) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    let origin_slope = "±0.25 on the fitted order over λ = 23…138, fixed before the runs: the time error is c₁/λ + c₂/λ² (the O(1/λ) layer of each jump, proofs/PF2.md); the band admits |c₂/c₁| up to ≈ 0.25·λ̄ ≈ 12, and is a quarter of the distance to the rival orders 0 (no convergence) and 2";
+    {
         let q = "fitted order p of max_k |T_k(α) − t_k| ∝ ln(1/α)^(−p), α = 1e-10 … 1e-60";
         let (truth, predicted) = match (saddle_process(&task, sign, &ProcessRules::default(), 200), saddle_process(&task, sign, &f.rules, 200)) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
                 out.push(CheckResult::failed("PF2", &label, q, e.to_string()).kind(Kind::Prediction, origin_slope));
-                continue;
+                return out;
             }
         };
         let visits: Vec<Option<FlowVisit>> = ALPHA_EXPONENTS.iter().map(|e| flow_visit(&task, &truth, scale, e * std::f64::consts::LN_10)).collect();
         let ptimes: Vec<f64> = predicted.plateaus.iter().map(|q| q.time.nearest()).collect();
         let ttimes: Vec<f64> = truth.plateaus.iter().map(|q| q.time.nearest()).collect();
-        let layer = layers(&truth);
-        let tight = (1..ttimes.len().saturating_sub(1)).map(|k| (ttimes[k + 1] - ttimes[k]) / (LAYERS * (layer[k] + layer[k + 1]))).fold(f64::INFINITY, f64::min);
+        let tight = plateau_resolution(&truth);
         let resolved = tight >= 1.0;
         let mut lambdas = Vec::new();
         let mut errs = Vec::new();
@@ -311,7 +355,7 @@ fn check_pf2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         r.pass &= complete;
         out.push(r);
         if !(complete && resolved) {
-            continue;
+            return out;
         }
         // At α = 1e-60 the time error must be below the first-order law c₁/λ with c₁ from the
         // two coarsest α (Richardson: λe = c₁ + c₂/λ at λ and 2λ gives c₁ = 2λ₂e₂ − λ₁e₁).
@@ -355,6 +399,7 @@ pub fn claims() -> Vec<Claim> {
             .broken("jump threshold |s_i| = 1 → 1.05 for odd i", Some(0.05), || saddles(SaddleFormulas { rules: ProcessRules { threshold: bent_threshold, ..ProcessRules::default() }, ..SaddleFormulas::default() }))
             .broken("plateau constraint β_i ≥ 0 whichever side s_i reached (the SW rule on signed tasks)", None, || saddles(SaddleFormulas { rules: ProcessRules { signs_from_s: false, ..ProcessRules::default() }, ..SaddleFormulas::default() })),
         Claim::new("PF2", "Gradient flow (UV, PM, SW; log-domain variables) from α = 1e-10 … 1e-60 visits the saddle plateaus at the predicted rescaled times, with the time error decreasing as 1/ln(1/α)", SOURCE, true, check_pf2)
+            .on_tasks("X in general position; SW (β ≥ 0), PM or UV from the balanced initialization; each plateau lasts at least twice its two jump layers at λ = ln 10¹⁰ (the check's α range, 1e-10 … 1e-60, resolves the times only then)", pf2_applies, pf2_on_task)
             .broken("time-error order 1 → 1.3", Some(0.3), || saddles(SaddleFormulas { time_order: 1.3, ..SaddleFormulas::default() }))
             .broken("jump threshold |s_i| = 1 → 1.05 for odd i", Some(0.05), || saddles(SaddleFormulas { rules: ProcessRules { threshold: bent_threshold, ..ProcessRules::default() }, ..SaddleFormulas::default() })),
     ]

@@ -12,12 +12,21 @@ pub fn dist(a: &[f64], b: &[f64]) -> f64 {
 
 /// ‖a − b‖∞.
 pub fn dist_inf(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(p, q)| (p - q).abs()).fold(0.0, f64::max)
+    a.iter().zip(b).map(|(p, q)| (p - q).abs()).fold(0.0, nan_max)
+}
+
+/// max that propagates NaN (f64::max drops it: a distance to a NaN vector must not read 0).
+fn nan_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
 }
 
 /// ‖v‖∞.
 pub fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+    v.iter().fold(0.0f64, |m, x| nan_max(m, x.abs()))
 }
 
 /// ‖a − b‖∞ / ‖b‖∞.

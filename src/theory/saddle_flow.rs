@@ -85,6 +85,11 @@ impl LogFlow<'_> {
                 next[i] = s[i] + h * hi5;
                 err = err.max((h * (hi5 - hi4)).abs() / atol);
             }
+            // A step that leaves f64 (an overflowing e^{λ·…} in a stage at large λ) is rejected
+            // and retried shorter: f64::max would otherwise ignore the NaN and accept it.
+            if err.is_nan() || next.iter().any(|v| !v.is_finite()) {
+                err = f64::INFINITY;
+            }
             if err <= 1.0 {
                 t += h;
                 s = next;
