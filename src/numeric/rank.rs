@@ -19,7 +19,8 @@ fn ranks(v: &[f64]) -> Vec<f64> {
     r
 }
 
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
+/// Pearson's correlation of two equally long samples.
+pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
     let m = a.len() as f64;
     let (ma, mb) = (a.iter().sum::<f64>() / m, b.iter().sum::<f64>() / m);
     let sab: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();

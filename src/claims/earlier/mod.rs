@@ -138,14 +138,7 @@ use uv_pm_bound::*;
 
 
 /// Pearson correlation.
-pub(super) fn corr(a: &[f64], b: &[f64]) -> f64 {
-    let k = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / k, b.iter().sum::<f64>() / k);
-    let c: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-    c / (va * vb).sqrt()
-}
+pub(super) use crate::numeric::rank::pearson as corr;
 
 pub(super) fn sci(v: &[f64]) -> String {
     v.iter().map(|x| format!("{x:.3e}")).collect::<Vec<_>>().join(", ")

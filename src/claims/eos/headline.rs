@@ -14,34 +14,7 @@ use crate::problem::tasks::random_positive;
 /// One-sided 0.1% critical value of the standard normal, z = 3.0902.
 const Z_999: f64 = 3.090_232_306_167_813;
 
-/// Spearman's rank correlation of two equally long samples (average ranks for ties).
-pub(crate) fn spearman(a: &[f64], b: &[f64]) -> f64 {
-    fn ranks(v: &[f64]) -> Vec<f64> {
-        let mut idx: Vec<usize> = (0..v.len()).collect();
-        idx.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
-        let mut r = vec![0.0; v.len()];
-        let mut i = 0;
-        while i < idx.len() {
-            let mut j = i;
-            while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
-                j += 1;
-            }
-            let avg = (i + j) as f64 / 2.0 + 1.0;
-            for &k in &idx[i..=j] {
-                r[k] = avg;
-            }
-            i = j + 1;
-        }
-        r
-    }
-    let (ra, rb) = (ranks(a), ranks(b));
-    let k = a.len() as f64;
-    let m = (k + 1.0) / 2.0;
-    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - m) * (y - m)).sum();
-    let va: f64 = ra.iter().map(|x| (x - m).powi(2)).sum();
-    let vb: f64 = rb.iter().map(|y| (y - m).powi(2)).sum();
-    cov / (va * vb).sqrt()
-}
+pub(crate) use crate::numeric::rank::spearman;
 
 /// The family of H1: the canonical EoS cases and four seeded one-sample tasks (α = 1/10).
 fn h1_cases() -> Vec<(Case, AnyModel)> {
