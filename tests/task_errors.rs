@@ -137,3 +137,17 @@ fn a_rank_deficient_consistent_task_has_a_gradient_flow_limit() {
         }
     }
 }
+
+/// A task file past MAX_TASK_FILE_BYTES is refused before it is read, with its size and the
+/// limit in the message (a sparse file: no disk is used).
+#[test]
+fn oversized_task_files_are_refused_before_reading() {
+    use normsharp::problem::task::{Task, MAX_TASK_FILE_BYTES};
+    let dir = std::env::temp_dir().join(format!("normsharp-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huge.toml");
+    std::fs::File::create(&path).unwrap().set_len(MAX_TASK_FILE_BYTES + 1).unwrap();
+    let err = Task::from_file(path.to_str().unwrap()).unwrap_err().to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(err.contains("task files up to 256 MB"), "{err}");
+}
