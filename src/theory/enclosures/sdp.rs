@@ -61,12 +61,14 @@ pub(crate) fn exact_feasible(task: &Task, beta: &[f64], sign: Sign) -> Option<Ve
     let top = beta.iter().fold(0.0f64, |a, b| a.max(b.abs()));
     let support: Vec<usize> = (0..beta.len()).filter(|&j| beta[j].abs() > 1e-9 * top && (sign == Sign::Signed || beta[j] > 0.0)).collect();
     let n = task.n();
-    let b: Vec<Rational> = support.iter().map(|&j| Rational::from_f64(beta[j]).expect("finite β")).collect();
-    let r: Vec<Rational> = (0..n)
-        .map(|i| support.iter().zip(&b).fold(task.y[i].clone(), |acc, (&j, bj)| acc - Rational::from(&task.x[i][j] * bj)))
+    let b: Vec<Rational> = support.iter().map(|&j| Rational::from_f64(beta[j])).collect::<Option<_>>()?;
+    let r: Vec<Rational> =
+        (0..n).map(|i| support.iter().zip(&b).fold(task.y[i].clone(), |acc, (&j, bj)| acc - Rational::from(&task.x[i][j] * bj))).collect();
+    let gram: Vec<Vec<Rational>> = (0..n)
+        .map(|i| {
+            (0..n).map(|k| support.iter().fold(Rational::new(), |acc, &j| acc + Rational::from(&task.x[i][j] * &task.x[k][j]))).collect()
+        })
         .collect();
-    let gram: Vec<Vec<Rational>> =
-        (0..n).map(|i| (0..n).map(|k| support.iter().fold(Rational::new(), |acc, &j| acc + Rational::from(&task.x[i][j] * &task.x[k][j]))).collect()).collect();
     let lambda = solve_exact(&gram, &r)?;
     let mut out = vec![Rational::new(); task.d()];
     for (&j, bj) in support.iter().zip(b) {
@@ -107,11 +109,13 @@ pub fn bound_min_lambda_max(task: &Task, sign: Sign, point: &SdpPoint, prec: u32
     let f = |v: f64| Interval::point(&Float::with_val(prec, v));
     let x: Vec<Vec<Interval>> = task.x.iter().map(|r| r.iter().map(q).collect()).collect();
     // Upper: an exactly feasible β and a proved U ≥ λ_max(X diag|β| Xᵀ).
-    let beta = exact_feasible(task, &point.beta, sign).ok_or_else(|| fail("the primal point could not be corrected onto Xβ = y on its support (keeping β ≥ 0)".into()))?;
+    let beta = exact_feasible(task, &point.beta, sign)
+        .ok_or_else(|| fail("the primal point could not be corrected onto Xβ = y on its support (keeping β ≥ 0)".into()))?;
     let upper = upper_lambda_max(task, &beta, prec);
     let upper = upper.ok_or_else(|| fail("U·I − X diag|β| Xᵀ ⪰ 0 not proved".into()))?;
     // Lower: Z_s + sI ⪰ 0 proved, normalized to trace 1.
-    let zs: Vec<Interval> = (0..n * n).map(|idx| f(point.z[idx]).add(&f(point.z[(idx % n) * n + idx / n])).div(&f(2.0)).expect("2 ≠ 0")).collect();
+    let zs: Vec<Interval> =
+        (0..n * n).map(|idx| f(point.z[idx]).add(&f(point.z[(idx % n) * n + idx / n])).div(&f(2.0)).expect("2 ≠ 0")).collect();
     let zmin = eig_f64(&zs, n).first().copied().ok_or_else(|| fail("no eigenvalues".into()))?;
     let mut shift = None;
     for k in [14, 12, 10, 8, 6] {
