@@ -6,8 +6,8 @@
 //! runs each once as a smoke test.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use normsharp::theory::interpolators::{check_lp_certificate, check_sdp_certificate, min_l1, min_l2, min_sharpness_sdp, Sign, Witness};
 use normsharp::problem::tasks::random_positive;
+use normsharp::theory::interpolators::{check_lp_certificate, check_sdp_certificate, min_l1, min_l2, min_sharpness_sdp, Sign, Witness};
 use rug::Rational;
 use std::hint::black_box;
 use std::time::Duration;

@@ -3,8 +3,8 @@
 //! Hessian–vector products.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::hint::black_box;
 use normsharp::mlp::{digits, Mlp};
+use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
     let (tr, _) = digits(60);

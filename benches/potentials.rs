@@ -4,12 +4,12 @@
 //! Run: `cargo bench --bench potentials`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use normsharp::dynamics::observers::EvenIdentity;
 use normsharp::dynamics::{run_gd, GdConfig, Problem};
 use normsharp::problem::model::Uv;
-use normsharp::dynamics::observers::EvenIdentity;
-use normsharp::theory::potentials::{hyperbolic_limit, uv_limit, woodworth_limit};
 use normsharp::problem::sharpness::sharpness;
 use normsharp::problem::tasks::gaussian;
+use normsharp::theory::potentials::{hyperbolic_limit, uv_limit, woodworth_limit};
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -7,13 +7,13 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use normsharp::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Problem, Workspace};
 use normsharp::numeric::linalg::symmetric_eigenvalues;
-use normsharp::problem::model::{Parametrization, Sw};
-use normsharp::theory::predictions::{beta_gf, entropy_root};
 use normsharp::numeric::real::Real;
 use normsharp::numeric::{dd::Dd, qd::Qd};
+use normsharp::problem::model::{Parametrization, Sw};
 use normsharp::problem::sharpness::sharpness;
 use normsharp::problem::task::Task;
 use normsharp::problem::tasks::{canonical_four, canonical_multi, random_positive};
+use normsharp::theory::predictions::{beta_gf, entropy_root};
 use rug::Float;
 use std::hint::black_box;
 use std::time::Duration;

@@ -4,8 +4,8 @@
 //! on rayon's global pool.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use normsharp::problem::model::AnyModel;
 use normsharp::experiments::sweep::{grid, run_sweep, Spacing, SweepConfig};
+use normsharp::problem::model::AnyModel;
 use normsharp::problem::tasks::canonical_four;
 use rug::Rational;
 use std::hint::black_box;

@@ -174,8 +174,14 @@ fn gd_in_dd_and_qd_agrees_with_mpfr_400() {
             let reference = final_theta::<Float>(model, task, &eta, steps, REF);
             let e64 = theta_err(&final_theta::<f64>(model, task, &eta, steps, ()).iter().map(|v| q(*v)).collect::<Vec<_>>(), &reference);
             let amp = (e64 / 2f64.powi(-53)).max(floor);
-            let edd = theta_err(&final_theta::<Dd>(model, task, &eta, steps, ()).iter().map(|v| v.to_rational().unwrap()).collect::<Vec<_>>(), &reference);
-            let eqd = theta_err(&final_theta::<Qd>(model, task, &eta, steps, ()).iter().map(|v| v.to_rational().unwrap()).collect::<Vec<_>>(), &reference);
+            let edd = theta_err(
+                &final_theta::<Dd>(model, task, &eta, steps, ()).iter().map(|v| v.to_rational().unwrap()).collect::<Vec<_>>(),
+                &reference,
+            );
+            let eqd = theta_err(
+                &final_theta::<Qd>(model, task, &eta, steps, ()).iter().map(|v| v.to_rational().unwrap()).collect::<Vec<_>>(),
+                &reference,
+            );
             let (tol_dd, tol_qd) = (16.0 * amp * 2f64.powi(-104), 16.0 * amp * 2f64.powi(-209));
             eprintln!(
                 "{} {}: f64 {e64:.2e} (A = {amp:.0}), dd 2^{:.1} (tol 2^{:.1}), qd 2^{:.1} (tol 2^{:.1})",
@@ -229,7 +235,11 @@ fn f64_gd_is_bit_identical_to_the_plain_loop() {
                 w[j] -= t;
             }
         }
-        assert_eq!(got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), w.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "n = {n}, d = {d}");
+        assert_eq!(
+            got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            w.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            "n = {n}, d = {d}"
+        );
     }
 }
 
@@ -247,7 +257,9 @@ fn run_takes_every_arithmetic_and_names_bad_flags() {
     let t = task.to_str().unwrap();
     let base = ["run", "--task", t, "--alpha", "0.1", "--eta", "0.01", "--steps", "500", "--json"];
     let mut betas = Vec::new();
-    for extra in [&["--arithmetic", "f64"][..], &["--arithmetic", "dd"], &["--arithmetic", "qd"], &["--arithmetic", "mpfr", "--precision", "256"]] {
+    for extra in
+        [&["--arithmetic", "f64"][..], &["--arithmetic", "dd"], &["--arithmetic", "qd"], &["--arithmetic", "mpfr", "--precision", "256"]]
+    {
         let (code, out, err) = cli(&[&base[..], extra].concat());
         assert_eq!(code, Some(0), "{extra:?}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -262,7 +274,11 @@ fn run_takes_every_arithmetic_and_names_bad_flags() {
             assert!((x - y).abs() <= 1e-12 * y.abs(), "{b:?} vs f64 {:?}", betas[0]);
         }
     }
-    for (bad, flag) in [(&["--arithmetic", "f32"][..], "--arithmetic"), (&["--arithmetic", "mpfr"], "--precision"), (&["--arithmetic", "qd", "--precision", "256"], "--precision")] {
+    for (bad, flag) in [
+        (&["--arithmetic", "f32"][..], "--arithmetic"),
+        (&["--arithmetic", "mpfr"], "--precision"),
+        (&["--arithmetic", "qd", "--precision", "256"], "--precision"),
+    ] {
         let (code, _, err) = cli(&[&base[..], bad].concat());
         assert_eq!(code, Some(2), "{bad:?}: {err}");
         assert!(err.contains(flag), "{bad:?}: {err}");

@@ -3,8 +3,6 @@
 
 mod common;
 
-
-
 use normsharp::claims::{generalization_check, t9_check};
 use normsharp::problem::tasks::canonical_four;
 use normsharp::theory::predictions as pred;

@@ -110,7 +110,21 @@ fn impractical_requests_are_capped() {
     let (code, err) = stderr_of(&["predict", "--task", &t, "--alpha", "0.1", "--precision", "5000000"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--precision"), "{err}");
-    let (code, err) = stderr_of(&["sweep", "--task", &t, "--alpha", "0.1", "--eta-min", "0.1", "--eta-max", "0.2", "--points", "2", "--threads", "100000"]);
+    let (code, err) = stderr_of(&[
+        "sweep",
+        "--task",
+        &t,
+        "--alpha",
+        "0.1",
+        "--eta-min",
+        "0.1",
+        "--eta-max",
+        "0.2",
+        "--points",
+        "2",
+        "--threads",
+        "100000",
+    ]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--threads"), "{err}");
 }
@@ -167,7 +181,11 @@ fn an_interrupt_leaves_no_partial_or_temporary_file() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "{status:?}");
-    let left: Vec<String> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != "task.toml").collect();
+    let left: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "task.toml")
+        .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -2,8 +2,8 @@
 //! exact step counts, reproducibility, and agreement of f64 and MPFR runs.
 
 use normsharp::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult};
-use normsharp::problem::model::Sw;
 use normsharp::numeric::real::Real;
+use normsharp::problem::model::Sw;
 use normsharp::problem::task::Task;
 use normsharp::problem::tasks::canonical_four;
 use rug::Float;

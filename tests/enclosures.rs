@@ -194,12 +194,19 @@ fn sdp_bounds_hold_the_optimum() {
     }
     let mut tasks = vec![canonical_multi()];
     tasks.extend((0..4).map(|s| random_positive(400 + s, 2 + s as usize, 8 + 2 * s as usize)));
-    let signed: Vec<Task> = (0..3).map(|s| normsharp::problem::tasks::gaussian(500 + s, 3 + 5 * s as usize, 10 + 10 * s as usize, 3, 0.0, 0.0)).collect();
+    let signed: Vec<Task> =
+        (0..3).map(|s| normsharp::problem::tasks::gaussian(500 + s, 3 + 5 * s as usize, 10 + 10 * s as usize, 3, 0.0, 0.0)).collect();
     let cases = tasks.iter().flat_map(|t| [(t, Sign::Nonnegative), (t, Sign::Signed)]).chain(signed.iter().map(|t| (t, Sign::Signed)));
     for (task, sign) in cases {
         {
             let (b, obj) = bounds(task, sign);
-            assert!(b.lo().to_f64() <= obj * (1.0 + 1e-7) && obj <= b.hi().to_f64() * (1.0 + 1e-7), "{} {sign:?}: {obj} vs [{}, {}]", task.name, b.lo_decimal(12), b.hi_decimal(12));
+            assert!(
+                b.lo().to_f64() <= obj * (1.0 + 1e-7) && obj <= b.hi().to_f64() * (1.0 + 1e-7),
+                "{} {sign:?}: {obj} vs [{}, {}]",
+                task.name,
+                b.lo_decimal(12),
+                b.hi_decimal(12)
+            );
         }
     }
 }
@@ -269,7 +276,8 @@ fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
             continue;
         }
         assert!(good.checks.iter().filter(|r| r.grade == Grade::Proved).all(|r| r.pass), "{}: correct formulas must prove", claim.id);
-        let broken_proof = claim.broken.iter().any(|b| claim.outcome(&(b.formulas)(), &s).checks.iter().any(|r| r.grade == Grade::Proved && !r.pass));
+        let broken_proof =
+            claim.broken.iter().any(|b| claim.outcome(&(b.formulas)(), &s).checks.iter().any(|r| r.grade == Grade::Proved && !r.pass));
         assert!(broken_proof, "{}: no broken formula makes a proved check fail", claim.id);
         with_proofs.push(claim.id);
     }

@@ -8,13 +8,13 @@ mod common;
 use common::check;
 
 use normsharp::dynamics::classify::{bifurcation, classify_task, ClassifyConfig, LongRun};
-use normsharp::output::csv::{bifurcation_csv, sweep_csv};
 use normsharp::dynamics::Outcome;
-use normsharp::problem::model::AnyModel;
 use normsharp::experiments::precision::precision_check;
 use normsharp::experiments::regimes::{regimes, RegimeConfig};
 use normsharp::experiments::sweep::{grid, run_sweep, Refine, Spacing, SweepConfig};
+use normsharp::output::csv::{bifurcation_csv, sweep_csv};
 use normsharp::output::write::write_atomic;
+use normsharp::problem::model::AnyModel;
 use normsharp::problem::task::Task;
 use normsharp::problem::tasks::{canonical_four, canonical_two};
 use rug::Rational;
@@ -327,7 +327,6 @@ fn sweep_commands_reject_bad_input_naming_the_argument() {
     assert!(err.contains("--window"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Per task: T6a, T6b, T6c, H1, P1 and K1 on family tasks

@@ -102,13 +102,7 @@ fn gradients_and_hessians_are_exact_polynomial_identities() {
         let d = 2 + trial % 2;
         let x: Vec<Vec<Rational>> = (0..n).map(|_| (0..d).map(|_| q(rng.gen_range(-8i32..8) as f64 / 4.0)).collect()).collect();
         let y: Vec<Rational> = (0..n).map(|_| q(rng.gen_range(-8i32..8) as f64 / 4.0)).collect();
-        let design = Design::<f64>::new(
-            n,
-            d,
-            x.iter().flatten().map(|v| v.to_f64()).collect(),
-            y.iter().map(|v| v.to_f64()).collect(),
-            (),
-        );
+        let design = Design::<f64>::new(n, d, x.iter().flatten().map(|v| v.to_f64()).collect(), y.iter().map(|v| v.to_f64()).collect(), ());
         for (model, deg_beta) in models(d) {
             let p = model.n_params(d);
             let theta: Vec<f64> = (0..p).map(|_| dyadic(&mut rng)).collect();

@@ -6,12 +6,12 @@ mod common;
 
 use common::check;
 
+use normsharp::problem::task::Task;
+use normsharp::problem::tasks::{canonical_four, canonical_multi, random_positive};
 use normsharp::theory::interpolators::{
     check_lp_certificate, check_sdp_certificate, column_norms_sq, min_l1, min_l2, min_sharpness_sdp, min_trace_sharpness, predict_fields,
     trace_vs_lambda_task, Certified, Sign, Witness,
 };
-use normsharp::problem::task::Task;
-use normsharp::problem::tasks::{canonical_four, canonical_multi, random_positive};
 use rug::Rational;
 
 #[test]
@@ -65,7 +65,8 @@ fn sdp_certificates_are_valid() {
             assert!(c.valid && c.gap.abs() < 1e-7 && c.infeasibility < 1e-7 && c.dual_infeasibility < 1e-7, "{} {sign:?}: {c:?}", t.name);
             // The SDP value lies below every LP optimum's λ_max (it minimizes it).
             let l1 = min_l1(&t, sign).unwrap();
-            let l1_lmax = normsharp::theory::interpolators::lambda_max_x_diag_xt(&t, &l1.beta.iter().map(|b| b.abs()).collect::<Vec<_>>()).unwrap();
+            let l1_lmax =
+                normsharp::theory::interpolators::lambda_max_x_diag_xt(&t, &l1.beta.iter().map(|b| b.abs()).collect::<Vec<_>>()).unwrap();
             assert!(opt.objective <= l1_lmax * (1.0 + 1e-7), "{}: {} > {l1_lmax}", t.name, opt.objective);
         }
     }
@@ -148,7 +149,6 @@ fn perturbed_sdp_optimum_is_rejected() {
         assert!(!c.valid && c.dual_infeasibility > 1e-6, "{c:?}");
     }
 }
-
 
 #[test]
 fn min_l2_is_exact() {

@@ -2,9 +2,9 @@
 //! finite differences of ∇_θL = (θ − step(θ, g, η = 1))), and β and the initializations
 //! follow THEORY.md §2's table.
 
+use normsharp::problem::design::Design;
 use normsharp::problem::model::{AnyModel, Depth, Evaluation, Parametrization, UvGeneral, UvSigned};
 use normsharp::problem::tasks::gaussian;
-use normsharp::problem::design::Design;
 use rug::Rational;
 
 fn grad(model: &AnyModel, design: &Design<f64>, theta: &[f64]) -> Vec<f64> {

@@ -17,7 +17,8 @@ fn q(a: i64, b: i64) -> Rational {
 /// s₁ = −½ at t = 1 reaches −1 at t = 2, where β = (2, −1) = y: two jumps, times 1 and 2.
 #[test]
 fn hand_example_identity_design() {
-    let task = Task::new("I2", vec![vec![q(1, 1), q(0, 1)], vec![q(0, 1), q(1, 1)]], vec![q(2, 1), q(-1, 1)], None, Rational::new()).unwrap();
+    let task =
+        Task::new("I2", vec![vec![q(1, 1), q(0, 1)], vec![q(0, 1), q(1, 1)]], vec![q(2, 1), q(-1, 1)], None, Rational::new()).unwrap();
     let p = saddle_process(&task, Sign::Signed, &ProcessRules::default(), 10).unwrap();
     let times: Vec<Rational> = p.plateaus.iter().map(|p| p.time.clone()).collect();
     assert_eq!(times, vec![q(0, 1), q(1, 1), q(2, 1)]);

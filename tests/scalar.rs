@@ -21,4 +21,3 @@ fn scalar_gd_multiplies_the_imbalance_exactly() {
     }
     assert_eq!(Rational::from(&x * &x) - Rational::from(&y * &y), pred);
 }
-

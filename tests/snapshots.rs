@@ -4,9 +4,9 @@
 //! Regenerate with `INSTA_UPDATE=always cargo test --release` or `cargo insta review`.
 
 use normsharp::claims::{verify_all, Formulas, Settings, Value as ClaimValue};
+use normsharp::problem::model::AnyModel;
 use normsharp::problem::task::Task;
 use normsharp::problem::tasks::{canonical_four, canonical_multi, canonical_two};
-use normsharp::problem::model::AnyModel;
 use normsharp::theory::predict::{predict, PredictOptions};
 use rug::Rational;
 use serde_json::Value;

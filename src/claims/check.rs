@@ -147,7 +147,15 @@ impl CheckResult {
 
     /// A vector comparison: coordinatewise relative (floor: the smallest positive f64, i.e.
     /// every coordinate at its own scale; see [`CheckResult::with_floor`]) or absolute in ∞-norm.
-    pub fn vector(claim: &str, task: &str, quantity: &str, predicted: &[f64], measured: &[f64], tolerance: f64, relation: Relation) -> Self {
+    pub fn vector(
+        claim: &str,
+        task: &str,
+        quantity: &str,
+        predicted: &[f64],
+        measured: &[f64],
+        tolerance: f64,
+        relation: Relation,
+    ) -> Self {
         let mut r = Self::scalar(claim, task, quantity, 1.0, 1.0, tolerance, relation);
         r.predicted = Some(Value::Vector(predicted.to_vec()));
         r.measured = Some(Value::Vector(measured.to_vec()));

@@ -9,16 +9,16 @@
 use super::*;
 use crate::dynamics::{GdConfig, Outcome};
 use crate::error::Result;
-use crate::problem::model::{AnyModel, Parametrization};
-use crate::theory::predictions as pred;
 use crate::experiments::regimes::{regimes, RegimeConfig, Regimes};
 use crate::experiments::sweep::{grid, run_sweep, Refine, Spacing, Sweep, SweepConfig, SweepRow};
+use crate::numeric::vector::median;
+use crate::problem::design::Design;
+use crate::problem::model::{AnyModel, Parametrization};
 use crate::problem::task::Task;
 use crate::problem::tasks::{canonical_four, canonical_multi};
-use crate::problem::design::Design;
+use crate::theory::predictions as pred;
 use rug::Rational;
 use std::sync::{Arc, Mutex, OnceLock};
-use crate::numeric::vector::median;
 
 /// K1's formula: the gradient-flow limit of SW from w, (x, w, y) ↦ β.
 pub type GfLimitFrom = fn(&[f64], &[f64], f64) -> Result<Vec<f64>>;
@@ -147,7 +147,12 @@ fn check_t6a(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
 
 /// T6a on one case (one sample): the measured η_c of `sweep` against 2/s_GF, with the band of
 /// [`t6a_band`]. The sweep is computed only if the prediction is.
-pub(super) fn t6a_on(f: &EosFormulas, s: &Settings, c: &Case, sweep: impl FnOnce() -> std::result::Result<Measured, String>) -> Vec<CheckResult> {
+pub(super) fn t6a_on(
+    f: &EosFormulas,
+    s: &Settings,
+    c: &Case,
+    sweep: impl FnOnce() -> std::result::Result<Measured, String>,
+) -> Vec<CheckResult> {
     let q = "measured η_c (final S leaves the flow-aligned branch by > 0.5% of S(β_GF)) vs 2/s_GF";
     let fail = |why: String| vec![CheckResult::failed("T6a", &c.label, q, why).kind(Kind::Prediction, T6A_ORIGIN)];
     let predicted = pred::beta_gf_task(&c.task, &c.alpha, s.precision).and_then(|gf| {
@@ -192,9 +197,17 @@ pub(super) fn t6a_on(f: &EosFormulas, s: &Settings, c: &Case, sweep: impl FnOnce
     let mut out = vec![CheckResult::scalar("T6a", &c.label, "measured η_c ≥ η_c(formula)·(1 − δ), 2/s_GF less the slow-convergence resolution δ: no departure from the flow-aligned branch below it", predicted * (1.0 - slow), eta_c, 0.0, Relation::AtLeast)
         .kind(Kind::Prediction, T6A_ORIGIN)
         .with_note(note.clone())];
-    let mut r = CheckResult::scalar("T6a", &c.label, "measured η_c ≤ η_c(formula)·(drift)·(1 + resolution)·(1 + bisection width)", t.upper, eta_c, 0.0, Relation::AtMost)
-        .kind(Kind::Prediction, T6A_ORIGIN)
-        .with_note(note);
+    let mut r = CheckResult::scalar(
+        "T6a",
+        &c.label,
+        "measured η_c ≤ η_c(formula)·(drift)·(1 + resolution)·(1 + bisection width)",
+        t.upper,
+        eta_c,
+        0.0,
+        Relation::AtMost,
+    )
+    .kind(Kind::Prediction, T6A_ORIGIN)
+    .with_note(note);
     r.pass &= t.upper.is_finite();
     out.push(r);
     out
@@ -292,7 +305,11 @@ pub(super) fn derived_row_tol(design: &Design<f64>, r: &SweepRow) -> f64 {
     let contraction = (r.eta * lam_plus).min(2.0 - es);
     let disp = if contraction > 0.0 { r.eta * (8.0 * xf2 * w / nf) * r.eta * 2.0 * w * g / contraction } else { 0.0 };
     let tol = 2.0 * r.eta * g + disp + 2.0 * d as f64 * 2.0 * f64::EPSILON * es;
-    if tol.is_finite() { tol } else { 0.0 }
+    if tol.is_finite() {
+        tol
+    } else {
+        0.0
+    }
 }
 
 /// T6b on one sweep: max η·S over its converged rows against the constant, each row with its
@@ -306,28 +323,29 @@ pub(super) fn t6b_on(f: &EosFormulas, lbl: &str, m: std::result::Result<Measured
     let conv: Vec<&SweepRow> = m.0.rows.iter().filter(|r| r.outcome == Outcome::Converged).collect();
     let missing = conv.iter().filter(|r| r.eta_times_sharpness.is_none()).count();
     // The row with the least margin ηS − tol (for a fixed tolerance: the largest ηS).
-    let worst = conv
-        .iter()
-        .filter_map(|r| r.eta_times_sharpness.map(|es| (es - tol.of(r), es, tol.of(r), r.eta)))
-        .fold(None, |acc: Option<(f64, f64, f64, f64)>, v| match acc {
+    let worst = conv.iter().filter_map(|r| r.eta_times_sharpness.map(|es| (es - tol.of(r), es, tol.of(r), r.eta))).fold(
+        None,
+        |acc: Option<(f64, f64, f64, f64)>, v| match acc {
             Some(a) if a.0 >= v.0 => Some(a),
             _ => Some(v),
-        });
+        },
+    );
     let (_, worst_es, worst_tol, worst_eta) = worst.unwrap_or((0.0, 0.0, 0.0, f64::NAN));
-    let mut r = CheckResult::scalar("T6b", lbl, q, f.stability_constant, worst_es, worst_tol, Relation::AtMost).kind(Kind::Prediction, tol.origin()).with_note(format!(
-        "{} of {} rows converged (η from {:.4} to {:.4}); the largest η·S is at η = {worst_eta:.6}",
-        conv.len(),
-        m.0.rows.len(),
-        m.0.rows.first().map_or(f64::NAN, |r| r.eta),
-        m.0.rows.last().map_or(f64::NAN, |r| r.eta),
-    ));
+    let mut r = CheckResult::scalar("T6b", lbl, q, f.stability_constant, worst_es, worst_tol, Relation::AtMost)
+        .kind(Kind::Prediction, tol.origin())
+        .with_note(format!(
+            "{} of {} rows converged (η from {:.4} to {:.4}); the largest η·S is at η = {worst_eta:.6}",
+            conv.len(),
+            m.0.rows.len(),
+            m.0.rows.first().map_or(f64::NAN, |r| r.eta),
+            m.0.rows.last().map_or(f64::NAN, |r| r.eta),
+        ));
     r.pass &= missing == 0 && !conv.is_empty();
     r
 }
 
 // ---------------------------------------------------------------------------------------
 // T6c
-
 
 /// The EoS rows of a sweep: converged, η_c (measured) ≤ η < η_nonconvergence. The onset is a
 /// bifurcation (the multiplier of the flow-aligned limit crosses −1), where GD converges
@@ -359,7 +377,8 @@ pub(super) fn t6c_on(f: &EosFormulas, lbl: &str, m: std::result::Result<Measured
     let rows = eos_rows(&m.0, &m.1);
     let mut gaps: Vec<f64> = rows.iter().map(|r| 1.0 - r.sharpness.unwrap_or(f64::NAN) / (f.edge)(r.eta)).collect();
     if gaps.len() < 3 {
-        return vec![CheckResult::failed("T6c", lbl, q, format!("only {} EoS rows", gaps.len())).kind(Kind::Measurement, "no comparison: the computation failed")];
+        return vec![CheckResult::failed("T6c", lbl, q, format!("only {} EoS rows", gaps.len()))
+            .kind(Kind::Measurement, "no comparison: the computation failed")];
     }
     let lo = gaps.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = gaps.iter().copied().fold(f64::NEG_INFINITY, f64::max);

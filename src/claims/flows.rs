@@ -65,12 +65,20 @@ fn c1_case_to(model: &AnyModel, task: &Task, alpha: f64, eta: f64, f: &FlowFormu
     // GF limit: the central flow with σ² ≡ 0 is gradient flow (same integrator).
     let theta0 = model.init(task.d(), &alpha);
     // The flow moves on GD's time scale (t counts GD steps): twice GD's steps, at least 2·10⁴.
-    let cf = central_flow(model, &design, &theta0, &CentralFlowConfig { max_time: (2.0 * gd.steps as f64).max(20_000.0), ..cf_config(eta, f) });
+    let cf =
+        central_flow(model, &design, &theta0, &CentralFlowConfig { max_time: (2.0 * gd.steps as f64).max(20_000.0), ..cf_config(eta, f) });
     let gf = central_flow(
         model,
         &design,
         &theta0,
-        &CentralFlowConfig { sigma2_factor: 0.0, eta: eta * 1e-3, dt: 50.0, max_time: 2e7, sample_every: 1e5, ..CentralFlowConfig::new(eta) },
+        &CentralFlowConfig {
+            sigma2_factor: 0.0,
+            eta: eta * 1e-3,
+            dt: 50.0,
+            max_time: 2e7,
+            sample_every: 1e5,
+            ..CentralFlowConfig::new(eta)
+        },
     );
     let (d_cf, d_gf) = (dist(&cf.beta, &gd.beta), dist(&gf.beta, &gd.beta));
     let ratio = d_cf / d_gf;
@@ -126,11 +134,29 @@ const SUSTAINED_DT: f64 = 1.0;
 
 /// Block averages over the window [t0, t1) of the flow's predicted E L (its samples every step
 /// of time, each block the mean of its samples) and the flow's state at the window's start and end.
-fn flow_blocks(model: &AnyModel, design: &Design<f64>, alpha: f64, eta: f64, dt: f64, f: &FlowFormulas, window: (usize, usize, usize)) -> (Vec<f64>, CentralFlowResult, CentralFlowResult) {
+fn flow_blocks(
+    model: &AnyModel,
+    design: &Design<f64>,
+    alpha: f64,
+    eta: f64,
+    dt: f64,
+    f: &FlowFormulas,
+    window: (usize, usize, usize),
+) -> (Vec<f64>, CentralFlowResult, CentralFlowResult) {
     let (t0, t1, blocks) = window;
     let theta0 = model.init(design.d, &alpha);
-    let lead = central_flow(model, design, &theta0, &CentralFlowConfig { dt, max_time: t0 as f64, sample_every: 1e9, tol: 0.0, ..cf_config(eta, f) });
-    let win = central_flow(model, design, &lead.theta, &CentralFlowConfig { dt, max_time: (t1 - t0) as f64, sample_every: 1.0, tol: 0.0, ..cf_config(eta, f) });
+    let lead = central_flow(
+        model,
+        design,
+        &theta0,
+        &CentralFlowConfig { dt, max_time: t0 as f64, sample_every: 1e9, tol: 0.0, ..cf_config(eta, f) },
+    );
+    let win = central_flow(
+        model,
+        design,
+        &lead.theta,
+        &CentralFlowConfig { dt, max_time: (t1 - t0) as f64, sample_every: 1.0, tol: 0.0, ..cf_config(eta, f) },
+    );
     let len = (t1 - t0) / blocks;
     let means = (0..blocks)
         .map(|b| {
@@ -150,7 +176,14 @@ fn loss_relation(f: &FlowFormulas) -> Vec<CheckResult> {
 
 /// The loss relation on one task, model, α, η over the window [t0, t1) of GD steps in `blocks`
 /// blocks: batch means of GD's loss against the flow's L + σ²/η.
-fn loss_relation_on(f: &FlowFormulas, model: &AnyModel, task: &Task, alpha: f64, eta: f64, window: (usize, usize, usize)) -> Vec<CheckResult> {
+fn loss_relation_on(
+    f: &FlowFormulas,
+    model: &AnyModel,
+    task: &Task,
+    alpha: f64,
+    eta: f64,
+    window: (usize, usize, usize),
+) -> Vec<CheckResult> {
     let design = task.design::<f64>(());
     let (t0, t1, blocks) = window;
     let label = format!("{} {} α={alpha} η={eta}, steps [{t0}, {t1})", model.name(), task.name);
@@ -159,10 +192,12 @@ fn loss_relation_on(f: &FlowFormulas, model: &AnyModel, task: &Task, alpha: f64,
     let cfg = GdConfig::exact_steps(eta, t1 as u64, 0.0).with_record_every(1);
     let gd = run_gd(&Problem::new(model, &design), &alpha, &cfg, &mut NoObserver);
     if gd.trace.len() < t1 {
-        return vec![CheckResult::failed("C1", &label, q, format!("GD stopped after {} steps ({:?})", gd.trace.len(), gd.outcome)).kind(Kind::Prediction, origin)];
+        return vec![CheckResult::failed("C1", &label, q, format!("GD stopped after {} steps ({:?})", gd.trace.len(), gd.outcome))
+            .kind(Kind::Prediction, origin)];
     }
     let len = (t1 - t0) / blocks;
-    let gd_blocks: Vec<f64> = (0..blocks).map(|b| gd.trace[t0 + b * len..t0 + (b + 1) * len].iter().map(|p| p.loss).sum::<f64>() / len as f64).collect();
+    let gd_blocks: Vec<f64> =
+        (0..blocks).map(|b| gd.trace[t0 + b * len..t0 + (b + 1) * len].iter().map(|p| p.loss).sum::<f64>() / len as f64).collect();
     let (cf_blocks, lead, win) = flow_blocks(model, &design, alpha, eta, SUSTAINED_DT, f, window);
     let (cf_half, _, _) = flow_blocks(model, &design, alpha, eta, SUSTAINED_DT / 2.0, f, window);
     let ratios: Vec<f64> = gd_blocks.iter().zip(&cf_blocks).map(|(g, c)| g / c).collect();
@@ -239,7 +274,9 @@ fn c1_task_run(case: &TaskCase) -> std::result::Result<(f64, Outcome), String> {
     cfg.max_steps = C1_TASK_STEPS;
     let gd = run_gd(&Problem::new(&case.model, &design), &alpha, &cfg, &mut NoObserver);
     match gd.outcome {
-        Outcome::Diverged => Err(format!("GD at η·S_GF = {C1_TASK_ETA_S} diverges after {} steps: no edge of stability to describe", gd.steps)),
+        Outcome::Diverged => {
+            Err(format!("GD at η·S_GF = {C1_TASK_ETA_S} diverges after {} steps: no edge of stability to describe", gd.steps))
+        }
         o => Ok((eta, o)),
     }
 }
@@ -280,7 +317,13 @@ fn c1_task_window(case: &TaskCase, eta: f64) -> std::result::Result<(usize, usiz
 /// the second half of the window agree within 3.25 standard errors of their difference, from
 /// the batch means of the 10 blocks; and it has not died out: every block mean > 0). Whether the
 /// central flow is on the edge there is part of the prediction, asserted by the check.
-fn sustained_edge(model: &AnyModel, design: &Design<f64>, alpha: f64, eta: f64, window: (usize, usize, usize)) -> std::result::Result<(), String> {
+fn sustained_edge(
+    model: &AnyModel,
+    design: &Design<f64>,
+    alpha: f64,
+    eta: f64,
+    window: (usize, usize, usize),
+) -> std::result::Result<(), String> {
     let (t0, t1, blocks) = window;
     let cfg = GdConfig::exact_steps(eta, t1 as u64, 0.0).with_record_every(1);
     let gd = run_gd(&Problem::new(model, design), &alpha, &cfg, &mut NoObserver);
@@ -288,7 +331,8 @@ fn sustained_edge(model: &AnyModel, design: &Design<f64>, alpha: f64, eta: f64, 
         return Err(format!("GD stops after {} steps ({:?})", gd.trace.len(), gd.outcome));
     }
     let len = (t1 - t0) / blocks;
-    let means: Vec<f64> = (0..blocks).map(|b| gd.trace[t0 + b * len..t0 + (b + 1) * len].iter().map(|p| p.loss).sum::<f64>() / len as f64).collect();
+    let means: Vec<f64> =
+        (0..blocks).map(|b| gd.trace[t0 + b * len..t0 + (b + 1) * len].iter().map(|p| p.loss).sum::<f64>() / len as f64).collect();
     if !means.iter().all(|m| m.is_finite() && *m > 0.0) {
         return Err("GD's oscillation has died out or blown up in the window".into());
     }
@@ -334,7 +378,9 @@ fn c1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
         }
         Ok((eta, _)) => match c1_task_window(case, eta) {
             Ok(w) => loss_relation_on(&f.flows, &case.model, &case.task, case.alpha.nearest(), eta, w),
-            Err(e) => vec![CheckResult::failed("C1", &case.label(), "sustained edge of stability", e).kind(Kind::Prediction, "no settled window")],
+            Err(e) => {
+                vec![CheckResult::failed("C1", &case.label(), "sustained edge of stability", e).kind(Kind::Prediction, "no settled window")]
+            }
         },
         Err(e) => vec![CheckResult::failed("C1", &case.label(), "GD at η·S_GF = 2.2", e).kind(Kind::Prediction, "no run")],
     }

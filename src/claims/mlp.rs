@@ -55,7 +55,10 @@ const SLACK_ORIGIN: &str = "Lanczos residual bound plus the oscillation slack |�
 
 fn sweep() -> Result<&'static MlpSweep, String> {
     static CACHE: OnceLock<Result<MlpSweep, String>> = OnceLock::new();
-    CACHE.get_or_init(|| run_mlp_sweep_around(&MlpConfig::quick(SEED), &MULTIPLES, &Progress::hidden()).map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)
+    CACHE
+        .get_or_init(|| run_mlp_sweep_around(&MlpConfig::quick(SEED), &MULTIPLES, &Progress::hidden()).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 fn label(s: &MlpSweep) -> String {
@@ -90,9 +93,17 @@ pub fn m1_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
             .filter(|r| r.outcome == MlpOutcome::Converged)
             .map(|r| {
                 let sh = r.sharpness.unwrap_or(f64::INFINITY);
-                CheckResult::scalar("M1", &row_label(s, r), "η·λ_max(∇²L) at the last iterate ≤ c (converged run)", c, r.eta * sh, r.eta * slack(r), Relation::AtMost)
-                    .kind(Kind::Prediction, SLACK_ORIGIN)
-                    .with_note(format!("λ_max = {sh:.8}, 2/η = {:.8}, loss rose: {}", 2.0 / r.eta, r.first_rise.is_some()))
+                CheckResult::scalar(
+                    "M1",
+                    &row_label(s, r),
+                    "η·λ_max(∇²L) at the last iterate ≤ c (converged run)",
+                    c,
+                    r.eta * sh,
+                    r.eta * slack(r),
+                    Relation::AtMost,
+                )
+                .kind(Kind::Prediction, SLACK_ORIGIN)
+                .with_note(format!("λ_max = {sh:.8}, 2/η = {:.8}, loss rose: {}", 2.0 / r.eta, r.first_rise.is_some()))
             })
             .collect()
     }
@@ -111,18 +122,37 @@ pub fn m2_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
         for r in &below {
             let l = row_label(s, r);
             if r.outcome != MlpOutcome::Converged {
-                out.push(CheckResult::failed("M2", &l, "a run below η_c reaches the loss threshold", format!("{:?}", r.outcome)).kind(Kind::Prediction, "none"));
+                out.push(
+                    CheckResult::failed("M2", &l, "a run below η_c reaches the loss threshold", format!("{:?}", r.outcome))
+                        .kind(Kind::Prediction, "none"),
+                );
                 continue;
             }
             let sh = r.sharpness.unwrap_or(f64::INFINITY);
             out.push(
-                CheckResult::scalar("M2", &l, "η·(λ_max + slack) < 2 below η_c = 2/s_GF: the run never reached the edge", 2.0, r.eta * (sh + slack(r)), 0.0, Relation::AtMost)
-                    .kind(Kind::Prediction, SLACK_ORIGIN)
-                    .with_note(format!("η/η_c = {:.4}", r.eta / eta_c)),
+                CheckResult::scalar(
+                    "M2",
+                    &l,
+                    "η·(λ_max + slack) < 2 below η_c = 2/s_GF: the run never reached the edge",
+                    2.0,
+                    r.eta * (sh + slack(r)),
+                    0.0,
+                    Relation::AtMost,
+                )
+                .kind(Kind::Prediction, SLACK_ORIGIN)
+                .with_note(format!("η/η_c = {:.4}", r.eta / eta_c)),
             );
             out.push(
-                CheckResult::scalar("M2", &l, "steps at which the loss rose below η_c (each certifies ρ(∇²L) > 2/η on the step)", 0.0, r.first_rise.map_or(0.0, |_| 1.0), 0.0, Relation::AtMost)
-                    .kind(Kind::Prediction, "exact: a count (the descent lemma makes every rise a certificate of ρ(∇²L) > 2/η)"),
+                CheckResult::scalar(
+                    "M2",
+                    &l,
+                    "steps at which the loss rose below η_c (each certifies ρ(∇²L) > 2/η on the step)",
+                    0.0,
+                    r.first_rise.map_or(0.0, |_| 1.0),
+                    0.0,
+                    Relation::AtMost,
+                )
+                .kind(Kind::Prediction, "exact: a count (the descent lemma makes every rise a certificate of ρ(∇²L) > 2/η)"),
             );
         }
         let g = &s.gf;
@@ -142,9 +172,20 @@ pub fn m2_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
         );
         let bracket = s.onset_bracket();
         out.push(
-            CheckResult::scalar("M2", &label(s), "measured onset of the edge (first loss rise, geometric middle of the bracket) vs 2/s_GF (reported)", eta_c, s.eta_c_measured().unwrap_or(f64::NAN), 0.0, Relation::AtLeast)
-                .kind(Kind::Measurement, "reported, not asserted")
-                .with_note(format!("bracket {bracket:?}; s_GF = {:.6} (Richardson from η₀ = {:.4e}: {:.6}, {:.6})", g.s_max[2], g.eta0, g.s_max[0], g.s_max[1])),
+            CheckResult::scalar(
+                "M2",
+                &label(s),
+                "measured onset of the edge (first loss rise, geometric middle of the bracket) vs 2/s_GF (reported)",
+                eta_c,
+                s.eta_c_measured().unwrap_or(f64::NAN),
+                0.0,
+                Relation::AtLeast,
+            )
+            .kind(Kind::Measurement, "reported, not asserted")
+            .with_note(format!(
+                "bracket {bracket:?}; s_GF = {:.6} (Richardson from η₀ = {:.4e}: {:.6}, {:.6})",
+                g.s_max[2], g.eta0, g.s_max[0], g.s_max[1]
+            )),
         );
         if below.is_empty() {
             out.push(CheckResult::failed("M2", &label(s), "rows below η_c", "no row below η_c".into()).kind(Kind::Prediction, "none"));
@@ -166,9 +207,17 @@ pub fn m3_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
             let sh = r.sharpness.unwrap_or(f64::INFINITY);
             let e = (f.mlp.edge)(r.eta);
             out.push(
-                CheckResult::scalar("M3", &row_label(s, r), "λ_max at the end ≤ edge(η): the run left the edge from below", e, sh, slack(r), Relation::AtMost)
-                    .kind(Kind::Prediction, SLACK_ORIGIN)
-                    .with_note(format!("{} loss rises, the first at step {:?} of {}", r.rises, r.first_rise, r.steps)),
+                CheckResult::scalar(
+                    "M3",
+                    &row_label(s, r),
+                    "λ_max at the end ≤ edge(η): the run left the edge from below",
+                    e,
+                    sh,
+                    slack(r),
+                    Relation::AtMost,
+                )
+                .kind(Kind::Prediction, SLACK_ORIGIN)
+                .with_note(format!("{} loss rises, the first at step {:?} of {}", r.rises, r.first_rise, r.steps)),
             );
             let (at, sl) = r.last_rise_curvature.map_or((f64::NAN, 0.0), |c| (c.sharpness, c.slack()));
             out.push(
@@ -181,17 +230,41 @@ pub fn m3_on(f: &Formulas, s: &MlpSweep) -> Vec<CheckResult> {
         let norms: Vec<f64> = edge.iter().map(|r| f.mlp.norm_trend * r.l2).collect();
         match spearman_p_upper(&etas, &norms) {
             Some(p) => out.push(
-                CheckResult::scalar("M3", &label(s), "‖θ‖₂ moves with η in the predicted direction at the edge: exact one-sided Spearman p-value ≤ 0.01", LEVEL, p, 0.0, Relation::AtMost)
-                    .kind(Kind::Prediction, "statistical: the exact permutation distribution of Spearman's ρ under no association, level 0.01")
-                    .with_note(format!("ρ = {:.4} over {} rows; ‖θ‖₂ = {:?}", spearman(&etas, &norms), edge.len(), edge.iter().map(|r| r.l2).collect::<Vec<_>>())),
+                CheckResult::scalar(
+                    "M3",
+                    &label(s),
+                    "‖θ‖₂ moves with η in the predicted direction at the edge: exact one-sided Spearman p-value ≤ 0.01",
+                    LEVEL,
+                    p,
+                    0.0,
+                    Relation::AtMost,
+                )
+                .kind(Kind::Prediction, "statistical: the exact permutation distribution of Spearman's ρ under no association, level 0.01")
+                .with_note(format!(
+                    "ρ = {:.4} over {} rows; ‖θ‖₂ = {:?}",
+                    spearman(&etas, &norms),
+                    edge.len(),
+                    edge.iter().map(|r| r.l2).collect::<Vec<_>>()
+                )),
             ),
-            None => out.push(CheckResult::failed("M3", &label(s), "rank test", format!("{} rows at the edge (2..=9 needed)", edge.len())).kind(Kind::Prediction, "none")),
+            None => out.push(
+                CheckResult::failed("M3", &label(s), "rank test", format!("{} rows at the edge (2..=9 needed)", edge.len()))
+                    .kind(Kind::Prediction, "none"),
+            ),
         }
         if let Some((err, eta, inside)) = s.best_test_error() {
             out.push(
-                CheckResult::scalar("M3", &label(s), "best test error strictly inside the η range (1 = yes; reported)", 1.0, f64::from(u8::from(inside)), 0.0, Relation::AbsoluteError)
-                    .kind(Kind::Measurement, "reported, not asserted")
-                    .with_note(format!("best test error {err:.4} at η = {eta:.5}; gradient flow's {:.4}", s.gf.test_error)),
+                CheckResult::scalar(
+                    "M3",
+                    &label(s),
+                    "best test error strictly inside the η range (1 = yes; reported)",
+                    1.0,
+                    f64::from(u8::from(inside)),
+                    0.0,
+                    Relation::AbsoluteError,
+                )
+                .kind(Kind::Measurement, "reported, not asserted")
+                .with_note(format!("best test error {err:.4} at η = {eta:.5}; gradient flow's {:.4}", s.gf.test_error)),
             );
         }
         out

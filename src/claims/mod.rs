@@ -17,8 +17,8 @@ mod earlier;
 mod eos;
 pub mod family;
 mod flows;
-pub mod mlp;
 mod interpolators;
+pub mod mlp;
 pub mod paper;
 pub mod registry;
 mod saddles;
@@ -31,20 +31,20 @@ pub use earlier::EarlierFormulas;
 pub use eos::EosFormulas;
 pub use flows::FlowFormulas;
 pub use interpolators::InterpolatorFormulas;
+pub use mlp::MlpFormulas;
 pub use paper::generalization::{generalization_check, t9_check};
 pub use paper::product::gain_order_by_x;
 pub use paper::PaperFormulas;
-pub use mlp::MlpFormulas;
-pub use scalar::ScalarFormulas;
 pub use saddles::SaddleFormulas;
+pub use scalar::ScalarFormulas;
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem, RunResult};
-use crate::problem::model::Sw;
 use crate::numeric::real::Nearest;
+use crate::problem::design::Design;
+use crate::problem::model::Sw;
 use crate::problem::sharpness::sharpness;
 use crate::problem::task::Task;
 use crate::problem::tasks::{canonical_four, canonical_multi, canonical_two};
-use crate::problem::design::Design;
 use rug::Rational;
 
 /// The formulas every check predicts with, one group per family of claims.

@@ -107,7 +107,13 @@ pub fn verdict_of(results: &[CheckResult]) -> (Verdict, String) {
 
 impl Claim {
     /// A claim checked on the canonical tasks only.
-    pub fn new(id: &'static str, statement: &'static str, source: &'static str, derived: bool, check: fn(&Formulas, &Settings) -> Vec<CheckResult>) -> Self {
+    pub fn new(
+        id: &'static str,
+        statement: &'static str,
+        source: &'static str,
+        derived: bool,
+        check: fn(&Formulas, &Settings) -> Vec<CheckResult>,
+    ) -> Self {
         Claim { id, statement, source, derived, check, hypotheses: "", on_task: None, broken: Vec::new() }
     }
     /// Also checked on any task satisfying `hypotheses` (tested by `applies`).

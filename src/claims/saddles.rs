@@ -5,11 +5,11 @@
 
 use super::check::{CheckResult, Kind, Relation};
 use super::registry::{Claim, TaskCase};
-use crate::problem::model::AnyModel;
 use super::{Formulas, Settings};
 use crate::numeric::exact::rank_exact;
 use crate::numeric::real::Nearest;
 use crate::numeric::vector::{dist, dist_inf, loglog_slope};
+use crate::problem::model::AnyModel;
 use crate::problem::task::Task;
 use crate::theory::interpolators::{check_lp_certificate, min_l1};
 use crate::theory::interpolators::{Sign, Witness};
@@ -145,9 +145,12 @@ fn pf1_on(f: &SaddleFormulas, task: &Task, sign: Sign, label: &str) -> Vec<Check
     let cert = check_lp_certificate(task, &ones, sign, p.end(), &p.nu);
     let worst = cert.gap.abs().max(cert.infeasibility).max(cert.dual_infeasibility);
     out.push(
-        CheckResult::scalar("PF1", label, q, 0.0, worst, 0.0, Relation::AbsoluteError)
-            .kind(Kind::Certificate, origin)
-            .with_note(format!("{} plateaus, jump times {}; {}", p.plateaus.len(), times(&p), cert.note)),
+        CheckResult::scalar("PF1", label, q, 0.0, worst, 0.0, Relation::AbsoluteError).kind(Kind::Certificate, origin).with_note(format!(
+            "{} plateaus, jump times {}; {}",
+            p.plateaus.len(),
+            times(&p),
+            cert.note
+        )),
     );
     let q = "‖β_end‖₁ vs the min-ℓ1 LP optimum (clarabel, repaired and certified independently)";
     match min_l1(task, sign) {
@@ -159,7 +162,8 @@ fn pf1_on(f: &SaddleFormulas, task: &Task, sign: Sign, label: &str) -> Vec<Check
             let lp = l1(beta.as_slice());
             let mut r = CheckResult::exact("PF1", label, q, &lp, &l1(p.end())).kind(Kind::Certificate, origin);
             r.pass &= c.certificate.valid;
-            r.note = format!("LP certificate: {}; β_end = {:?}", c.certificate.note, p.end().iter().map(Nearest::nearest).collect::<Vec<_>>());
+            r.note =
+                format!("LP certificate: {}; β_end = {:?}", c.certificate.note, p.end().iter().map(Nearest::nearest).collect::<Vec<_>>());
             out.push(r);
         }
         Err(e) => out.push(CheckResult::failed("PF1", label, q, e.to_string()).kind(Kind::Certificate, origin)),
@@ -322,14 +326,16 @@ fn pf2_on(f: &SaddleFormulas, task: &Task, sign: Sign, scale: f64, label: &str) 
     let origin_slope = "±0.25 on the fitted order over λ = 23…138, fixed before the runs: the time error is c₁/λ + c₂/λ² (the O(1/λ) layer of each jump, proofs/PF2.md); the band admits |c₂/c₁| up to ≈ 0.25·λ̄ ≈ 12, and is a quarter of the distance to the rival orders 0 (no convergence) and 2";
     {
         let q = "fitted order p of max_k |T_k(α) − t_k| ∝ ln(1/α)^(−p), α = 1e-10 … 1e-60";
-        let (truth, predicted) = match (saddle_process(&task, sign, &ProcessRules::default(), 200), saddle_process(&task, sign, &f.rules, 200)) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(e), _) | (_, Err(e)) => {
-                out.push(CheckResult::failed("PF2", &label, q, e.to_string()).kind(Kind::Prediction, origin_slope));
-                return out;
-            }
-        };
-        let visits: Vec<Option<FlowVisit>> = ALPHA_EXPONENTS.iter().map(|e| flow_visit(&task, &truth, scale, e * std::f64::consts::LN_10)).collect();
+        let (truth, predicted) =
+            match (saddle_process(&task, sign, &ProcessRules::default(), 200), saddle_process(&task, sign, &f.rules, 200)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => {
+                    out.push(CheckResult::failed("PF2", &label, q, e.to_string()).kind(Kind::Prediction, origin_slope));
+                    return out;
+                }
+            };
+        let visits: Vec<Option<FlowVisit>> =
+            ALPHA_EXPONENTS.iter().map(|e| flow_visit(&task, &truth, scale, e * std::f64::consts::LN_10)).collect();
         let ptimes: Vec<f64> = predicted.plateaus.iter().map(|q| q.time.nearest()).collect();
         let ttimes: Vec<f64> = truth.plateaus.iter().map(|q| q.time.nearest()).collect();
         let tight = plateau_resolution(&truth);
@@ -339,16 +345,32 @@ fn pf2_on(f: &SaddleFormulas, task: &Task, sign: Sign, scale: f64, label: &str) 
         let mut notes = Vec::new();
         let mut complete = ptimes.len() == ttimes.len();
         for v in visits.iter().flatten() {
-            let e = v.jumps.iter().zip(&ptimes).skip(1).map(|(m, p)| (m - p).abs()).fold(0.0f64, |a, b| if b.is_nan() { f64::INFINITY } else { a.max(b) });
+            let e = v.jumps.iter().zip(&ptimes).skip(1).map(|(m, p)| (m - p).abs()).fold(0.0f64, |a, b| {
+                if b.is_nan() {
+                    f64::INFINITY
+                } else {
+                    a.max(b)
+                }
+            });
             complete &= e.is_finite();
             lambdas.push(v.lambda);
             errs.push(e);
-            notes.push(format!("λ = {:.1}: time error {e:.3e} (λ·error {:.4}), plateau distances {:?} ({} steps)", v.lambda, v.lambda * e, v.plateau_dist.iter().map(|d| format!("{d:.1e}")).collect::<Vec<_>>(), v.steps));
+            notes.push(format!(
+                "λ = {:.1}: time error {e:.3e} (λ·error {:.4}), plateau distances {:?} ({} steps)",
+                v.lambda,
+                v.lambda * e,
+                v.plateau_dist.iter().map(|d| format!("{d:.1e}")).collect::<Vec<_>>(),
+                v.steps
+            ));
         }
         complete &= lambdas.len() == ALPHA_EXPONENTS.len();
         let slope = if complete { -loglog_slope(&lambdas, &errs) } else { f64::NAN };
         let kind = if resolved { Kind::Prediction } else { Kind::Measurement };
-        let unresolved = if resolved { String::new() } else { format!("reported, not asserted: a plateau lasts only {tight:.3} times {LAYERS} jump layers 1/(λ·speed) at λ = 23 (the layers overlap at these α); ") };
+        let unresolved = if resolved {
+            String::new()
+        } else {
+            format!("reported, not asserted: a plateau lasts only {tight:.3} times {LAYERS} jump layers 1/(λ·speed) at λ = 23 (the layers overlap at these α); ")
+        };
         let mut r = CheckResult::scalar("PF2", &label, q, f.time_order, slope, 0.25, Relation::AbsoluteError)
             .kind(kind, origin_slope)
             .with_note(format!("{unresolved}predicted jump times {}; {}", times(&predicted), notes.join("; ")));
@@ -404,4 +426,3 @@ pub fn claims() -> Vec<Claim> {
             .broken("jump threshold |s_i| = 1 → 1.05 for odd i", Some(0.05), || saddles(SaddleFormulas { rules: ProcessRules { threshold: bent_threshold, ..ProcessRules::default() }, ..SaddleFormulas::default() })),
     ]
 }
-

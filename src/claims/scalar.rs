@@ -114,7 +114,9 @@ fn check_sn1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let label = format!("minimizer ({x}, {y})");
         let q = "λ_max(∇²L) at xy = 1 vs x² + y²";
         let Some(measured) = sc::lambda_max_exact(&sc::hessian_by_differences(&x, &y)) else {
-            out.push(CheckResult::failed("SN1", &label, q, "the discriminant is not a perfect square".into()).kind(Kind::Prediction, origin));
+            out.push(
+                CheckResult::failed("SN1", &label, q, "the discriminant is not a perfect square".into()).kind(Kind::Prediction, origin),
+            );
             continue;
         };
         out.push(CheckResult::exact("SN1", &label, q, &(f.sharpness_at_minimizer)(&x, &y), &measured).kind(Kind::Prediction, origin));
@@ -124,8 +126,14 @@ fn check_sn1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
     }
     if let Some(least) = least {
         out.push(
-            CheckResult::exact("SN1", "24 minimizers incl. (1, 1)", "least λ_max over the family (which contains the balanced minimizer) vs the bound 2", &Rational::from(f.least_sharpness), &least)
-                .kind(Kind::Prediction, origin),
+            CheckResult::exact(
+                "SN1",
+                "24 minimizers incl. (1, 1)",
+                "least λ_max over the family (which contains the balanced minimizer) vs the bound 2",
+                &Rational::from(f.least_sharpness),
+                &least,
+            )
+            .kind(Kind::Prediction, origin),
         );
     }
     out
@@ -215,14 +223,23 @@ fn check_sn3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             if measured == predicted {
                 exact_ok += 1;
             } else if first_bad.is_none() {
-                first_bad = Some(format!("({x0}, {y0}) at η = {eta}: D_K = {:.6e}, predicted {:.6e}", measured.nearest(), predicted.nearest()));
+                first_bad =
+                    Some(format!("({x0}, {y0}) at η = {eta}: D_K = {:.6e}, predicted {:.6e}", measured.nearest(), predicted.nearest()));
             }
         }
     }
     out.push(
-        CheckResult::scalar("SN3", "12 rational points × 4 rational η", "runs whose D_5 = x_5² − y_5² equals D_0·∏(1 − η²r_k²) exactly (of 48)", exact_total as f64, exact_ok as f64, 0.0, Relation::AbsoluteError)
-            .kind(Kind::Identity, "exact rational arithmetic: GD's own residuals, an algebraic identity of the step")
-            .with_note(first_bad.unwrap_or_else(|| "all exact".into())),
+        CheckResult::scalar(
+            "SN3",
+            "12 rational points × 4 rational η",
+            "runs whose D_5 = x_5² − y_5² equals D_0·∏(1 − η²r_k²) exactly (of 48)",
+            exact_total as f64,
+            exact_ok as f64,
+            0.0,
+            Relation::AbsoluteError,
+        )
+        .kind(Kind::Identity, "exact rational arithmetic: GD's own residuals, an algebraic identity of the step")
+        .with_note(first_bad.unwrap_or_else(|| "all exact".into())),
     );
     // Evidence: GF conserves D, checked by an integrator that does not (RK4 drifts as h⁴).
     for (x0, y0) in float_inits(12) {
@@ -276,9 +293,17 @@ fn check_sn4(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         }
     }
     out.push(
-        CheckResult::scalar("SN4", "12 rational points × 4 rational η, 5 steps", "steps (with η|r| ≤ √2) where S_GF² = (x² − y²)² + 4 rises, exactly", 0.0, rises as f64, 0.0, Relation::AbsoluteError)
-            .kind(Kind::Prediction, "exact rational arithmetic: a count")
-            .with_note(format!("{checked} steps compared, {skipped} with η|r| > √2 (outside the hypothesis) skipped")),
+        CheckResult::scalar(
+            "SN4",
+            "12 rational points × 4 rational η, 5 steps",
+            "steps (with η|r| ≤ √2) where S_GF² = (x² − y²)² + 4 rises, exactly",
+            0.0,
+            rises as f64,
+            0.0,
+            Relation::AbsoluteError,
+        )
+        .kind(Kind::Prediction, "exact rational arithmetic: a count")
+        .with_note(format!("{checked} steps compared, {skipped} with η|r| > √2 (outside the hypothesis) skipped")),
     );
     // f64 runs, including the edge of stability.
     let inits = float_inits(16);

@@ -98,7 +98,11 @@ impl TaskArgs {
     fn model(&self, d: usize) -> Result<AnyModel> {
         let unused = |arg: &str, given: bool| -> Result<()> {
             if given {
-                return Err(Error::arg(arg, format!("given with --model {:?}", self.model).to_lowercase(), "only with the model that uses it"));
+                return Err(Error::arg(
+                    arg,
+                    format!("given with --model {:?}", self.model).to_lowercase(),
+                    "only with the model that uses it",
+                ));
             }
             Ok(())
         };
@@ -132,9 +136,8 @@ impl TaskArgs {
 
 /// An exact number > 0.
 pub fn positive(arg: &str, text: &str) -> Result<Rational> {
-    let q = parse_exact(text).ok_or_else(|| {
-        Error::arg(arg, format!("\"{}\" is not a number", short(text)), "a decimal (0.01, 1e-3) or a fraction (1/100)")
-    })?;
+    let q = parse_exact(text)
+        .ok_or_else(|| Error::arg(arg, format!("\"{}\" is not a number", short(text)), "a decimal (0.01, 1e-3) or a fraction (1/100)"))?;
     if q <= 0 {
         return Err(Error::arg(arg, format!("{} is not positive", short(text)), "a number > 0"));
     }
@@ -147,7 +150,11 @@ pub fn positive_f64(arg: &str, text: &str) -> Result<Rational> {
     let q = positive(arg, text)?;
     let v = q.nearest();
     if !(1e-300..=1e300).contains(&v) {
-        return Err(Error::arg(arg, format!("{} is outside what f64 represents faithfully", short(text)), "a number between 1e-300 and 1e300"));
+        return Err(Error::arg(
+            arg,
+            format!("{} is outside what f64 represents faithfully", short(text)),
+            "a number between 1e-300 and 1e300",
+        ));
     }
     Ok(q)
 }
@@ -179,12 +186,13 @@ pub fn with_threads<R: Send>(threads: Option<usize>, f: impl FnOnce() -> R + Sen
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     match threads {
         None => Ok(f()),
-        Some(n) if n == 0 || n > cores => Err(Error::arg("--threads", format!("{n}"), format!("an integer with 1 ≤ N ≤ {cores} (the cores of this machine)"))),
+        Some(n) if n == 0 || n > cores => {
+            Err(Error::arg("--threads", format!("{n}"), format!("an integer with 1 ≤ N ≤ {cores} (the cores of this machine)")))
+        }
         Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| Error::arg("--threads", format!("{n}: cannot start the pool: {e}"), "a number of threads the system allows"))?;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| {
+                Error::arg("--threads", format!("{n}: cannot start the pool: {e}"), "a number of threads the system allows")
+            })?;
             Ok(pool.install(f))
         }
     }
@@ -219,7 +227,13 @@ impl TaskModelArgs {
             ModelArg::Sw => AnyModel::Sw,
             ModelArg::Pm => AnyModel::Pm,
             ModelArg::Uv => AnyModel::Uv,
-            other => return Err(Error::arg("--model", format!("{other:?}").to_lowercase(), "sw, pm or uv (the saddle-to-saddle limit is derived from these initializations)")),
+            other => {
+                return Err(Error::arg(
+                    "--model",
+                    format!("{other:?}").to_lowercase(),
+                    "sw, pm or uv (the saddle-to-saddle limit is derived from these initializations)",
+                ))
+            }
         };
         Ok((Task::from_file(&self.task)?, model))
     }

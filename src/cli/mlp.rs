@@ -55,18 +55,28 @@ pub(super) fn mlp(a: MlpArgs) -> Result<i32> {
     let mut out = Map::new();
     out.insert("network".into(), json!({ "inputs": 64, "hidden": cfg.hidden, "outputs": 3, "activation": "tanh", "loss": "squared, (1/2n)Σ‖f(x) − y‖²", "params": s.params, "n_train": s.n_train, "n_test": s.n_test, "data": "UCI optical digits 3/5/8 (assets/digits, CC BY 4.0)", "seed": cfg.seed, "loss_threshold": cfg.loss_threshold }));
     out.insert("sharpness_init".into(), json!(s.sharpness_init));
-    out.insert("rows".into(), json!(s.rows.iter().map(|r| json!({
-        "eta": r.eta, "outcome": r.outcome, "steps": r.steps, "loss": r.loss, "sharpness": r.sharpness,
-        "sharpness_residual": r.sharpness_residual, "l1": r.l1, "l2": r.l2, "test_error": r.test_error,
-        "train_error": r.train_error, "first_loss_rise": r.first_rise, "loss_rises": r.rises,
-        "slack": r.curvature.map(|c| c.slack()),
-        "sharpness_at_last_rise": r.last_rise_curvature.map(|c| c.sharpness),
-    })).collect::<Vec<_>>()));
+    out.insert(
+        "rows".into(),
+        json!(s
+            .rows
+            .iter()
+            .map(|r| json!({
+                "eta": r.eta, "outcome": r.outcome, "steps": r.steps, "loss": r.loss, "sharpness": r.sharpness,
+                "sharpness_residual": r.sharpness_residual, "l1": r.l1, "l2": r.l2, "test_error": r.test_error,
+                "train_error": r.train_error, "first_loss_rise": r.first_rise, "loss_rises": r.rises,
+                "slack": r.curvature.map(|c| c.slack()),
+                "sharpness_at_last_rise": r.last_rise_curvature.map(|c| c.sharpness),
+            }))
+            .collect::<Vec<_>>()),
+    );
     out.insert("gradient_flow".into(), serde_json::to_value(&s.gf).unwrap_or_default());
     out.insert("eta_c_predicted".into(), json!(2.0 / s.gf.s_max[2]));
     out.insert("eta_c_measured".into(), json!(s.eta_c_measured()));
     out.insert("eta_c_bracket".into(), json!(s.onset_bracket()));
-    out.insert("best_test_error".into(), json!(s.best_test_error().map(|(e, eta, inside)| json!({ "test_error": e, "eta": eta, "strictly_inside": inside }))));
+    out.insert(
+        "best_test_error".into(),
+        json!(s.best_test_error().map(|(e, eta, inside)| json!({ "test_error": e, "eta": eta, "strictly_inside": inside }))),
+    );
     let verdicts = crate::claims::mlp::verdicts_on(&s);
     out.insert("claims".into(), json!(verdicts.iter().map(|o| {
         let failed: Vec<_> = o.checks.iter().filter(|c| c.fails_claim()).map(|c| json!({ "task": c.task, "quantity": c.quantity, "predicted": c.predicted, "measured": c.measured, "tolerance": c.tolerance })).collect();

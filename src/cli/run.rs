@@ -82,7 +82,11 @@ pub(super) fn run(a: RunArgs) -> Result<i32> {
             return Err(Error::arg("--precision", "missing with --arithmetic mpfr", "--precision BITS (53 ≤ bits ≤ 65536)"));
         }
         (Some(other), Some(bits)) => {
-            return Err(Error::arg("--precision", format!("{bits} bits with --arithmetic {other:?}"), "--precision only with --arithmetic mpfr"));
+            return Err(Error::arg(
+                "--precision",
+                format!("{bits} bits with --arithmetic {other:?}"),
+                "--precision only with --arithmetic mpfr",
+            ));
         }
         (Some(other), None) => other,
     };

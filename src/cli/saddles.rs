@@ -5,10 +5,10 @@
 use super::args::TaskModelArgs;
 use super::print::print_object;
 use crate::error::Result;
+use crate::numeric::real::Nearest;
 use crate::theory::interpolators::{check_lp_certificate, min_l1, Sign};
 use crate::theory::saddles::{saddle_process, sign_of, ProcessRules};
 use clap::Args;
-use crate::numeric::real::Nearest;
 use rug::Rational;
 use serde_json::{json, Map, Value};
 
@@ -35,7 +35,9 @@ pub(super) fn saddles(a: SaddlesArgs) -> Result<i32> {
     let ones = vec![Rational::from(1); task.d()];
     let cert = check_lp_certificate(&task, &ones, sign, p.end(), &p.nu);
     let l1 = p.end().iter().fold(Rational::new(), |acc, b| acc + Rational::from(b.abs_ref()));
-    let lp = min_l1(&task, sign).map(|c| json!({ "l1": c.objective, "beta": c.beta, "certificate": c.certificate })).unwrap_or_else(|e| json!({ "error": e.to_string() }));
+    let lp = min_l1(&task, sign)
+        .map(|c| json!({ "l1": c.objective, "beta": c.beta, "certificate": c.certificate }))
+        .unwrap_or_else(|e| json!({ "error": e.to_string() }));
     let (scale, per_unit) = match sign {
         Sign::Nonnegative => ("β = α²·e^{2λs} (SW)", "t_GF = (λ/2)·t"),
         Sign::Signed if model == crate::problem::model::AnyModel::Uv => ("β = α²·sinh(2λs) (UV)", "t_GF = λ·t"),

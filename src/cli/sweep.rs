@@ -1,15 +1,15 @@
 //! The `sweep`, `regimes` and `bifurcation` subcommands.
 
 use super::args::{check_steps, parse_shard, rate, with_threads, TaskArgs};
-use crate::numeric::real::Nearest;
 use super::print::{emit, print_object};
 use crate::dynamics::classify::{bifurcation, ClassifyConfig, Observable};
-use crate::output::csv::{bifurcation_csv, sweep_csv};
 use crate::error::{Error, Result};
 use crate::experiments::job::{PrecisionSpec, SweepJob};
-use crate::experiments::shard::run_shard;
 use crate::experiments::regimes::{regimes, RegimeConfig};
+use crate::experiments::shard::run_shard;
 use crate::experiments::sweep::{default_grid, grid, run_sweep, Refine, Spacing, SweepArithmetic, SweepConfig};
+use crate::numeric::real::Nearest;
+use crate::output::csv::{bifurcation_csv, sweep_csv};
 
 /// `--arithmetic` of `sweep`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -230,7 +230,8 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
     let job = SweepJob::new(task, &etas, cfg, precision)?;
     if let Some(text) = &a.shard {
         let shard = parse_shard("--shard", text)?;
-        let path = a.part.as_deref().ok_or_else(|| Error::arg("--part", "missing", "--part FILE with --shard: where the partial result goes"))?;
+        let path =
+            a.part.as_deref().ok_or_else(|| Error::arg("--part", "missing", "--part FILE with --shard: where the partial result goes"))?;
         check_writable(path, "--part").map_err(|e| as_flag(e, "--part"))?;
         let part = with_threads(a.output.threads, || run_shard(&job, shard))??;
         write_atomic(path, part.to_text().as_bytes(), "--part").map_err(|e| as_flag(e, "--part"))?;

@@ -69,7 +69,11 @@ fn model_of(m: ModelArg) -> Result<AnyModel> {
         ModelArg::Pm => AnyModel::Pm,
         ModelArg::Uv => AnyModel::Uv,
         ModelArg::UvGeneral | ModelArg::Depth => {
-            return Err(Error::arg("--model", format!("{m:?}").to_lowercase(), "sw, pm or uv with --task (the per-task claims are about these)"))
+            return Err(Error::arg(
+                "--model",
+                format!("{m:?}").to_lowercase(),
+                "sw, pm or uv with --task (the per-task claims are about these)",
+            ))
         }
     })
 }
@@ -89,7 +93,11 @@ pub(super) fn verify(a: VerifyArgs) -> Result<i32> {
         let dir = std::path::Path::new(&a.counterexamples);
         // Checked before the work: the directory exists or can be made in an existing one.
         if dir.exists() && !dir.is_dir() {
-            return Err(Error::arg("--counterexamples", format!("{} is not a directory", a.counterexamples), "a directory (created if missing)"));
+            return Err(Error::arg(
+                "--counterexamples",
+                format!("{} is not a directory", a.counterexamples),
+                "a directory (created if missing)",
+            ));
         }
         if !dir.exists() {
             check_writable(&a.counterexamples, "--counterexamples")
@@ -101,7 +109,8 @@ pub(super) fn verify(a: VerifyArgs) -> Result<i32> {
             pb.inc();
             let (mut s, outs) = run_family(c, &formulas, &settings, a.seed, n);
             for (name, text) in std::mem::take(&mut s.failures) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::arg("--counterexamples", format!("{}: {e}", a.counterexamples), "a writable directory"))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::arg("--counterexamples", format!("{}: {e}", a.counterexamples), "a writable directory"))?;
                 let path = dir.join(name);
                 write_atomic(&path.to_string_lossy(), text.as_bytes(), "--counterexamples")?;
                 s.counterexamples.push(path.to_string_lossy().into_owned());
@@ -114,8 +123,21 @@ pub(super) fn verify(a: VerifyArgs) -> Result<i32> {
             } else {
                 Verdict::NotApplicable
             };
-            let reason = format!("{} tasks: {} held, {} failed, {} not applicable{}", n, s.held, s.failed, s.not_applicable, s.first_failure.as_ref().map_or(String::new(), |f| format!("; first failure: {f}")));
-            let checks = outs.into_iter().filter(|o| o.verdict == Verdict::Fail).flat_map(|o| o.checks).filter(|r| r.fails_claim()).take(3).collect();
+            let reason = format!(
+                "{} tasks: {} held, {} failed, {} not applicable{}",
+                n,
+                s.held,
+                s.failed,
+                s.not_applicable,
+                s.first_failure.as_ref().map_or(String::new(), |f| format!("; first failure: {f}"))
+            );
+            let checks = outs
+                .into_iter()
+                .filter(|o| o.verdict == Verdict::Fail)
+                .flat_map(|o| o.checks)
+                .filter(|r| r.fails_claim())
+                .take(3)
+                .collect();
             all.push(ClaimOutcome { id: c.id.into(), verdict, reason, checks });
             families.push(s);
         }

@@ -19,12 +19,12 @@
 //! assert!(c.lyapunov.unwrap() < 0.0);
 //! ```
 
-use crate::numeric::parallel::{par_map_eta, Progress};
 use crate::dynamics::observers::TangentGrowth;
 use crate::dynamics::period::History;
 use crate::dynamics::{run_gd, GdConfig, Observer, Outcome, Problem};
-use crate::problem::model::{AnyModel, Parametrization};
+use crate::numeric::parallel::{par_map_eta, Progress};
 use crate::numeric::real::{norm1, Nearest, Real};
+use crate::problem::model::{AnyModel, Parametrization};
 use crate::problem::task::Task;
 use rug::Rational;
 use serde::Serialize;

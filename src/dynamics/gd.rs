@@ -12,10 +12,10 @@
 //! ```
 
 use crate::dynamics::period::{History, CONFIRM_AFTER, PERIOD_CHECK_EVERY};
-use crate::problem::model::Parametrization;
 use crate::numeric::real::{norm1, Real};
-use crate::problem::sharpness::sharpness_of;
 use crate::problem::design::Design;
+use crate::problem::model::Parametrization;
+use crate::problem::sharpness::sharpness_of;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -254,7 +254,12 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn run_gd_wide<M: Parametrization, T: Real, O: Observer<T>>(problem: &Problem<M, T>, alpha: &T, cfg: &GdConfig<T>, observer: &mut O) -> RunResult<T> {
+unsafe fn run_gd_wide<M: Parametrization, T: Real, O: Observer<T>>(
+    problem: &Problem<M, T>,
+    alpha: &T,
+    cfg: &GdConfig<T>,
+    observer: &mut O,
+) -> RunResult<T> {
     run_gd_body(problem, alpha, cfg, observer)
 }
 

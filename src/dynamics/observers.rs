@@ -5,8 +5,8 @@
 
 use crate::dynamics::gd::Observer;
 use crate::numeric::real::{ln_1p, two, Real};
-use crate::problem::model::Parametrization;
 use crate::problem::design::Design;
+use crate::problem::model::Parametrization;
 use crate::theory::potentials::Hyperbolic;
 
 /// Checks THEORY.md T4 along a SW run: β_k = α²·exp(s_k − Gain_k) exactly, with

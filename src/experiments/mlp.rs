@@ -38,7 +38,17 @@ pub struct MlpConfig {
 impl MlpConfig {
     /// The command's network: 60 images per class (180), 32 hidden units.
     pub fn full(seed: u64) -> Self {
-        MlpConfig { per_class: 60, hidden: 32, seed, loss_threshold: 1e-3, max_steps: 200_000, lanczos_tol: 1e-9, lanczos_steps: 200, gf_eta_factor: 0.4, gf_sample_every: 100 }
+        MlpConfig {
+            per_class: 60,
+            hidden: 32,
+            seed,
+            loss_threshold: 1e-3,
+            max_steps: 200_000,
+            lanczos_tol: 1e-9,
+            lanczos_steps: 200,
+            gf_eta_factor: 0.4,
+            gf_sample_every: 100,
+        }
     }
     /// The quick network of `normsharp verify`: 20 images per class (60), 16 hidden units.
     pub fn quick(seed: u64) -> Self {
@@ -134,7 +144,9 @@ fn norms(theta: &[f64]) -> (f64, f64) {
 /// One sweep row: GD at η from θ₀, then λ_max, norms and errors at the last iterate.
 pub fn run_row(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &Dataset, theta0: &[f64], eta: f64) -> MlpRow {
     let run = train(mlp, train_set, theta0, &TrainConfig::new(eta, cfg.loss_threshold, cfg.max_steps));
-    let s = (run.outcome == MlpOutcome::Converged).then(|| mlp.curvature(&run.theta, train_set, cfg.lanczos_tol, cfg.lanczos_steps, 0.0)).flatten();
+    let s = (run.outcome == MlpOutcome::Converged)
+        .then(|| mlp.curvature(&run.theta, train_set, cfg.lanczos_tol, cfg.lanczos_steps, 0.0))
+        .flatten();
     let at_rise = if run.outcome == MlpOutcome::Converged {
         run.last_rise.as_ref().and_then(|(t, g)| mlp.curvature(t, train_set, cfg.lanczos_tol, cfg.lanczos_steps, eta * g))
     } else {
@@ -176,7 +188,10 @@ pub fn gf_reference(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &
     let (coarse, fine) = rayon::join(|| run_at(eta0, cfg.gf_sample_every), || run_at(eta0 / 2.0, 2 * cfg.gf_sample_every));
     for r in [&coarse, &fine] {
         if r.outcome != MlpOutcome::Converged {
-            return Err(Error::invalid("the gradient-flow reference", format!("small-step GD did not reach the loss threshold ({:?})", r.outcome)));
+            return Err(Error::invalid(
+                "the gradient-flow reference",
+                format!("small-step GD did not reach the loss threshold ({:?})", r.outcome),
+            ));
         }
     }
     let max = |p: &[(usize, f64)]| p.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
@@ -202,8 +217,14 @@ pub fn gf_reference(cfg: &MlpConfig, mlp: &Mlp, train_set: &Dataset, test_set: &
 /// The sweep over `etas` and the gradient-flow reference, computed side by side.
 pub fn run_mlp_sweep(cfg: &MlpConfig, etas: &[f64], progress: &Progress) -> Result<MlpSweep> {
     let (mlp, tr, te, theta0) = setup(cfg);
-    let s0 = mlp.sharpness(&theta0, &tr, cfg.lanczos_tol, cfg.lanczos_steps).map(|e| e.hi).ok_or_else(|| Error::invalid("λ_max(θ₀)", "Lanczos failed"))?;
-    let (gf, rows) = rayon::join(|| gf_reference(cfg, &mlp, &tr, &te, &theta0, s0), || par_map_eta(etas, progress, |eta| run_row(cfg, &mlp, &tr, &te, &theta0, eta)));
+    let s0 = mlp
+        .sharpness(&theta0, &tr, cfg.lanczos_tol, cfg.lanczos_steps)
+        .map(|e| e.hi)
+        .ok_or_else(|| Error::invalid("λ_max(θ₀)", "Lanczos failed"))?;
+    let (gf, rows) = rayon::join(
+        || gf_reference(cfg, &mlp, &tr, &te, &theta0, s0),
+        || par_map_eta(etas, progress, |eta| run_row(cfg, &mlp, &tr, &te, &theta0, eta)),
+    );
     Ok(MlpSweep { config: *cfg, params: mlp.params(), n_train: tr.n, n_test: te.n, sharpness_init: s0, gf: gf?, rows })
 }
 
@@ -211,7 +232,10 @@ pub fn run_mlp_sweep(cfg: &MlpConfig, etas: &[f64], progress: &Progress) -> Resu
 /// the rows in parallel): a grid placed around the predicted critical rate.
 pub fn run_mlp_sweep_around(cfg: &MlpConfig, multiples: &[f64], progress: &Progress) -> Result<MlpSweep> {
     let (mlp, tr, te, theta0) = setup(cfg);
-    let s0 = mlp.sharpness(&theta0, &tr, cfg.lanczos_tol, cfg.lanczos_steps).map(|e| e.hi).ok_or_else(|| Error::invalid("λ_max(θ₀)", "Lanczos failed"))?;
+    let s0 = mlp
+        .sharpness(&theta0, &tr, cfg.lanczos_tol, cfg.lanczos_steps)
+        .map(|e| e.hi)
+        .ok_or_else(|| Error::invalid("λ_max(θ₀)", "Lanczos failed"))?;
     let gf = gf_reference(cfg, &mlp, &tr, &te, &theta0, s0)?;
     let etas: Vec<f64> = multiples.iter().map(|m| m * 2.0 / gf.s_max[2]).collect();
     let rows = par_map_eta(&etas, progress, |eta| run_row(cfg, &mlp, &tr, &te, &theta0, eta));

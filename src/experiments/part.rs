@@ -35,7 +35,8 @@ impl Shard {
     pub fn parse(arg: &str, text: &str) -> Result<Shard> {
         let allowed = "K/N with integers 1 ≤ K ≤ N ≤ 100000 (part K of N)";
         let (k, n) = text.split_once('/').ok_or_else(|| Error::arg(arg, format!("\"{text}\" has no '/'"), allowed))?;
-        let int = |s: &str| s.trim().parse::<usize>().map_err(|_| Error::arg(arg, format!("\"{text}\": \"{s}\" is not an integer"), allowed));
+        let int =
+            |s: &str| s.trim().parse::<usize>().map_err(|_| Error::arg(arg, format!("\"{text}\": \"{s}\" is not an integer"), allowed));
         let (k, n) = (int(k)?, int(n)?);
         if !(1..=100_000).contains(&n) || !(1..=n).contains(&k) {
             return Err(Error::arg(arg, format!("{k}/{n}"), allowed));
@@ -183,7 +184,9 @@ impl Plan {
             AnyModel::Sw | AnyModel::Pm | AnyModel::Uv => ModelSpec { name: job.cfg.model.name().into(), depth: None, init: None },
             AnyModel::Depth(d) => ModelSpec { name: "depth".into(), depth: Some(d.depth), init: None },
             AnyModel::UvGeneral(m) => ModelSpec { name: "uv-general".into(), depth: None, init: Some(vec![exact(&m.u0), exact(&m.v0)]) },
-            AnyModel::UvSigned(m) => ModelSpec { name: "uv-signed".into(), depth: None, init: Some(m.init.iter().map(|v| exact(v)).collect()) },
+            AnyModel::UvSigned(m) => {
+                ModelSpec { name: "uv-signed".into(), depth: None, init: Some(m.init.iter().map(|v| exact(v)).collect()) }
+            }
         };
         let c = &job.cfg;
         Plan {
@@ -202,7 +205,11 @@ impl Plan {
             max_steps: c.max_steps,
             spacing: c.spacing,
             arithmetic: c.arithmetic,
-            refine: c.refine.map(|r| RefineSpec { budget: r.budget, sharpness_jump: f(r.sharpness_jump), min_rel_width: f(r.min_rel_width) }),
+            refine: c.refine.map(|r| RefineSpec {
+                budget: r.budget,
+                sharpness_jump: f(r.sharpness_jump),
+                min_rel_width: f(r.min_rel_width),
+            }),
             precision: job.precision.as_ref().map(|p| PrecisionPlan { bits: p.bits.clone(), limit_tol: f(p.limit_tol) }),
         }
     }
@@ -350,7 +357,10 @@ impl Part {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::invalid("file", format!("not JSON ({e})")))?;
         let format = v.get("format").and_then(|f| f.as_str());
         if format != Some(PART_FORMAT) {
-            return Err(Error::invalid("field `format`", format!("{format:?}; allowed: \"{PART_FORMAT}\" (a file written by `sweep --shard`)")));
+            return Err(Error::invalid(
+                "field `format`",
+                format!("{format:?}; allowed: \"{PART_FORMAT}\" (a file written by `sweep --shard`)"),
+            ));
         }
         let version = v.get("version").and_then(|f| f.as_u64());
         if version != Some(u64::from(PART_VERSION)) {
@@ -358,7 +368,8 @@ impl Part {
         }
         let file: PartFile = serde_json::from_value(v).map_err(|e| Error::invalid("file", format!("not a valid part ({e})")))?;
         let rows = file.rows.iter().map(RowSpec::row).collect::<Result<Vec<_>>>()?;
-        let shard = Shard::parse("shard", &format!("{}/{}", file.shard.k, file.shard.n)).map_err(|_| bad("shard", format!("{}/{}", file.shard.k, file.shard.n)))?;
+        let shard = Shard::parse("shard", &format!("{}/{}", file.shard.k, file.shard.n))
+            .map_err(|_| bad("shard", format!("{}/{}", file.shard.k, file.shard.n)))?;
         Ok(Part { shard, plan: file.plan, rows })
     }
 }

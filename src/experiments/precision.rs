@@ -3,13 +3,13 @@
 
 use crate::dynamics::classify::{classify_task, classify_task_mpfr, log10_rounding_growth, ClassifyConfig, LongRun};
 use crate::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Outcome, Problem, Workspace};
-use crate::problem::model::Parametrization;
-use crate::numeric::real::Real;
-use crate::problem::task::Task;
+use crate::experiments::sweep::*;
 use crate::numeric::parallel::{par_map_eta, Progress};
+use crate::numeric::real::Real;
+use crate::problem::model::Parametrization;
+use crate::problem::task::Task;
 use rug::Float;
 use serde::Serialize;
-use crate::experiments::sweep::*;
 
 /// One rerun of a row in MPFR.
 #[derive(Debug, Clone, Serialize)]

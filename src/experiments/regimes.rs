@@ -3,9 +3,9 @@
 //! edge-of-stability summary, beside the predictions η_c = 2/s_GF and T5's thresholds.
 
 use crate::dynamics::Outcome;
+use crate::experiments::sweep::*;
 use crate::problem::task::Task;
 use serde::Serialize;
-use crate::experiments::sweep::*;
 
 /// How the regimes are measured from a sweep.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -128,7 +128,10 @@ fn check_parts(parts: &[(String, Part)]) -> Result<SweepJob> {
         if p.shard.n != n {
             return Err(Error::invalid(
                 "merge",
-                format!("{name} is part {}/{} but {name0} is part {}/{n}: the parts come from different shardings", p.shard.k, p.shard.n, p0.shard.k),
+                format!(
+                    "{name} is part {}/{} but {name0} is part {}/{n}: the parts come from different shardings",
+                    p.shard.k, p.shard.n, p0.shard.k
+                ),
             ));
         }
         if let Some(field) = p.plan.first_difference(&p0.plan) {
@@ -142,7 +145,10 @@ fn check_parts(parts: &[(String, Part)]) -> Result<SweepJob> {
     let missing: Vec<String> = (1..=n).filter(|k| seen[k - 1].is_none()).map(|k| format!("{k}/{n}")).collect();
     if !missing.is_empty() {
         let s = if missing.len() == 1 { "" } else { "s" };
-        return Err(Error::invalid("merge", format!("part{s} {} missing; allowed: all N parts of the sweep, each once", missing.join(", "))));
+        return Err(Error::invalid(
+            "merge",
+            format!("part{s} {} missing; allowed: all N parts of the sweep, each once", missing.join(", ")),
+        ));
     }
     let job = p0.plan.job().map_err(|e| Error::invalid(format!("part file {name0}"), e.to_string()))?;
     Ok(job)

@@ -20,19 +20,19 @@
 //! ```
 
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult};
-use crate::numeric::{dd::Dd, qd::Qd};
 use crate::error::{Error, Result};
-use crate::problem::model::{AnyModel, Parametrization};
-use crate::theory::predict::{predict, PredictOptions, Predictions};
-use crate::theory::predictions as pred;
+use crate::numeric::parallel::{par_map_eta, Progress};
 use crate::numeric::real::{norm1, Nearest, Real};
+use crate::numeric::vector::{dist, finite};
+use crate::numeric::{dd::Dd, qd::Qd};
+use crate::problem::design::Design;
+use crate::problem::model::{AnyModel, Parametrization};
 use crate::problem::sharpness::sharpness;
 use crate::problem::task::Task;
-use crate::problem::design::Design;
-use crate::numeric::parallel::{par_map_eta, Progress};
+use crate::theory::predict::{predict, PredictOptions, Predictions};
+use crate::theory::predictions as pred;
 use rug::Rational;
 use serde::{Deserialize, Serialize};
-use crate::numeric::vector::{dist, finite};
 use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------
@@ -46,7 +46,6 @@ pub const GRID_MAX: &str = "learning-rate grid: η_max";
 pub const GRID_POINTS: &str = "learning-rate grid: number of points";
 /// See [`GRID_MIN`].
 pub const INIT_SCALE: &str = "initialization scale α";
-
 
 /// How grid points are spaced (and how an interval is bisected when refining).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,7 +171,16 @@ impl SweepArithmetic {
 impl SweepConfig {
     /// Loss tolerance 1e-24, 10⁶ steps, linear spacing, no refinement, no progress bar.
     pub fn new(model: AnyModel, alpha: Rational) -> Self {
-        SweepConfig { model, alpha, loss_tol: 1e-24, max_steps: 1_000_000, spacing: Spacing::Linear, refine: None, progress: false, arithmetic: SweepArithmetic::F64 }
+        SweepConfig {
+            model,
+            alpha,
+            loss_tol: 1e-24,
+            max_steps: 1_000_000,
+            spacing: Spacing::Linear,
+            refine: None,
+            progress: false,
+            arithmetic: SweepArithmetic::F64,
+        }
     }
 }
 
@@ -227,8 +235,6 @@ pub struct SweepRow {
     /// Final predictor β.
     pub beta: Vec<f64>,
 }
-
-
 
 /// Runs GD at any η for one task, model and α (the design is built once).
 pub struct PointRunner<'a> {
@@ -322,8 +328,6 @@ impl<'a> PointRunner<'a> {
         self.task
     }
 }
-
-
 
 /// Rows already computed elsewhere (by the shards of a sharded sweep), keyed by the bits of η.
 pub type RowMemo = HashMap<u64, SweepRow>;
@@ -466,7 +470,6 @@ pub fn run_sweep_memo(task: &Task, etas: &[f64], cfg: &SweepConfig, memo: &RowMe
 
 // ---------------------------------------------------------------------------------------
 // Writers
-
 
 impl Sweep {
     /// The sweep as a JSON value (settings, predictions, rows).

@@ -13,8 +13,8 @@
 
 use crate::numeric::real::Real;
 use rug::{Float, Rational};
-use std::sync::OnceLock;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use std::sync::OnceLock;
 
 /// s + e = a + b exactly, s = fl(a + b) (Knuth's two_sum, 6 flops, any order of |a|, |b|).
 #[inline(always)]

@@ -8,11 +8,11 @@
 use crate::dynamics::classify::{bifurcation, ClassifyConfig, LongRun};
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Problem};
 use crate::error::Result;
-use crate::problem::model::AnyModel;
-use crate::output::plot::{Figure, Mark};
-use crate::numeric::real::Nearest;
 use crate::experiments::sweep::{grid, run_sweep, Spacing, Sweep, SweepConfig};
+use crate::numeric::real::Nearest;
+use crate::output::plot::{Figure, Mark};
 use crate::output::write::write_atomic;
+use crate::problem::model::AnyModel;
 use crate::problem::task::Task;
 use crate::problem::tasks::{canonical_four, canonical_two};
 use rug::Rational;
@@ -113,9 +113,11 @@ fn sweep_figures(case: &Case, out: &Path) -> Result<Vec<String>> {
     let mut f =
         Figure::new(&format!("Expected error under the uniform prior on Z vs η ({name}, α = {alpha})"), "learning rate η", "E‖β − β*‖²")
             .with("GD limit", column(&sweep, |r| converged(r).then(|| prior_err(&r.beta))), Mark::Line);
-    for (label, b) in
-        [("β_N", crate::theory::predictions::beta_norm_min(x, y)), ("β_S", crate::theory::predictions::beta_sharp_min(x, y)), ("Bayes Eβ*", mean.clone())]
-    {
+    for (label, b) in [
+        ("β_N", crate::theory::predictions::beta_norm_min(x, y)),
+        ("β_S", crate::theory::predictions::beta_sharp_min(x, y)),
+        ("Bayes Eβ*", mean.clone()),
+    ] {
         let e = exact(&b);
         f.hlines.push((format!("{label}: {e} = {:.4}", e.nearest()), e.nearest()));
     }

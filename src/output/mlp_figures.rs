@@ -53,11 +53,19 @@ pub fn mlp_figures(out: &Path) -> Result<Vec<String>> {
     f.vlines = marks.clone();
     f.hlines.push((format!("gradient flow: {:.3}", s.gf.s_final[2]), s.gf.s_final[2]));
     f.save(out, "mlp_sharpness_vs_eta")?;
-    let mut f = Figure::new(&format!("‖θ‖₂ at the end vs η ({title})"), "learning rate η", "‖θ‖₂").with("converged", column(&s, |r| Some(r.l2)), Mark::Line);
+    let mut f = Figure::new(&format!("‖θ‖₂ at the end vs η ({title})"), "learning rate η", "‖θ‖₂").with(
+        "converged",
+        column(&s, |r| Some(r.l2)),
+        Mark::Line,
+    );
     f.vlines = marks.clone();
     f.hlines.push((format!("gradient flow: {:.4}", s.gf.l2_final[2]), s.gf.l2_final[2]));
     f.save(out, "mlp_norm_vs_eta")?;
-    let mut f = Figure::new(&format!("Test error vs η ({title})"), "learning rate η", "test classification error").with("converged", column(&s, |r| Some(r.test_error)), Mark::Line);
+    let mut f = Figure::new(&format!("Test error vs η ({title})"), "learning rate η", "test classification error").with(
+        "converged",
+        column(&s, |r| Some(r.test_error)),
+        Mark::Line,
+    );
     f.vlines = marks;
     f.hlines.push((format!("gradient flow: {:.4}", s.gf.test_error), s.gf.test_error));
     f.save(out, "mlp_test_error_vs_eta")?;

@@ -143,7 +143,8 @@ impl Figure {
             .map_err(|e| Error::invalid(FIGURE_DIR, format!("cannot create {}: {e}; allowed: a writable directory", dir.display())))?;
         let png = dir.join(format!("{stem}.png"));
         let svg = dir.join(format!("{stem}.svg"));
-        let err = |p: &Path, e: String| Error::invalid(FIGURE_DIR, format!("cannot write {}: {e}; allowed: a writable directory", p.display()));
+        let err =
+            |p: &Path, e: String| Error::invalid(FIGURE_DIR, format!("cannot write {}: {e}; allowed: a writable directory", p.display()));
         {
             let root = BitMapBackend::new(&png, (1000, 700)).into_drawing_area();
             self.draw(&root).map_err(|e| err(&png, e))?;

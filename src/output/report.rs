@@ -105,8 +105,22 @@ pub fn outcomes_table(outcomes: &[ClaimOutcome], digits: usize) -> String {
     for o in outcomes {
         let evidence = o.checks.iter().filter(|r| r.kind.is_evidence()).count();
         let proved = o.checks.iter().filter(|r| r.grade == Grade::Proved).count();
-        let worst = o.checks.iter().filter(|r| r.kind.is_asserted()).filter_map(|q| q.rel_err).fold(None, |m: Option<f64>, e| Some(m.map_or(e, |m| m.max(e))));
-        s += &format!("{:<18} {:<8} {:>6}  {:>8}  {:>6}  {:>11}  {}\n", o.id, verdict_name(o.verdict), o.checks.len(), evidence, proved, fmt_opt(worst), o.reason);
+        let worst = o
+            .checks
+            .iter()
+            .filter(|r| r.kind.is_asserted())
+            .filter_map(|q| q.rel_err)
+            .fold(None, |m: Option<f64>, e| Some(m.map_or(e, |m| m.max(e))));
+        s += &format!(
+            "{:<18} {:<8} {:>6}  {:>8}  {:>6}  {:>11}  {}\n",
+            o.id,
+            verdict_name(o.verdict),
+            o.checks.len(),
+            evidence,
+            proved,
+            fmt_opt(worst),
+            o.reason
+        );
     }
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict == v).count();
     let checks: usize = outcomes.iter().map(|o| o.checks.len()).sum();
@@ -189,7 +203,8 @@ pub fn claims_markdown(claims: &[Claim], outcomes: &[ClaimOutcome], families: &[
             let mut seen: Vec<String> = Vec::new();
             for r in o.checks.iter().filter(|r| r.kind.is_asserted()) {
                 let head = r.tolerance_origin.split([';', '(']).next().unwrap_or("").trim();
-                let first: String = if head.chars().count() > 70 { head.chars().take(70).collect::<String>() + "…" } else { head.to_string() };
+                let first: String =
+                    if head.chars().count() > 70 { head.chars().take(70).collect::<String>() + "…" } else { head.to_string() };
                 if !first.is_empty() && !seen.contains(&first) {
                     seen.push(first);
                 }
@@ -204,7 +219,16 @@ pub fn claims_markdown(claims: &[Claim], outcomes: &[ClaimOutcome], families: &[
         };
         let fam = families.iter().find(|f| f.id == c.id).map_or("—".into(), |f| format!("{}/{} ({})", f.held, f.tried, f.not_applicable));
         let cell = |t: &str| if t.is_empty() { "—".to_string() } else { t.replace('|', "\\|") };
-        s += &format!("| {} | {} | {} | {} | {} | {} | {} |\n", c.id, cell(c.source), cell(c.hypotheses), cell(&kinds), cell(&origins), broken, fam);
+        s += &format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            c.id,
+            cell(c.source),
+            cell(c.hypotheses),
+            cell(&kinds),
+            cell(&origins),
+            broken,
+            fam
+        );
     }
     s
 }

@@ -91,7 +91,12 @@ pub fn hessian_from_local<M: Parametrization + ?Sized>(model: &M, design: &Desig
 
 /// The Hessian–vector product out = ∇²L·v without forming ∇²L (O(nd + k²d) work):
 /// Jᵀ(Xᵀ(X(Jv)))/n plus the local blocks g_i·∇²β_i; also returns tr ∇²L.
-pub fn hessian_apply<'a, M: Parametrization + ?Sized>(model: &M, design: &'a Design<f64>, theta: &[f64], g: &[f64]) -> (impl Fn(&[f64], &mut [f64]) + 'a, f64) {
+pub fn hessian_apply<'a, M: Parametrization + ?Sized>(
+    model: &M,
+    design: &'a Design<f64>,
+    theta: &[f64],
+    g: &[f64],
+) -> (impl Fn(&[f64], &mut [f64]) + 'a, f64) {
     let (n, d, k) = (design.n, design.d, model.blocks());
     let mut jac = vec![0.0; k * d];
     let mut loc = vec![0.0; k * k * d];

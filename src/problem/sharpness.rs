@@ -1,11 +1,11 @@
 //! Sharpness of the training loss in the parameters (THEORY.md §2): the largest eigenvalue
 //! λ_max, the operator norm ‖∇²L‖_op (largest |eigenvalue|; the paper's S) and the trace.
 
-use crate::numeric::linalg::symmetric_eigenvalues;
 use crate::numeric::lanczos::extreme_eigenvalues;
-use crate::problem::model::{hessian_apply, Evaluation, Parametrization};
+use crate::numeric::linalg::symmetric_eigenvalues;
 use crate::numeric::real::Real;
 use crate::problem::design::Design;
+use crate::problem::model::{hessian_apply, Evaluation, Parametrization};
 use serde::Serialize;
 
 /// The three sharpness measures of one parameter vector.

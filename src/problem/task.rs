@@ -121,7 +121,11 @@ fn in_f64_range(q: &Rational, field: &str) -> Result<()> {
         let text = q.to_string();
         let shown: String = text.chars().take(40).collect();
         let more = if text.chars().count() > 40 { "…" } else { "" };
-        return Err(Error::field(field, format!("{shown}{more} is outside what f64 represents faithfully"), "0 or a magnitude between 1e-300 and 1e300"));
+        return Err(Error::field(
+            field,
+            format!("{shown}{more} is outside what f64 represents faithfully"),
+            "0 or a magnitude between 1e-300 and 1e300",
+        ));
     }
     Ok(())
 }

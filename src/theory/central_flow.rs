@@ -5,8 +5,8 @@
 //! E L ≈ L(θ(t)) + σ²/η. Time t counts GD steps.
 
 use crate::numeric::linalg::top_eigenpair;
-use crate::problem::model::{Evaluation, Parametrization};
 use crate::problem::design::Design;
+use crate::problem::model::{Evaluation, Parametrization};
 use serde::Serialize;
 
 /// The central-flow limit and what was seen on the way.

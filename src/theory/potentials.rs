@@ -35,8 +35,8 @@
 
 use crate::error::Result;
 use crate::numeric::real::{asinh, ln_1p, two, Real};
-use crate::theory::dual_newton::{dual_newton, Link};
 use crate::problem::design::Design;
+use crate::theory::dual_newton::{dual_newton, Link};
 
 // ---------------------------------------------------------------------------------------
 // Hyperbolic links: W, A, E.
@@ -288,8 +288,8 @@ pub fn nacson_bound(eta: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problem::tasks::gaussian;
     use crate::numeric::linalg::solve_spd;
+    use crate::problem::tasks::gaussian;
 
     #[test]
     fn asinh_and_ln1p_are_accurate() {

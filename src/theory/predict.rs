@@ -138,7 +138,11 @@ pub fn require_interpolator(task: &Task) -> Result<()> {
     let augmented: Vec<Vec<Rational>> =
         task.x.iter().zip(&task.y).map(|(row, y)| row.iter().chain(std::iter::once(y)).cloned().collect()).collect();
     if rank_exact(&augmented) > rank_exact(&task.x) {
-        return Err(Error::field("y", "is not in the range of X: no β interpolates the task", "labels y = Xβ for some β (e.g. X of full row rank)"));
+        return Err(Error::field(
+            "y",
+            "is not in the range of X: no β interpolates the task",
+            "labels y = Xβ for some β (e.g. X of full row rank)",
+        ));
     }
     Ok(())
 }
@@ -167,7 +171,8 @@ pub fn gf_limit(task: &Task, model: &AnyModel, alpha: &Rational, bits: u32) -> R
         } else {
             let pick = |v: &[Vec<Rational>]| rows.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
             let y: Vec<Rational> = rows.iter().map(|&i| task.y[i].clone()).collect();
-            reduced = Task::new(format!("{} (independent rows)", task.name), pick(&task.x), y, task.teacher.clone(), task.noise_std.clone())?;
+            reduced =
+                Task::new(format!("{} (independent rows)", task.name), pick(&task.x), y, task.teacher.clone(), task.noise_std.clone())?;
             &reduced
         }
     };
@@ -271,10 +276,15 @@ pub fn predict(task: &Task, model: &AnyModel, alpha: &Rational, opts: &PredictOp
             if let Witness::Sdp(pt) = &c.witness {
                 let n = task.n() as i64;
                 let b = match enclosures::sdp::bound_min_lambda_max(task, sign, pt, opts.precision) {
-                    Ok(t) => t.mul_i64(4).div(&crate::numeric::interval::Interval::from_i64(n, opts.precision)).map_or_else(|| Bound::unproved("n = 0"), |v| Bound::proved(&v, 17)),
+                    Ok(t) => t
+                        .mul_i64(4)
+                        .div(&crate::numeric::interval::Interval::from_i64(n, opts.precision))
+                        .map_or_else(|| Bound::unproved("n = 0"), |v| Bound::proved(&v, 17)),
                     Err(e) => Bound::unproved(e.to_string()),
                 };
-                p.enclosures.get_or_insert_with(|| EnclosureReport::unproved("not enclosed for this model and task", task.d())).sharpness_min = Some(b);
+                p.enclosures
+                    .get_or_insert_with(|| EnclosureReport::unproved("not enclosed for this model and task", task.d()))
+                    .sharpness_min = Some(b);
             }
         }
         for (k, v) in fields {

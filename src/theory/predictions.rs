@@ -4,11 +4,11 @@
 
 use crate::error::{Error, Result};
 use crate::numeric::linalg::solve_spd;
-use crate::problem::model::Sw;
 use crate::numeric::real::{dot, Real};
+use crate::problem::design::Design;
+use crate::problem::model::Sw;
 use crate::problem::sharpness::sharpness;
 use crate::problem::task::Task;
-use crate::problem::design::Design;
 use rug::Rational;
 
 fn indices_where(x: &[Rational], target: &Rational) -> Vec<usize> {

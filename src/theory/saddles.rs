@@ -19,10 +19,10 @@
 
 use crate::error::{Error, Result};
 use crate::numeric::exact::{eliminate, rank_exact};
+use crate::numeric::real::Nearest;
 use crate::problem::model::AnyModel;
 use crate::problem::task::Task;
 use crate::theory::interpolators::Sign;
-use crate::numeric::real::Nearest;
 use rug::Rational;
 use serde::Serialize;
 
@@ -107,7 +107,11 @@ pub fn sign_of(model: &AnyModel) -> Result<Sign> {
     match model {
         AnyModel::Sw => Ok(Sign::Nonnegative),
         AnyModel::Pm | AnyModel::Uv => Ok(Sign::Signed),
-        other => Err(Error::arg("--model", format!("{other:?}").to_lowercase(), "sw, pm or uv (the saddle-to-saddle limit is derived for these initializations)")),
+        other => Err(Error::arg(
+            "--model",
+            format!("{other:?}").to_lowercase(),
+            "sw, pm or uv (the saddle-to-saddle limit is derived for these initializations)",
+        )),
     }
 }
 
@@ -119,7 +123,9 @@ fn grad(task: &Task, beta: &[Rational]) -> (Vec<Rational>, Vec<Rational>) {
         .zip(&task.y)
         .map(|(row, y)| row.iter().zip(beta).filter(|(_, b)| **b != 0).fold(Rational::from(-y), |acc, (a, b)| acc + Rational::from(a * b)))
         .collect();
-    let g = (0..task.d()).map(|j| task.x.iter().zip(&r).fold(Rational::new(), |acc, (row, ri)| acc + Rational::from(&row[j] * ri)) / &n).collect();
+    let g = (0..task.d())
+        .map(|j| task.x.iter().zip(&r).fold(Rational::new(), |acc, (row, ri)| acc + Rational::from(&row[j] * ri)) / &n)
+        .collect();
     (g, r)
 }
 
@@ -147,7 +153,10 @@ pub fn saddle_process(task: &Task, sign: Sign, rules: &ProcessRules, max_jumps: 
             let target = if g[j] < 0 { c } else { -c };
             let tau = Rational::from(&target - &s[j]) / Rational::from(-&g[j]);
             if tau <= 0 {
-                return Err(Error::NoConvergence { what: "saddle process".into(), detail: format!("coordinate {j} is pushed out of |s| ≤ 1 (τ = {tau})") });
+                return Err(Error::NoConvergence {
+                    what: "saddle process".into(),
+                    detail: format!("coordinate {j} is pushed out of |s| ≤ 1 (τ = {tau})"),
+                });
             }
             match &mut best {
                 Some((b, idx)) if tau == *b => idx.push(j),
@@ -171,8 +180,10 @@ pub fn saddle_process(task: &Task, sign: Sign, rules: &ProcessRules, max_jumps: 
             let c = (rules.threshold)(j, d);
             s[j] = if s[j] > 0 { c } else { -c };
         }
-        let active: Vec<(usize, i32)> =
-            (0..d).filter(|&j| Rational::from(s[j].abs_ref()) == (rules.threshold)(j, d)).map(|j| (j, if s[j] > 0 || !rules.signs_from_s { 1 } else { -1 })).collect();
+        let active: Vec<(usize, i32)> = (0..d)
+            .filter(|&j| Rational::from(s[j].abs_ref()) == (rules.threshold)(j, d))
+            .map(|j| (j, if s[j] > 0 || !rules.signs_from_s { 1 } else { -1 }))
+            .collect();
         beta = constrained_least_squares(task, &active)?;
         let speed = entering.iter().map(|&j| Rational::from(g[j].abs_ref())).min().unwrap_or_default();
         plateaus.push(Plateau { time: t.clone(), beta: beta.clone(), s: s.clone(), entering, speed });
@@ -196,7 +207,9 @@ pub fn constrained_least_squares(task: &Task, active: &[(usize, i32)]) -> Result
             _ => Err(Error::NoConvergence { what: "saddle plateau".into(), detail: "dependent columns in the active set".into() }),
         }
     };
-    let residual = |z: &[Rational]| -> Vec<Rational> { (0..n).map(|i| cols.iter().zip(z).fold(task.y[i].clone(), |acc, (c, zk)| acc - Rational::from(&c[i] * zk))).collect() };
+    let residual = |z: &[Rational]| -> Vec<Rational> {
+        (0..n).map(|i| cols.iter().zip(z).fold(task.y[i].clone(), |acc, (c, zk)| acc - Rational::from(&c[i] * zk))).collect()
+    };
     let mut passive: Vec<usize> = Vec::new();
     for _ in 0..(10 * m + 10) {
         let res = residual(&z);

@@ -141,7 +141,15 @@ pub struct ScalarRun {
 
 /// GD from (x, y) at rate η until L < `loss_tol` holds for `confirm` consecutive further steps,
 /// divergence, or `max_steps`. `each` sees every iterate (k, x, y), the initial one included.
-pub fn run_gd(x: f64, y: f64, eta: f64, loss_tol: f64, confirm: usize, max_steps: usize, mut each: impl FnMut(usize, f64, f64)) -> ScalarRun {
+pub fn run_gd(
+    x: f64,
+    y: f64,
+    eta: f64,
+    loss_tol: f64,
+    confirm: usize,
+    max_steps: usize,
+    mut each: impl FnMut(usize, f64, f64),
+) -> ScalarRun {
     let (mut x, mut y) = (x, y);
     let mut below = 0usize;
     let mut large_steps = 0;

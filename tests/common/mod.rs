@@ -62,7 +62,12 @@ pub fn on_family(id: &str, seed: u64, indices: &[usize]) -> Vec<(String, normsha
 
 /// Assert that claim `id` applies to at least `min_applied` of the family tasks and holds on
 /// every one it applies to; returns the outcomes.
-pub fn holds_on_family(id: &str, seed: u64, indices: &[usize], min_applied: usize) -> Vec<(String, normsharp::claims::Verdict, String, Vec<String>)> {
+pub fn holds_on_family(
+    id: &str,
+    seed: u64,
+    indices: &[usize],
+    min_applied: usize,
+) -> Vec<(String, normsharp::claims::Verdict, String, Vec<String>)> {
     use normsharp::claims::Verdict;
     let out = on_family(id, seed, indices);
     for (label, v, reason, _) in &out {

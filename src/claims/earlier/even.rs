@@ -64,7 +64,10 @@ pub(super) fn even_applies(case: &TaskCase) -> std::result::Result<(), String> {
     let cfg = GdConfig::until_loss(ETA_S[0] / sgf, sweep_loss_tol(&design)).with_max_steps(E_SWEEP_COARSE_STEPS);
     let run = run64(&Uv, &design, alpha, &cfg, &mut NoObserver);
     if run.outcome != Outcome::Converged {
-        return Err(format!("UV GD at ηS_GF = {} ends {:?} within {E_SWEEP_COARSE_STEPS} steps: the sweep would exceed 3e6 steps", ETA_S[0], run.outcome));
+        return Err(format!(
+            "UV GD at ηS_GF = {} ends {:?} within {E_SWEEP_COARSE_STEPS} steps: the sweep would exceed 3e6 steps",
+            ETA_S[0], run.outcome
+        ));
     }
     Ok(())
 }
@@ -406,21 +409,21 @@ pub(super) fn e3_case(f: &Formulas, task: &Task, alpha: f64, max_steps: u64) -> 
     out.push(r2);
     let (r_gd, r_sgd) = (on_off(&g_gd), on_off(&g_sgd));
     if task.teacher.is_some() {
-    out.push(
-        CheckResult::scalar(
-            "E3",
-            &label,
-            "support/off-support mean gain: SGD's ≤ GD's (GD concentrates on supp β*)",
-            r_gd,
-            r_sgd,
-            0.0,
-            Relation::AtMost,
-        )
-        .kind(Kind::Prediction, ORDERING)
-        .with_note(format!(
+        out.push(
+            CheckResult::scalar(
+                "E3",
+                &label,
+                "support/off-support mean gain: SGD's ≤ GD's (GD concentrates on supp β*)",
+                r_gd,
+                r_sgd,
+                0.0,
+                Relation::AtMost,
+            )
+            .kind(Kind::Prediction, ORDERING)
+            .with_note(format!(
             "asserted: THEORY.md's 'GD's gain concentrates on the support, SGD's is nearly uniform'; ratios GD {r_gd:.2}, SGD {r_sgd:.2}"
         )),
-    );
+        );
     }
     // Reported: GD's gain against its G2 prediction η∫g² on the gradient-flow path (THEORY.md G2),
     // a sharper shape than (Xᵀy)² (the first steps only); E1 asserts its O(η) law.

@@ -21,7 +21,15 @@ fn n1_tolerance(d: usize, bound: f64) -> f64 {
 /// same bound): GD at η = g/S_GF for g in `grid`, and at every converged limit
 /// Σ x̄_i²|β_i| ≤ 1/(2η). At least `min_converged` runs must converge (a requirement of the
 /// measurement: the claim speaks of converged limits only).
-pub(super) fn n1_case(f: &Formulas, task: &Task, alpha: f64, model: &AnyModel, grid: &[f64], min_converged: usize, max_steps: u64) -> Vec<CheckResult> {
+pub(super) fn n1_case(
+    f: &Formulas,
+    task: &Task,
+    alpha: f64,
+    model: &AnyModel,
+    grid: &[f64],
+    min_converged: usize,
+    max_steps: u64,
+) -> Vec<CheckResult> {
     let f = &f.earlier;
     let mut out = Vec::new();
     let design = task.design::<f64>(());
@@ -52,9 +60,21 @@ pub(super) fn n1_case(f: &Formulas, task: &Task, alpha: f64, model: &AnyModel, g
         let l1: f64 = run.beta.iter().map(|b| b.abs()).sum();
         worst_ratio = worst_ratio.max(sum / bound);
         out.push(
-            CheckResult::scalar("N1", &format!("{} ({}) α={alpha} η·S_GF={g:.3}", task.name, model.name()), q, bound, sum, n1_tolerance(design.d, bound), Relation::AtMost)
-                .kind(Kind::Prediction, origin)
-                .with_note(format!("slack 1/(2η) − Σ = {:.4} (ratio {:.4}); η·S(β_∞) = {es:.4}; ‖β_∞‖₁ = {l1:.4}", bound - sum, sum / bound)),
+            CheckResult::scalar(
+                "N1",
+                &format!("{} ({}) α={alpha} η·S_GF={g:.3}", task.name, model.name()),
+                q,
+                bound,
+                sum,
+                n1_tolerance(design.d, bound),
+                Relation::AtMost,
+            )
+            .kind(Kind::Prediction, origin)
+            .with_note(format!(
+                "slack 1/(2η) − Σ = {:.4} (ratio {:.4}); η·S(β_∞) = {es:.4}; ‖β_∞‖₁ = {l1:.4}",
+                bound - sum,
+                sum / bound
+            )),
         );
     }
     let r = CheckResult::scalar(
@@ -127,7 +147,10 @@ pub(super) fn n1_applies(case: &TaskCase) -> std::result::Result<(), String> {
     cfg.max_steps = N1_TASK_STEPS;
     let run = run64(&case.model, &design, alpha, &cfg, &mut NoObserver);
     if run.outcome != Outcome::Converged {
-        return Err(format!("GD at η·S_GF = {} ends {:?} within {N1_TASK_STEPS} steps: no converged limit to test", N1_TASK_GRID[0], run.outcome));
+        return Err(format!(
+            "GD at η·S_GF = {} ends {:?} within {N1_TASK_STEPS} steps: no converged limit to test",
+            N1_TASK_GRID[0], run.outcome
+        ));
     }
     Ok(())
 }

@@ -6,16 +6,16 @@
 //! and non-centred (feature means 5) for N.
 
 use super::*;
+use crate::dynamics::observers::EvenIdentity;
 use crate::dynamics::{run_gd, GdConfig, NoObserver, Observer, Outcome, Problem, RunResult};
 use crate::error::Result;
-use crate::theory::interpolators::{self, Sign, Witness};
-use crate::problem::model::{AnyModel, Depth, Parametrization, Pm, Uv, UvGeneral};
-use crate::theory::potentials as pot;
 use crate::numeric::real::Real;
-use crate::problem::tasks::gaussian;
-use rug::{Float, Rational};
 use crate::numeric::vector::{loglog_slope, max_abs, rel_dist};
-use crate::dynamics::observers::EvenIdentity;
+use crate::problem::model::{AnyModel, Depth, Parametrization, Pm, Uv, UvGeneral};
+use crate::problem::tasks::gaussian;
+use crate::theory::interpolators::{self, Sign, Witness};
+use crate::theory::potentials as pot;
+use rug::{Float, Rational};
 
 /// A limit from two coefficient vectors (u₀, v₀ or α²₊,∞, α²₋,∞).
 pub type PairLimit = fn(&Design<f64>, &[f64], &[f64]) -> Result<Vec<f64>>;
@@ -134,9 +134,6 @@ use uv_pm_bound::*;
 // ---------------------------------------------------------------------------------------
 // Helpers.
 
-
-
-
 /// Pearson correlation.
 pub(super) use crate::numeric::rank::pearson as corr;
 
@@ -236,13 +233,23 @@ pub(super) const RICHARDSON_ORIGIN: &str = "Richardson's own error estimate: the
 /// η^p term, and the successive differences of the R_k give Ê (see [`RICHARDSON_ORIGIN`]).
 /// Asserted: max_i |R_last,i − β_pred,i| / (2Ê_i + ε) ≤ 1, ε = `noise`·(2^p + 1)/(2^p − 1) (the
 /// absolute floor: coefficient sum of R times the noise of one run).
-pub(super) fn richardson_check(id: &str, label: &str, quantity: &str, pred: &[f64], limits: &[Vec<f64>], order: f64, noise: f64) -> CheckResult {
+pub(super) fn richardson_check(
+    id: &str,
+    label: &str,
+    quantity: &str,
+    pred: &[f64],
+    limits: &[Vec<f64>],
+    order: f64,
+    noise: f64,
+) -> CheckResult {
     let k = limits.len();
     if k < 3 || limits.iter().any(|l| l.len() != pred.len()) {
-        return CheckResult::failed(id, label, quantity, format!("{k} GD limits (three or more needed)")).kind(Kind::Prediction, RICHARDSON_ORIGIN);
+        return CheckResult::failed(id, label, quantity, format!("{k} GD limits (three or more needed)"))
+            .kind(Kind::Prediction, RICHARDSON_ORIGIN);
     }
     let two_p = 2f64.powf(order);
-    let extrapolate = |coarse: &[f64], fine: &[f64]| -> Vec<f64> { fine.iter().zip(coarse).map(|(f, c)| (two_p * f - c) / (two_p - 1.0)).collect() };
+    let extrapolate =
+        |coarse: &[f64], fine: &[f64]| -> Vec<f64> { fine.iter().zip(coarse).map(|(f, c)| (two_p * f - c) / (two_p - 1.0)).collect() };
     let rs: Vec<Vec<f64>> = limits.windows(2).map(|w| extrapolate(&w[0], &w[1])).collect();
     let m = rs.len();
     let rb = &rs[m - 1];
@@ -289,7 +296,8 @@ pub(super) fn eta_order_check<M: Parametrization>(
                 steps = steps.max(k);
             }
             None => {
-                return vec![CheckResult::failed(id, label, "GD limit", format!("GD did not converge at η = {eta:.3e}")).kind(Kind::Prediction, RICHARDSON_ORIGIN)]
+                return vec![CheckResult::failed(id, label, "GD limit", format!("GD did not converge at η = {eta:.3e}"))
+                    .kind(Kind::Prediction, RICHARDSON_ORIGIN)]
             }
         }
     }

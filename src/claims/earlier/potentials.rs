@@ -25,7 +25,9 @@ pub(super) fn w1_case(f: &Formulas, task: &Task, alpha: f64) -> Vec<CheckResult>
             let s = op_norm(&Pm, &design, &pm_theta(&pred, alpha));
             eta_order_check("W1", &label, &Pm, &design, alpha, &pred, s, f.gd_error_order)
         }
-        Err(e) => vec![CheckResult::failed("W1", &label, "argmin Q_α", e.to_string()).kind(Kind::Prediction, "dual Newton failed: no prediction")],
+        Err(e) => {
+            vec![CheckResult::failed("W1", &label, "argmin Q_α", e.to_string()).kind(Kind::Prediction, "dual Newton failed: no prediction")]
+        }
     }
 }
 
@@ -53,7 +55,10 @@ pub(super) fn w1_applies(case: &TaskCase) -> std::result::Result<(), String> {
     cfg.max_steps = 3_000_000 / 16;
     let run = run64(&Pm, &design, alpha, &cfg, &mut NoObserver);
     if run.outcome != Outcome::Converged {
-        return Err(format!("PM GD at ηS = 0.2 does not converge within {} steps: ηS = 0.0125 would exceed the budget of 3e6", cfg.max_steps));
+        return Err(format!(
+            "PM GD at ηS = 0.2 does not converge within {} steps: ηS = 0.0125 would exceed the budget of 3e6",
+            cfg.max_steps
+        ));
     }
     Ok(())
 }
@@ -74,7 +79,8 @@ pub fn l2_correction(task: &Task) -> Result<Vec<f64>> {
     let b = interpolators::min_l2_exact(task)?;
     let cube: Vec<Rational> = b.iter().map(|v| Rational::from(v * v) * v).collect();
     // P·c = Xᵀλ with (XXᵀ)λ = Xc.
-    let xc: Vec<Rational> = task.x.iter().map(|row| row.iter().zip(&cube).fold(Rational::new(), |a, (x, c)| a + Rational::from(x * c))).collect();
+    let xc: Vec<Rational> =
+        task.x.iter().map(|row| row.iter().zip(&cube).fold(Rational::new(), |a, (x, c)| a + Rational::from(x * c))).collect();
     let n = task.n();
     let gram: Vec<Vec<Rational>> = (0..n)
         .map(|i| (0..n).map(|j| task.x[i].iter().zip(&task.x[j]).fold(Rational::new(), |a, (p, q)| a + Rational::from(p * q))).collect())
@@ -132,7 +138,9 @@ pub(super) fn w2_applies(case: &TaskCase) -> std::result::Result<(), String> {
     f64::matvec_t(design.n, design.d, &design.x, &nu, &mut xt_nu);
     let delta = 1.0 - (0..design.d).filter(|&i| l1.beta[i] == 0.0).map(|i| xt_nu[i].abs()).fold(0.0, f64::max);
     if !(delta > 1e-3) {
-        return Err(format!("LP margin δ = {delta:.2e} ≤ 1e-3: no strict complementarity to resolve at α ≥ 1e-28·unit (the rate α^(2δ) is flat)"));
+        return Err(format!(
+            "LP margin δ = {delta:.2e} ≤ 1e-3: no strict complementarity to resolve at α ≥ 1e-28·unit (the rate α^(2δ) is flat)"
+        ));
     }
     Ok(())
 }
@@ -165,7 +173,8 @@ pub(super) fn w2_case(f: &Formulas, task: &Task, unit: f64) -> Vec<CheckResult> 
     match ((f.min_l2)(&task), (f.l2_correction)(&task), limits(&big)) {
         (Ok(l2), Ok(v), Ok(bs)) => {
             let e = f.l2_rate_exponent;
-            let scaled: Vec<Vec<f64>> = bs.iter().zip(&big).map(|(b, a)| b.iter().zip(&l2).map(|(x, y)| a.powf(-e) * (x - y)).collect()).collect();
+            let scaled: Vec<Vec<f64>> =
+                bs.iter().zip(&big).map(|(b, a)| b.iter().zip(&l2).map(|(x, y)| a.powf(-e) * (x - y)).collect()).collect();
             // D(α) = v + wα⁻⁴ + O(α⁻⁸): D(8) is off by w·8⁻⁴ ≈ (D(4) − D(8))/15.
             let (d4, d8) = (&scaled[1], &scaled[2]);
             let floor = big[2].powf(-e) * (newton(&bs[2]) + 4.0 * f64::EPSILON * max_abs(&l2)) + big[1].powf(-e) * newton(&bs[1]) / 15.0;
@@ -291,7 +300,8 @@ pub(super) fn d1_case(f: &Formulas, task: &Task, alpha: f64) -> Vec<CheckResult>
             let s = op_norm(&model, &design, &depth_theta(&pred, alpha, depth));
             eta_order_check("D1", &label, &model, &design, alpha, &pred, s, f.gd_error_order)
         }
-        Err(e) => vec![CheckResult::failed("D1", &label, "depth-D potential minimizer", e.to_string()).kind(Kind::Prediction, "dual Newton failed: no prediction")],
+        Err(e) => vec![CheckResult::failed("D1", &label, "depth-D potential minimizer", e.to_string())
+            .kind(Kind::Prediction, "dual Newton failed: no prediction")],
     }
 }
 
@@ -319,7 +329,14 @@ pub(super) fn d1_applies(case: &TaskCase) -> std::result::Result<(), String> {
 }
 
 /// `Ok` iff GD at η converges (L < [`GD_LIMIT_LOSS`]) within `steps`.
-pub(super) fn budget_converges<M: Parametrization>(model: &M, design: &Design<f64>, alpha: f64, eta: f64, steps: u64, what: &str) -> std::result::Result<(), String> {
+pub(super) fn budget_converges<M: Parametrization>(
+    model: &M,
+    design: &Design<f64>,
+    alpha: f64,
+    eta: f64,
+    steps: u64,
+    what: &str,
+) -> std::result::Result<(), String> {
     if !(eta.is_finite() && eta > 0.0) {
         return Err(format!("{what}: η = {eta}"));
     }
@@ -390,7 +407,8 @@ pub(super) fn a1_case(f: &Formulas, task: &Task, alpha: &Rational) -> Vec<CheckR
     for scale in A1_SHAPES {
         let model = shaped_init(d, alpha, scale, (1, 10));
         let a = if at.is_empty() { "" } else { "α²·" };
-        let label = format!("{}{at} u₀v₀ = {a}1/10, u₀ = {}/{}·{}(1 + i/d)", task.name, scale.0, scale.1, if at.is_empty() { "" } else { "α·" });
+        let label =
+            format!("{}{at} u₀v₀ = {a}1/10, u₀ = {}/{}·{}(1 + i/d)", task.name, scale.0, scale.1, if at.is_empty() { "" } else { "α·" });
         let q = "β_pred(u₀, v₀) vs Richardson R = 2·GD(η/2) − GD(η) at ηS = 0.02, error estimated from ηS = 0.08, 0.04";
         let u0: Vec<f64> = model.u0.iter().map(Nearest::nearest).collect();
         let v0: Vec<f64> = model.v0.iter().map(Nearest::nearest).collect();
@@ -412,8 +430,8 @@ pub(super) fn a1_case(f: &Formulas, task: &Task, alpha: &Rational) -> Vec<CheckR
         let noise = run_noise(&design, GD_LIMIT_LOSS, steps, max_abs(&pred));
         // THEORY.md's reading "hyperbolic entropy of scale k = 2(u₀² + v₀²)": β = (k/4)·sinh s.
         let k4: Vec<f64> = u0.iter().zip(&v0).map(|(u, v)| (u * u + v * v) / 2.0).collect();
-        let k_only =
-            pot::hyperbolic_limit(&design, &pot::Hyperbolic::from_coefficients(&k4, &k4)).map_or(f64::NAN, |b| rel_dist(&b, &limits[limits.len() - 1]));
+        let k_only = pot::hyperbolic_limit(&design, &pot::Hyperbolic::from_coefficients(&k4, &k4))
+            .map_or(f64::NAN, |b| rel_dist(&b, &limits[limits.len() - 1]));
         let mut r = richardson_check("A1", &label, q, &pred, &limits, 1.0, noise);
         r.note += &format!(
             "; S = {s:.3}; the scale-only potential β = ½(u₀² + v₀²)·sinh s (k = 2(u₀² + v₀²), no u₀v₀·cosh s term) is off by {k_only:.3} (∞-norm relative)"
@@ -428,7 +446,8 @@ pub(super) fn a1_case(f: &Formulas, task: &Task, alpha: &Rational) -> Vec<CheckR
         // two, so is its error estimate (Ê of the difference ≤ Ê₁ + Ê₂ coordinatewise: use the
         // difference of the extrapolants directly), floor the sum of the two noises.
         let dp: Vec<f64> = preds[0].iter().zip(&preds[1]).map(|(a, b)| a - b).collect();
-        let dl: Vec<Vec<f64>> = (0..A1_ETA_S.len()).map(|k| all_limits[0][k].iter().zip(&all_limits[1][k]).map(|(a, b)| a - b).collect()).collect();
+        let dl: Vec<Vec<f64>> =
+            (0..A1_ETA_S.len()).map(|k| all_limits[0][k].iter().zip(&all_limits[1][k]).map(|(a, b)| a - b).collect()).collect();
         let mut r = richardson_check(
             "A1",
             &task.name,

@@ -73,7 +73,15 @@ pub(super) fn step_jacobian_norm(design: &Design<f64>, theta: &[f64], eta: f64) 
 /// The bound E_k on ‖(a_k, b_k) − (w₊,k, w₋,k)‖₂ in units of u, k = 0 … K, from the two
 /// recorded runs (UV on `du` at η, PM on `dp` at η_pm = η/4): E₀ = 2√d·α (fl(√2·α)), and
 /// E_{k+1} = ‖J_k‖₂E_k + ρ_PM,k + ρ_UV,k (first-order error propagation, proofs/UV-PM.md).
-pub(super) fn uv_pm_error_bound(du: &Design<f64>, dp: &Design<f64>, alpha: f64, eta: f64, eta_pm: f64, uv: &[Vec<f64>], pm: &[Vec<f64>]) -> Vec<f64> {
+pub(super) fn uv_pm_error_bound(
+    du: &Design<f64>,
+    dp: &Design<f64>,
+    alpha: f64,
+    eta: f64,
+    eta_pm: f64,
+    uv: &[Vec<f64>],
+    pm: &[Vec<f64>],
+) -> Vec<f64> {
     let d = du.d;
     let mut e = 2.0 * (d as f64).sqrt() * alpha;
     let mut out = vec![e];

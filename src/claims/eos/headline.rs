@@ -60,21 +60,46 @@ pub(super) fn h1_on(f: &EosFormulas, lab: &str, m: std::result::Result<Measured,
     let note = format!("{} EoS rows, η ∈ [{:.6}, {:.6}]; threshold z₀.₉₉₉/√(m − 1) = {thr:.4}", rows.len(), eta[0], eta[eta.len() - 1]);
     // Predicted sign: +1 for ‖β‖₁ (rises), −1 for S (falls); asserted as sign·ρ ≥ threshold.
     out.push(
-        CheckResult::scalar("H1", lab, "sign-adjusted Spearman ρ(η, ‖β‖₁) over the EoS rows (‖β‖₁ rises)", thr, f.tradeoff_sign * rho_l1, 0.0, Relation::AtLeast)
-            .kind(Kind::Prediction, RHO_ORIGIN)
-            .with_note(format!("ρ = {rho_l1:.4}; {note}")),
+        CheckResult::scalar(
+            "H1",
+            lab,
+            "sign-adjusted Spearman ρ(η, ‖β‖₁) over the EoS rows (‖β‖₁ rises)",
+            thr,
+            f.tradeoff_sign * rho_l1,
+            0.0,
+            Relation::AtLeast,
+        )
+        .kind(Kind::Prediction, RHO_ORIGIN)
+        .with_note(format!("ρ = {rho_l1:.4}; {note}")),
     );
     out.push(
-        CheckResult::scalar("H1", lab, "sign-adjusted Spearman ρ(η, S) over the EoS rows (S falls)", thr, -f.tradeoff_sign * rho_s, 0.0, Relation::AtLeast)
-            .kind(Kind::Prediction, RHO_ORIGIN)
-            .with_note(format!("ρ = {rho_s:.4}; {note}")),
+        CheckResult::scalar(
+            "H1",
+            lab,
+            "sign-adjusted Spearman ρ(η, S) over the EoS rows (S falls)",
+            thr,
+            -f.tradeoff_sign * rho_s,
+            0.0,
+            Relation::AtLeast,
+        )
+        .kind(Kind::Prediction, RHO_ORIGIN)
+        .with_note(format!("ρ = {rho_s:.4}; {note}")),
     );
     // Below the measured onset: flat. The converged rows before the regime's first EoS row.
-    let below: Vec<&SweepRow> = m.0.rows.iter().filter(|r| r.outcome == Outcome::Converged && r.eta < eta[0] && r.sharpness.is_some_and(f64::is_finite)).collect();
+    let below: Vec<&SweepRow> =
+        m.0.rows.iter().filter(|r| r.outcome == Outcome::Converged && r.eta < eta[0] && r.sharpness.is_some_and(f64::is_finite)).collect();
     if below.len() < 5 {
         out.push(
-            CheckResult::scalar("H1", lab, "converged rows below η_c (need ≥ 5 for the flatness fit)", 5.0, below.len() as f64, 0.0, Relation::AtLeast)
-                .kind(Kind::Measurement, "reported: the sweep's range starts too close to η_c on this task"),
+            CheckResult::scalar(
+                "H1",
+                lab,
+                "converged rows below η_c (need ≥ 5 for the flatness fit)",
+                5.0,
+                below.len() as f64,
+                0.0,
+                Relation::AtLeast,
+            )
+            .kind(Kind::Measurement, "reported: the sweep's range starts too close to η_c on this task"),
         );
         return out;
     }
@@ -83,9 +108,17 @@ pub(super) fn h1_on(f: &EosFormulas, lab: &str, m: std::result::Result<Measured,
     let bl: Vec<f64> = below.iter().map(|r| r.l1).collect();
     let (slope_s, slope_l1, slope_l1_eos) = (loglog_slope(&be, &bs), loglog_slope(&be, &bl), loglog_slope(&eta, &l1));
     out.push(
-        CheckResult::scalar("H1", lab, "log–log slope of S in η below η_c (flat: 0; the edge law: −1)", f.flat_slope_below, slope_s, 0.5, Relation::AbsoluteError)
-            .kind(Kind::Prediction, FLAT_ORIGIN)
-            .with_note(format!("{} rows below the measured onset, η ∈ [{:.6}, {:.6}]", below.len(), be[0], be[be.len() - 1])),
+        CheckResult::scalar(
+            "H1",
+            lab,
+            "log–log slope of S in η below η_c (flat: 0; the edge law: −1)",
+            f.flat_slope_below,
+            slope_s,
+            0.5,
+            Relation::AbsoluteError,
+        )
+        .kind(Kind::Prediction, FLAT_ORIGIN)
+        .with_note(format!("{} rows below the measured onset, η ∈ [{:.6}, {:.6}]", below.len(), be[0], be[be.len() - 1])),
     );
     out.push(
         CheckResult::scalar("H1", lab, "log–log slope of ‖β‖₁ in η below η_c vs half its slope in the EoS", 0.5 * slope_l1_eos.abs(), slope_l1.abs(), 0.0, Relation::AtMost)

@@ -32,7 +32,17 @@ fn k1_trace(task: &Task, alpha: f64, eta: f64, formula: GfLimitFrom, sharp: Shar
     let x = design.row(0).to_vec();
     let y = design.y[0];
     let mut w = vec![alpha; x.len()];
-    let mut t = K1Trace { s0: f64::NAN, s_end: f64::NAN, max_rise: 0.0, rises: 0, flips: 0, max_rise_flip: 0.0, steps: 0, converged: false, error: None };
+    let mut t = K1Trace {
+        s0: f64::NAN,
+        s_end: f64::NAN,
+        max_rise: 0.0,
+        rises: 0,
+        flips: 0,
+        max_rise_flip: 0.0,
+        steps: 0,
+        converged: false,
+        error: None,
+    };
     let mut prev: Option<f64> = None;
     let mut flipped = false;
     for k in 0..=max_steps {
@@ -147,4 +157,3 @@ pub(super) fn k1_on(f: &EosFormulas, c: &Case, sharp: SharpnessOf, max_steps: us
     }
     out
 }
-

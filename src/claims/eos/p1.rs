@@ -61,7 +61,9 @@ fn float_rel_dist(a: &[rug::Float], b: &[rug::Float]) -> f64 {
 fn rounding_points(c: &Case, row: &SweepRow, precisions: &[u32]) -> (Vec<(f64, f64)>, String) {
     let Some(&reference) = precisions.iter().max() else { return (Vec::new(), "no precisions".into()) };
     let runs: Vec<(u32, (Outcome, u64, Vec<rug::Float>))> = precisions.par_iter().map(|&p| (p, mpfr_limit(c, row, p))).collect();
-    let Some((_, (ref_outcome, ref_steps, ref_beta))) = runs.iter().find(|(p, _)| *p == reference) else { return (Vec::new(), "no reference".into()) };
+    let Some((_, (ref_outcome, ref_steps, ref_beta))) = runs.iter().find(|(p, _)| *p == reference) else {
+        return (Vec::new(), "no reference".into());
+    };
     if *ref_outcome != Outcome::Converged {
         return (Vec::new(), format!("η = {:.6}: the {reference}-bit reference ends {ref_outcome:?}", row.eta));
     }
@@ -186,7 +188,10 @@ pub(super) fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         );
     }
     let qs = "common slope of log₂|β_p − β_ref|∞/|β_ref|∞ against the precision p (bits), over calm converged EoS rows of the three tasks";
-    let label = format!("canonical single-sample tasks, p = {:?} vs {reference} bits", f.precisions.iter().filter(|&&p| p != reference).collect::<Vec<_>>());
+    let label = format!(
+        "canonical single-sample tasks, p = {:?} vs {reference} bits",
+        f.precisions.iter().filter(|&&p| p != reference).collect::<Vec<_>>()
+    );
     match common_slope(&groups) {
         Some((slope, se, dof)) => {
             let t = student_t_99(dof);
@@ -204,7 +209,8 @@ pub(super) fn check_p1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             );
         }
         None => out.push(
-            CheckResult::failed("P1", &label, qs, format!("too few converged runs for the fit; {}", skipped.join("; "))).kind(Kind::Prediction, P1_ORIGIN),
+            CheckResult::failed("P1", &label, qs, format!("too few converged runs for the fit; {}", skipped.join("; ")))
+                .kind(Kind::Prediction, P1_ORIGIN),
         ),
     }
     out
@@ -247,7 +253,10 @@ pub(super) fn p1_on(f: &EosFormulas, c: &Case, m: std::result::Result<Measured, 
     let theta0_sq = c.task.d() as f64 * c.alpha.nearest().powi(2);
     let growth: Vec<f64> = rows
         .par_iter()
-        .map(|r| log10_rounding_growth(&c.task, &AnyModel::Sw, &c.alpha, r.eta, cfg.loss_tol, cfg.max_steps) - 0.5 * (r.param_norm2_sq / theta0_sq).log10().max(0.0))
+        .map(|r| {
+            log10_rounding_growth(&c.task, &AnyModel::Sw, &c.alpha, r.eta, cfg.loss_tol, cfg.max_steps)
+                - 0.5 * (r.param_norm2_sq / theta0_sq).log10().max(0.0)
+        })
         .collect();
     // The three rows of least amplification, and the precisions of the law's linear regime for
     // all of them: u_p·G ≤ 1e-8, i.e. p ≥ (log10 G + 8)/log10 2; all such below the reference.
@@ -290,6 +299,12 @@ pub(super) fn p1_on(f: &EosFormulas, c: &Case, m: std::result::Result<Measured, 
                 if skipped.is_empty() { String::new() } else { format!("; not used: {}", skipped.join("; ")) }
             ))]
         }
-        None => vec![CheckResult::failed("P1", &label, qs, format!("too few converged runs for the fit ({} calm rows); {}", calm.len(), skipped.join("; "))).kind(Kind::Prediction, P1_ORIGIN)],
+        None => vec![CheckResult::failed(
+            "P1",
+            &label,
+            qs,
+            format!("too few converged runs for the fit ({} calm rows); {}", calm.len(), skipped.join("; ")),
+        )
+        .kind(Kind::Prediction, P1_ORIGIN)],
     }
 }

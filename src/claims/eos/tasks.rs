@@ -89,7 +89,8 @@ pub(super) fn one_sample_applies(c: &TaskCase) -> std::result::Result<(), String
 }
 
 /// The hypotheses of T6b on a task.
-pub(super) const T6B_HYP: &str = "SW, any task (the stability theorem holds for almost every initialization; PM is checked on the canonical task)";
+pub(super) const T6B_HYP: &str =
+    "SW, any task (the stability theorem holds for almost every initialization; PM is checked on the canonical task)";
 
 /// SW, any task.
 pub(super) fn t6b_applies(c: &TaskCase) -> std::result::Result<(), String> {

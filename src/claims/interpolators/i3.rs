@@ -27,7 +27,9 @@ fn one_sample_pick(f: &InterpolatorFormulas, task: &Task, label: &str) -> CheckR
                 cert_note(&sdp)
             ))
         }
-        (Err(e), _) | (_, Err(e)) => CheckResult::failed(ID, label, q, e.to_string()).kind(Kind::Prediction, "no comparison: the computation failed"),
+        (Err(e), _) | (_, Err(e)) => {
+            CheckResult::failed(ID, label, q, e.to_string()).kind(Kind::Prediction, "no comparison: the computation failed")
+        }
     }
 }
 
@@ -41,7 +43,8 @@ fn trace_and_lambda(f: &InterpolatorFormulas, task: &Task, label: &str, strict: 
     let (tr, sdp) = match (min_weighted_l1(task, &weights, Sign::Nonnegative), min_sharpness_sdp(task, Sign::Nonnegative)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
-            return vec![CheckResult::failed(ID, label, "trace LP and sharpness SDP", e.to_string()).kind(Kind::Certificate, "no comparison: the computation failed")]
+            return vec![CheckResult::failed(ID, label, "trace LP and sharpness SDP", e.to_string())
+                .kind(Kind::Certificate, "no comparison: the computation failed")]
         }
     };
     let design = task.design::<f64>(());
@@ -50,8 +53,16 @@ fn trace_and_lambda(f: &InterpolatorFormulas, task: &Task, label: &str, strict: 
     // The trace LP is solved exactly (gap 0): only f64 rounding of β and of the Hessian's
     // diagonal remains, ≤ d·2⁻⁵² relative.
     let tol = (task.d() as f64 * f64::EPSILON).max(1e-13);
-    let mut r = CheckResult::scalar(ID, label, "(4/n)·min Σ‖X_i‖²β_i (trace LP) vs tr ∇²L at w = √β_trace", (f.trace_from_lp)(tr.objective, n), trace, tol, Relation::RelativeError)
-        .kind(Kind::Prediction, "d·2⁻⁵² (at least 1e-13) for the f64 rounding of an exact LP optimum and of the Hessian's diagonal");
+    let mut r = CheckResult::scalar(
+        ID,
+        label,
+        "(4/n)·min Σ‖X_i‖²β_i (trace LP) vs tr ∇²L at w = √β_trace",
+        (f.trace_from_lp)(tr.objective, n),
+        trace,
+        tol,
+        Relation::RelativeError,
+    )
+    .kind(Kind::Prediction, "d·2⁻⁵² (at least 1e-13) for the f64 rounding of an exact LP optimum and of the Hessian's diagonal");
     r.pass = r.pass && tr.certificate.valid;
     let mut out = vec![r.with_note(format!("tolerance {tol:.1e}: d·2⁻⁵² for the f64 rounding of an exact optimum; {}", cert_note(&tr)))];
     let (_, dual) = sdp_t_and_dual(&sdp, task);
@@ -65,13 +76,29 @@ fn trace_and_lambda(f: &InterpolatorFormulas, task: &Task, label: &str, strict: 
         cert_note(&sdp)
     );
     let mut r = if strict {
-        let mut r = CheckResult::scalar(ID, label, "certified min λ_max(X diag β Xᵀ) vs its value at the trace minimizer (must be strictly below)", tr_lmax, sdp.objective, 0.0, Relation::AtMost)
-            .kind(Kind::Certificate, "strict inequality beyond SDP_TOL (weak duality, proofs/I3-trace-vs-lambda.md)");
+        let mut r = CheckResult::scalar(
+            ID,
+            label,
+            "certified min λ_max(X diag β Xᵀ) vs its value at the trace minimizer (must be strictly below)",
+            tr_lmax,
+            sdp.objective,
+            0.0,
+            Relation::AtMost,
+        )
+        .kind(Kind::Certificate, "strict inequality beyond SDP_TOL (weak duality, proofs/I3-trace-vs-lambda.md)");
         r.pass = r.pass && !coincide;
         r
     } else {
-        CheckResult::scalar(ID, label, "certified lower bound yᵀν on min λ_max ≤ λ_max(X diag β Xᵀ) at the trace minimizer (weak duality)", tr_lmax, dual, SDP_TOL * tr_lmax.abs(), Relation::AtMost)
-            .kind(Kind::Certificate, "SDP_TOL relative: weak duality holds up to the certificate's tolerance")
+        CheckResult::scalar(
+            ID,
+            label,
+            "certified lower bound yᵀν on min λ_max ≤ λ_max(X diag β Xᵀ) at the trace minimizer (weak duality)",
+            tr_lmax,
+            dual,
+            SDP_TOL * tr_lmax.abs(),
+            Relation::AtMost,
+        )
+        .kind(Kind::Certificate, "SDP_TOL relative: weak duality holds up to the certificate's tolerance")
     };
     r.pass = r.pass && sdp.certificate.valid && tr.certificate.valid;
     out.push(r.with_note(note));

@@ -6,14 +6,14 @@
 use super::*;
 use crate::error::Result;
 use crate::numeric::exact::{rank_exact, solve_exact};
-use crate::theory::interpolators::{
-    column_norms_sq, lambda_max_x_diag_xt, min_l1, min_l2_exact, min_sharpness_sdp, min_weighted_l1,
-    trace_vs_lambda_task, Certified, Sign, Witness, LP_TOL, SDP_TOL,
-};
-use crate::theory::predictions as pred;
+use crate::numeric::vector::dist_inf;
 use crate::problem::sharpness::sharpness;
 use crate::problem::tasks::random_positive;
-use crate::numeric::vector::dist_inf;
+use crate::theory::interpolators::{
+    column_norms_sq, lambda_max_x_diag_xt, min_l1, min_l2_exact, min_sharpness_sdp, min_weighted_l1, trace_vs_lambda_task, Certified, Sign,
+    Witness, LP_TOL, SDP_TOL,
+};
+use crate::theory::predictions as pred;
 
 mod i3;
 use i3::*;
@@ -106,7 +106,6 @@ fn abs_vec(v: &[f64]) -> Vec<f64> {
     v.iter().map(|b| b.abs()).collect()
 }
 
-
 /// A row certifying an LP optimum: the dual value yᵀν (a lower bound on the optimum by weak
 /// duality) against the primal value, both exact; passes iff the certificate is valid.
 fn lp_certificate_row(claim: &str, label: &str, what: &str, c: &Certified, task: &Task) -> CheckResult {
@@ -135,7 +134,10 @@ fn check_i1(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let label = format!("{} {}", task.name, sign_label(sign));
         match min_l1(&task, sign) {
             Ok(c) => out.push(lp_certificate_row(id, &label, "min ‖β‖₁", &c, &task)),
-            Err(e) => out.push(CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
+            Err(e) => out.push(
+                CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string())
+                    .kind(Kind::Certificate, r#"no comparison: the computation failed"#),
+            ),
         }
     }
     // One sample: the LP optimum is T2's β_N exactly (signed or not, since x > 0).
@@ -163,7 +165,8 @@ fn i1_one_sample_row(f: &InterpolatorFormulas, task: &Task, sign: Sign) -> Optio
         Ok(c) => {
             let (beta, _) = lp_pair(&c);
             let equal = beta == predicted.as_slice();
-            let mut r = CheckResult::vector(id, &label, q, &to_f64s(&predicted), &c.beta, 0.0, Relation::Exact).kind(Kind::Prediction, r#"exact rational equality (T2's vertex vs the repaired LP optimum)"#);
+            let mut r = CheckResult::vector(id, &label, q, &to_f64s(&predicted), &c.beta, 0.0, Relation::Exact)
+                .kind(Kind::Prediction, r#"exact rational equality (T2's vertex vs the repaired LP optimum)"#);
             r.pass = equal && c.certificate.valid;
             r.with_note(format!("exactly equal: {equal}; {}", cert_note(&c)))
         }
@@ -182,11 +185,16 @@ fn i1_on_task(f: &Formulas, _: &Settings, case: &TaskCase) -> Vec<CheckResult> {
         let label = format!("{} {}", task.name, sign_label(sign));
         match min_l1(task, sign) {
             Ok(c) => out.push(lp_certificate_row(id, &label, "min ‖β‖₁", &c, task)),
-            Err(e) if sign == Sign::Nonnegative && e.to_string().contains("no interpolator") => out.push(
-                CheckResult::failed(id, &label, "min ‖β‖₁ LP, β ≥ 0", e.to_string())
-                    .kind(Kind::Measurement, "reported: the solver finds no nonnegative interpolator (not certified), so there is no β ≥ 0 optimum to certify"),
+            Err(e) if sign == Sign::Nonnegative && e.to_string().contains("no interpolator") => {
+                out.push(CheckResult::failed(id, &label, "min ‖β‖₁ LP, β ≥ 0", e.to_string()).kind(
+                    Kind::Measurement,
+                    "reported: the solver finds no nonnegative interpolator (not certified), so there is no β ≥ 0 optimum to certify",
+                ))
+            }
+            Err(e) => out.push(
+                CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string())
+                    .kind(Kind::Certificate, r#"no comparison: the computation failed"#),
             ),
-            Err(e) => out.push(CheckResult::failed(id, &label, "min ‖β‖₁ LP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#)),
         }
         out.extend(i1_one_sample_row(f, task, sign));
     }
@@ -235,14 +243,20 @@ fn i2_one_sample(f: &InterpolatorFormulas, task: &Task, label: &str) -> Vec<Chec
     let sdp = match min_sharpness_sdp(&task, Sign::Nonnegative) {
         Ok(c) => c,
         Err(e) => {
-            out.push(CheckResult::failed(id, &label, "sharpness SDP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
+            out.push(
+                CheckResult::failed(id, &label, "sharpness SDP", e.to_string())
+                    .kind(Kind::Certificate, r#"no comparison: the computation failed"#),
+            );
             return out;
         }
     };
     let predicted = to_f64s(&(f.beta_sharp_one_sample)(x, y));
     let tol = n1_distance_bound(&to_f64s(x), y.nearest(), SDP_TOL);
     let dist = dist_inf(&predicted, &sdp.beta);
-    let mut r = CheckResult::scalar(id, &label, "‖β_SDP − β_S‖∞ (β_S from T2)", 0.0, dist, tol, Relation::AbsoluteError).kind(Kind::Prediction, r#"SDP_TOL = 1e-7 relative certificate tolerance propagated through the n = 1 geometry (proofs/I2-sharpness-sdp.md)"#);
+    let mut r = CheckResult::scalar(id, &label, "‖β_SDP − β_S‖∞ (β_S from T2)", 0.0, dist, tol, Relation::AbsoluteError).kind(
+        Kind::Prediction,
+        r#"SDP_TOL = 1e-7 relative certificate tolerance propagated through the n = 1 geometry (proofs/I2-sharpness-sdp.md)"#,
+    );
     r.pass = r.pass && sdp.certificate.valid;
     out.push(r.with_note(format!(
         "β_S = {predicted:?}; tolerance: the certificate tolerance SDP_TOL = {SDP_TOL:e} propagated through the n = 1 geometry (proof); {}",
@@ -259,7 +273,11 @@ fn i2_one_sample(f: &InterpolatorFormulas, task: &Task, label: &str) -> Vec<Chec
         hess,
         SHARPNESS_TOL,
         Relation::RelativeError,
-    ).kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
+    )
+    .kind(
+        Kind::Prediction,
+        r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#,
+    );
     r.pass = r.pass && sdp.certificate.valid;
     out.push(r.with_note(format!("(4/n)·t* = {:.12}; tolerance 3·SDP_TOL (gap + slack + gradient term)", (f.sharpness_from_t)(t, 1))));
     out
@@ -272,15 +290,18 @@ fn i2_multi_sharpness(f: &InterpolatorFormulas, task: &Task, label: &str) -> Che
     let sdp = match min_sharpness_sdp(task, Sign::Nonnegative) {
         Ok(c) => c,
         Err(e) if e.to_string().contains("no interpolator") => {
-            return CheckResult::failed(id, label, q, e.to_string()).kind(Kind::Measurement, "reported: no β ≥ 0 interpolates this task (decided by the exact LP), so there is no SW optimum")
+            return CheckResult::failed(id, label, q, e.to_string())
+                .kind(Kind::Measurement, "reported: no β ≥ 0 interpolates this task (decided by the exact LP), so there is no SW optimum")
         }
         Err(e) => return CheckResult::failed(id, label, q, e.to_string()).kind(Kind::Certificate, "no comparison: the computation failed"),
     };
     let (t, _) = sdp_t_and_dual(&sdp, task);
     let design = task.design::<f64>(());
     let hess = op_sharpness(&design, &sdp.beta.iter().map(|b| b.max(0.0)).collect::<Vec<_>>());
-    let mut r = CheckResult::scalar(id, label, q, (f.sharpness_from_t)(t, task.n()), hess, SHARPNESS_TOL, Relation::RelativeError)
-        .kind(Kind::Prediction, r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#);
+    let mut r = CheckResult::scalar(id, label, q, (f.sharpness_from_t)(t, task.n()), hess, SHARPNESS_TOL, Relation::RelativeError).kind(
+        Kind::Prediction,
+        r#"3·SDP_TOL: certificate gap + slack + the gradient term at an inexact interpolator (proofs/I2-sharpness-sdp.md)"#,
+    );
     r.pass = r.pass && sdp.certificate.valid;
     r.with_note(format!("tolerance 3·SDP_TOL (gap + slack + gradient term); {}", cert_note(&sdp)))
 }
@@ -308,13 +329,19 @@ fn i2_proved(f: &InterpolatorFormulas, task: &Task, sign: Sign, label: &str) -> 
         Err(e) => return CheckResult::failed("I2-sharpness-sdp", label, q, e).kind(Kind::Certificate, origin).graded(Grade::Proved),
     };
     let v = (f.sharpness_from_t)(sdp.objective, n);
-    let worst = Interval::point(&rug::Float::with_val(128, v)).sub(&enc).div(&enc).map_or(f64::INFINITY, |r| r.mag().to_f64_round(rug::float::Round::Up));
+    let worst = Interval::point(&rug::Float::with_val(128, v))
+        .sub(&enc)
+        .div(&enc)
+        .map_or(f64::INFINITY, |r| r.mag().to_f64_round(rug::float::Round::Up));
     let mut r = CheckResult::scalar("I2-sharpness-sdp", label, q, enc.mid().to_f64(), v, SDP_TOL, Relation::RelativeError);
     r.rel_err = worst.is_finite().then_some(worst);
     r.pass = worst <= SDP_TOL;
-    r.kind(Kind::Certificate, origin)
-        .graded(Grade::Proved)
-        .with_note(format!("proved: min (4/n)λ_max ∈ [{}, {}] (width {:.1e} relative)", enc.lo_decimal(14), enc.hi_decimal(14), enc.rel_width()))
+    r.kind(Kind::Certificate, origin).graded(Grade::Proved).with_note(format!(
+        "proved: min (4/n)λ_max ∈ [{}, {}] (width {:.1e} relative)",
+        enc.lo_decimal(14),
+        enc.hi_decimal(14),
+        enc.rel_width()
+    ))
 }
 
 /// I2's hypotheses on a task: rank X = n; one sample also needs x > 0, y > 0 and a unique
@@ -356,7 +383,10 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
         let (sdp, l1) = match (min_sharpness_sdp(&task, sign), min_l1(&task, sign)) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
-                out.push(CheckResult::failed(id, &label, "sharpness SDP and min-ℓ1 LP", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
+                out.push(
+                    CheckResult::failed(id, &label, "sharpness SDP and min-ℓ1 LP", e.to_string())
+                        .kind(Kind::Certificate, r#"no comparison: the computation failed"#),
+                );
                 continue;
             }
         };
@@ -365,8 +395,7 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             out.push(i2_multi_sharpness(f, &task, &label));
         }
         out.push(i2_proved(f, &task, sign, &label));
-        if sign == Sign::Nonnegative {
-        }
+        if sign == Sign::Nonnegative {}
         let l1_lmax = lambda_max_x_diag_xt(&task, &abs_vec(&l1.beta)).unwrap_or(f64::NAN);
         let mut r = CheckResult::scalar(
             id,
@@ -376,7 +405,8 @@ fn check_i2(f: &Formulas, _: &Settings) -> Vec<CheckResult> {
             sdp.objective,
             0.0,
             Relation::AtMost,
-        ).kind(Kind::Certificate, r#"strict inequality beyond the certificate tolerance SDP_TOL (weak duality)"#);
+        )
+        .kind(Kind::Certificate, r#"strict inequality beyond the certificate tolerance SDP_TOL (weak duality)"#);
         // β_ℓ1 is not a sharpness minimizer: its value exceeds the certified minimum (the
         // SDP's primal value, within SDP_TOL of the dual bound yᵀν) by more than the
         // certificate's resolution.
@@ -422,14 +452,18 @@ fn i4_rows(f: &InterpolatorFormulas, task: &Task) -> Vec<CheckResult> {
         let beta = match (f.beta_l2)(task) {
             Ok(b) => b,
             Err(e) => {
-                out.push(CheckResult::failed(id, &label, "min-ℓ2 interpolator", e.to_string()).kind(Kind::Certificate, r#"no comparison: the computation failed"#));
+                out.push(
+                    CheckResult::failed(id, &label, "min-ℓ2 interpolator", e.to_string())
+                        .kind(Kind::Certificate, r#"no comparison: the computation failed"#),
+                );
                 return out;
             }
         };
         // Xβ = y, exactly.
         let resid = task.x.iter().zip(&task.y).map(|(row, y)| (dot_q(row, &beta) - y).abs()).max().unwrap_or_default();
         out.push(
-            CheckResult::exact(id, &label, "max_j |(Xβ − y)_j|, exact", &Rational::new(), &resid).kind(Kind::Certificate, r#"exact rational arithmetic"#)
+            CheckResult::exact(id, &label, "max_j |(Xβ − y)_j|, exact", &Rational::new(), &resid)
+                .kind(Kind::Certificate, r#"exact rational arithmetic"#)
                 .with_note(format!("‖β‖₂ = {:.12}", beta.iter().map(|b| b.nearest().powi(2)).sum::<f64>().sqrt())),
         );
         // β ∈ range(Xᵀ): Xᵀλ = β is consistent (exact elimination, independent of how β was
@@ -440,7 +474,8 @@ fn i4_rows(f: &InterpolatorFormulas, task: &Task) -> Vec<CheckResult> {
         let extra = rank_exact(&with_beta) as i64 - rank_exact(&xt) as i64;
         let consistent = solve_exact(&xt, &beta).is_some();
         out.push(
-            CheckResult::exact(id, &label, q, &Rational::new(), &Rational::from(extra)).kind(Kind::Certificate, r#"exact rational arithmetic (rank by exact elimination)"#)
+            CheckResult::exact(id, &label, q, &Rational::new(), &Rational::from(extra))
+                .kind(Kind::Certificate, r#"exact rational arithmetic (rank by exact elimination)"#)
                 .with_note(format!("Xᵀλ = β solvable: {consistent}")),
         );
     }

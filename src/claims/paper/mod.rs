@@ -3,13 +3,13 @@
 use super::*;
 use crate::dynamics::{run_gd, GdConfig, Outcome, Problem, ProductIdentity, RunResult};
 use crate::error::Result;
-use crate::problem::model::Sw;
-use crate::theory::predictions as pred;
 use crate::numeric::real::Nearest;
+use crate::problem::design::Design;
+use crate::problem::model::Sw;
 use crate::problem::sharpness::{sharpness, sw_interpolator_sharpness};
 use crate::problem::task::Task;
 use crate::problem::tasks::{canonical_four, canonical_multi, canonical_two};
-use crate::problem::design::Design;
+use crate::theory::predictions as pred;
 use rug::{Float, Rational};
 
 /// The formulas of the paper's claims (T1–T8). [`PaperFormulas::default`] holds the
@@ -94,8 +94,8 @@ impl Default for PaperFormulas {
 
 mod simplex;
 mod t3;
-use t3::*;
 use simplex::*;
+use t3::*;
 pub mod product;
 use product::*;
 mod stability;

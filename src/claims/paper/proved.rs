@@ -210,9 +210,12 @@ pub(super) fn t5_thresholds_proved(f: &PaperFormulas, task: &Task, label: &str) 
             let inside = e.contains_rational(&eta2);
             r.abs_err = Some(if inside { 0.0 } else { (eta2.nearest() - e.mid().to_f64()).abs() });
             r.pass = inside;
-            r.kind(Kind::Certificate, origin)
-                .graded(Grade::Proved)
-                .with_note(format!("2/S_min ∈ [{}, {}] (proved); formula {}", e.lo_decimal(15), e.hi_decimal(15), eta2))
+            r.kind(Kind::Certificate, origin).graded(Grade::Proved).with_note(format!(
+                "2/S_min ∈ [{}, {}] (proved); formula {}",
+                e.lo_decimal(15),
+                e.hi_decimal(15),
+                eta2
+            ))
         }
         Err(e) => not_computed("T5-thresholds", label, q, e, Kind::Certificate),
     });
@@ -222,7 +225,8 @@ pub(super) fn t5_thresholds_proved(f: &PaperFormulas, task: &Task, label: &str) 
             Witness::Lp { beta, .. } => {
                 let s = x.iter().zip(beta).fold(Rational::new(), |a, (xi, b)| a + Rational::from(xi * xi) * b) * Rational::from(4);
                 let measured = Rational::from(2) / s;
-                CheckResult::exact("T5-thresholds", label, q, &(f.eta_unstable_norm_min)(x, y), &measured).kind(Kind::Certificate, "exact rational arithmetic: the LP optimum is certified exactly")
+                CheckResult::exact("T5-thresholds", label, q, &(f.eta_unstable_norm_min)(x, y), &measured)
+                    .kind(Kind::Certificate, "exact rational arithmetic: the LP optimum is certified exactly")
             }
             _ => not_computed("T5-thresholds", label, q, "no LP witness".into(), Kind::Certificate),
         },

@@ -347,7 +347,6 @@ pub(super) fn t2_claim() -> Claim {
     .broken("β_S = β_N (the sharpness minimizer at argmax x)", None, || paper_formulas(PaperFormulas { beta_sharp_min: pred::beta_norm_min, ..PaperFormulas::default() }))
 }
 
-
 /// Gradient flow ẇ = −∇L(w) = −2w⊙g from w = α·1, integrated in w by the L-stable
 /// second-order Rosenbrock method ROS2 (Verwer, Spee, Blom, Hundsdorfer 1999; γ = 1 + 1/√2):
 /// (I − γhJ)k₁ = F(w), (I − γhJ)k₂ = F(w + hk₁) − 2k₁, w ← w + (3/2)hk₁ + (1/2)hk₂, with the

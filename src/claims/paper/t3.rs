@@ -1,9 +1,8 @@
 //! T3: the gradient-flow limit β_GF (one sample: GD and its α → 0 limit; n samples: GF by Rosenbrock steps).
 
-use super::*;
 use super::simplex::*;
+use super::*;
 use crate::numeric::linalg::symmetric_eigenvalues;
-
 
 /// A converged f64 GD run for T3: the limit, the steps and a bound on the log-change of β
 /// still to come after the stop (the linearized tail).
@@ -210,7 +209,6 @@ pub(super) fn check_t3(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
     }
     out
 }
-
 
 fn beta_gf_plus_5pc(task: &Task, alpha: &Rational, prec: u32) -> Result<Vec<Float>> {
     Ok(pred::beta_gf_task(task, alpha, prec)?.into_iter().map(|b| b * 1.05f64).collect())

@@ -54,7 +54,9 @@ impl Dual {
     }
     fn residual(&self, beta: &[Interval]) -> Vec<Interval> {
         let p = beta[0].prec();
-        (0..self.n).map(|k| sum(&(0..self.d).map(|i| self.x[k * self.d + i].mul(&beta[i])).collect::<Vec<_>>(), p).sub(&self.y[k])).collect()
+        (0..self.n)
+            .map(|k| sum(&(0..self.d).map(|i| self.x[k * self.d + i].mul(&beta[i])).collect::<Vec<_>>(), p).sub(&self.y[k]))
+            .collect()
     }
     /// X diag(w) Xᵀ.
     fn jacobian(&self, w: &[Interval]) -> Vec<Interval> {

@@ -78,7 +78,14 @@ impl EnclosureReport {
     /// Every field unproved, for the same reason (d coordinates).
     pub fn unproved(reason: &str, d: usize) -> Self {
         let b = || Bound::unproved(reason);
-        EnclosureReport { c: b(), beta_gf: (0..d).map(|_| b()).collect(), sharpness_gf: b(), sharpness_gf_path_max: b(), eta_c: b(), sharpness_min: None }
+        EnclosureReport {
+            c: b(),
+            beta_gf: (0..d).map(|_| b()).collect(),
+            sharpness_gf: b(),
+            sharpness_gf_path_max: b(),
+            eta_c: b(),
+            sharpness_min: None,
+        }
     }
 }
 
@@ -100,7 +107,8 @@ pub fn multi_sample_report(task: &crate::problem::task::Task, alpha: &Rational, 
 /// reported unproved with the reason.
 pub fn woodworth_report(task: &crate::problem::task::Task, alpha: &Rational, prec: u32) -> EnclosureReport {
     let digits = (f64::from(prec) * std::f64::consts::LOG10_2).ceil() as usize + 2;
-    let mut r = EnclosureReport::unproved("an SW quantity (PM: β_GF is Woodworth's limit, enclosed by Krawczyk on its dual system)", task.d());
+    let mut r =
+        EnclosureReport::unproved("an SW quantity (PM: β_GF is Woodworth's limit, enclosed by Krawczyk on its dual system)", task.d());
     match dual::enclose_woodworth_limit(task, alpha, prec) {
         Ok(b) => r.beta_gf = b.iter().map(|v| Bound::proved(v, digits)).collect(),
         Err(e) => r.beta_gf = (0..task.d()).map(|_| Bound::unproved(e.to_string())).collect(),
@@ -243,9 +251,7 @@ pub fn enclose_one_sample(x: &[Rational], y: &Rational, alpha: &Rational, prec: 
     let beta_gf = enclose_beta(x, &a, &c);
     let sharpness_gf = enclose_sharpness_on_z(x, &beta_gf);
     let path_max = path::enclose_path_max(x, y, &a, &c, &sharpness_gf);
-    let eta_c = path_max
-        .clone()
-        .and_then(|s| Interval::from_i64(2, prec).div(&s).ok_or_else(|| "s_GF's enclosure contains 0".to_string()));
+    let eta_c = path_max.clone().and_then(|s| Interval::from_i64(2, prec).div(&s).ok_or_else(|| "s_GF's enclosure contains 0".to_string()));
     Ok(OneSampleEnclosures { c, beta_gf, sharpness_gf, path_max, eta_c })
 }
 

@@ -179,7 +179,13 @@ pub fn enclose_path_max(x: &[Rational], y: &Rational, a: &Rational, c: &Interval
     let f = PathFn { x: x.iter().map(|v| Interval::from_rational(v, p)).collect(), la2, y: Interval::from_rational(y, p), p };
     let zero = Interval::from_i64(0, p);
     // Points surely on the path: between 0 and `inner`; the boxes cover 0..c.hi (or c.lo..0).
-    let inner = if c.is_positive() { c.lo().clone() } else if c.is_negative() { c.hi().clone() } else { Float::new(p) };
+    let inner = if c.is_positive() {
+        c.lo().clone()
+    } else if c.is_negative() {
+        c.hi().clone()
+    } else {
+        Float::new(p)
+    };
     let on_path = |m: &Float| {
         let (a, b) = if inner > 0 { (Float::new(p), inner.clone()) } else { (inner.clone(), Float::new(p)) };
         a <= *m && *m <= b

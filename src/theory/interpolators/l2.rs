@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::numeric::exact::eliminate;
 use crate::problem::task::Task;
 use rug::Rational;
-use crate::numeric::exact::eliminate;
 
 /// Minimum ℓ2 interpolator β = Xᵀ(XXᵀ)⁻¹y, exactly in rationals. Error when XXᵀ is singular
 /// (rank of X below n). The certificate checks exactly Xβ = y, β = Xᵀλ and the zero gap of

@@ -3,15 +3,15 @@
 
 use super::*;
 use crate::error::{Error, Result};
-use crate::problem::task::Task;
-use rug::Rational;
 use crate::numeric::real::Nearest;
+use crate::problem::task::Task;
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
+use rug::Rational;
 
 mod exact;
-use exact::{repair_on_support, x_times_exact, xt_times_exact, Lu};
 pub(crate) use exact::solve_fraction_free;
+use exact::{repair_on_support, x_times_exact, xt_times_exact, Lu};
 
 /// Sparse matrix assembled column by column.
 pub(super) struct Columns {
@@ -123,7 +123,8 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     b.extend(std::iter::repeat_n(0.0, nvar));
     let cost: Vec<f64> = if sign == Sign::Signed { cf.iter().chain(&cf).copied().collect() } else { cf.clone() };
     let what = if weights.iter().all(|c| *c == 1) { "min-ℓ1 LP" } else { "weighted-ℓ1 LP" };
-    let sol = run_clarabel(what, &cost, lp.constraints(), &b, &[SupportedConeT::ZeroConeT(n), SupportedConeT::NonnegativeConeT(nvar)], false)?;
+    let sol =
+        run_clarabel(what, &cost, lp.constraints(), &b, &[SupportedConeT::ZeroConeT(n), SupportedConeT::NonnegativeConeT(nvar)], false)?;
     let status = format!("clarabel {:?} in {} iterations", sol.status, sol.iterations);
     // An optimum is returned only with a valid certificate: the exact repairs of the default
     // solve, then of a solve to clarabel's tightest tolerance (1e-10), then the rounded
@@ -131,12 +132,15 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     let mut tried = vec![format!("default solve: {status}")];
     let mut found = lp.certify(&sol, &mut tried);
     if found.is_none() {
-        let tight = run_clarabel(what, &cost, lp.constraints(), &b, &[SupportedConeT::ZeroConeT(n), SupportedConeT::NonnegativeConeT(nvar)], true)?;
+        let tight =
+            run_clarabel(what, &cost, lp.constraints(), &b, &[SupportedConeT::ZeroConeT(n), SupportedConeT::NonnegativeConeT(nvar)], true)?;
         tried.push(format!("tight solve: clarabel {:?} in {} iterations", tight.status, tight.iterations));
         found = lp.certify(&tight, &mut tried);
         if found.is_none() {
             for (s, label) in [(&sol, "default"), (&tight, "tight")] {
-                let (b, v) = lp.interior_point(s).ok_or_else(|| Error::NoConvergence { what: what.into(), detail: "non-finite solver output".into() })?;
+                let (b, v) = lp
+                    .interior_point(s)
+                    .ok_or_else(|| Error::NoConvergence { what: what.into(), detail: "non-finite solver output".into() })?;
                 let c = check_lp_certificate(task, weights, sign, &b, &v);
                 if c.valid {
                     found = Some((b, v, format!("the rounded interior point of the {label} solve (no exact repair succeeded)")));
@@ -202,7 +206,8 @@ impl Lp<'_> {
     /// objective is yᵀν), rounded to rationals.
     fn interior_point(&self, sol: &Solved) -> Option<(Vec<Rational>, Vec<Rational>)> {
         let d = self.d();
-        let beta_f: Vec<f64> = if self.sign == Sign::Signed { (0..d).map(|j| sol.x[j] - sol.x[d + j]).collect() } else { sol.x[..d].to_vec() };
+        let beta_f: Vec<f64> =
+            if self.sign == Sign::Signed { (0..d).map(|j| sol.x[j] - sol.x[d + j]).collect() } else { sol.x[..d].to_vec() };
         let nu_f: Vec<f64> = sol.z[..self.n()].iter().map(|v| -v).collect();
         Some((to_rationals(&beta_f)?, to_rationals(&nu_f)?))
     }
@@ -254,7 +259,9 @@ impl Lp<'_> {
         tried.push("greedy basis: invalid certificate".into());
         match self.simplex(cols, 200) {
             Ok((cols, pivots)) => match self.exact_basis(&cols) {
-                Some((b, v)) if self.valid(&b, &v) => Some((b, v, format!("exact basic solution after {pivots} f64 simplex pivots from the greedy basis"))),
+                Some((b, v)) if self.valid(&b, &v) => {
+                    Some((b, v, format!("exact basic solution after {pivots} f64 simplex pivots from the greedy basis")))
+                }
                 _ => {
                     tried.push(format!("simplex ({pivots} pivots): invalid exact certificate"));
                     None

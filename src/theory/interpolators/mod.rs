@@ -246,4 +246,3 @@ pub fn predict_fields_and_sdp(task: &Task, sign: Sign) -> (Map<String, Json>, Op
     out.insert("certificates".into(), Json::Object(certs));
     (out, sdp)
 }
-

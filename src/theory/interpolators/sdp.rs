@@ -1,13 +1,13 @@
 //! The minimum-λ_max-sharpness interpolator (a semidefinite program) and its independent
 //! certificate.
 
+use super::lmax;
 use super::*;
 use crate::error::{Error, Result};
-use crate::problem::task::Task;
-use rug::Rational;
 use crate::numeric::linalg::symmetric_eigenvalues;
 use crate::numeric::real::Nearest;
-use super::lmax;
+use crate::problem::task::Task;
+use rug::Rational;
 
 /// Minimum λ_max-sharpness interpolator: minimize t s.t. t·I − Σ_i w_i X_{:,i}X_{:,i}ᵀ ⪰ 0,
 /// Xβ = y, −w ≤ β ≤ w (w = β ≥ 0 for [`Sign::Nonnegative`]). The optimal t* is

@@ -27,9 +27,13 @@ pub struct Cert {
 impl Cert {
     /// Largest of all the (absolute) violation measures.
     pub fn worst(&self) -> f64 {
-        [self.primal_res, self.sign_viol, self.z_neg, self.trace_err, self.dual_viol, self.gap.abs()]
-            .iter()
-            .fold(0.0f64, |a, &v| if v.is_nan() { f64::INFINITY } else { a.max(v) })
+        [self.primal_res, self.sign_viol, self.z_neg, self.trace_err, self.dual_viol, self.gap.abs()].iter().fold(0.0f64, |a, &v| {
+            if v.is_nan() {
+                f64::INFINITY
+            } else {
+                a.max(v)
+            }
+        })
     }
 }
 
@@ -38,10 +42,7 @@ fn sym_eigs(a: &Mat<f64>) -> Vec<f64> {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn certify(
-    x: &[f64], n: usize, d: usize, y: &[f64], signed: bool,
-    beta: &[f64], w: &[f64], nu: &[f64], z: &[f64],
-) -> Cert {
+pub fn certify(x: &[f64], n: usize, d: usize, y: &[f64], signed: bool, beta: &[f64], w: &[f64], nu: &[f64], z: &[f64]) -> Cert {
     let tiny = f64::MIN_POSITIVE;
     let ynorm = y.iter().fold(0.0f64, |a, v| a.max(v.abs())).max(tiny);
     let bnorm = beta.iter().fold(0.0f64, |a, v| a.max(v.abs())).max(tiny);

@@ -51,14 +51,7 @@ fn col(v: &[f64]) -> Mat<f64> {
 
 impl<'a> Kkt<'a> {
     /// Factor the system for the given `M0`, `g`, `τ` and `D = λ/u` (length m).
-    pub fn factor(
-        x: MatRef<'a, f64>,
-        signed: bool,
-        m0: Mat<f64>,
-        g: Vec<f64>,
-        tau: f64,
-        dk: Vec<f64>,
-    ) -> Result<Self, String> {
+    pub fn factor(x: MatRef<'a, f64>, signed: bool, m0: Mat<f64>, g: Vec<f64>, tau: f64, dk: Vec<f64>) -> Result<Self, String> {
         let (n, d) = (x.nrows(), x.ncols());
         let (wd, f, ds, dd) = if signed {
             let (dp, dq) = dk.split_at(d);
@@ -164,9 +157,7 @@ impl<'a> Kkt<'a> {
     /// steps, while the residual exceeds `1e-14·‖rhs‖∞` and at least halves each step).
     pub fn solve(&self, r1: &[f64], r2: f64, r3: &[f64]) -> (Vec<f64>, f64, Vec<f64>) {
         let (mut du, mut dt, mut dnu) = self.solve_once(r1, r2, r3);
-        let norm = |a: &[f64], b: f64, c: &[f64]| {
-            a.iter().chain(c.iter()).fold(b.abs(), |s, v| s.max(v.abs()))
-        };
+        let norm = |a: &[f64], b: f64, c: &[f64]| a.iter().chain(c.iter()).fold(b.abs(), |s, v| s.max(v.abs()));
         let (mut e1, mut e2, mut e3) = self.residual(r1, r2, r3, &du, dt, &dnu);
         let mut err = norm(&e1, e2, &e3);
         for _ in 0..8 {

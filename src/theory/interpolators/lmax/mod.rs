@@ -155,20 +155,8 @@ pub fn solve(p: &LmaxProblem, tol: f64, max_iter: usize) -> Result<LmaxSolution,
     let xfull = Mat::<f64>::from_fn(n, d, |i, j| p.x[i * d + j]);
     let t = lambda_max(x_diag_xt(xfull.as_ref(), &w).as_ref())?.max(0.0);
     let dual_objective: f64 = p.y.iter().zip(&nu).map(|(a, b)| a * b).sum();
-    let sol = LmaxSolution {
-        t,
-        beta,
-        w,
-        nu,
-        z,
-        iterations: r.iterations,
-        converged: r.converged,
-        primal_objective: t,
-        dual_objective,
-    };
-    let finite = sol.t.is_finite()
-        && sol.dual_objective.is_finite()
-        && sol.beta.iter().chain(&sol.nu).chain(&sol.z).all(|v| v.is_finite());
+    let sol = LmaxSolution { t, beta, w, nu, z, iterations: r.iterations, converged: r.converged, primal_objective: t, dual_objective };
+    let finite = sol.t.is_finite() && sol.dual_objective.is_finite() && sol.beta.iter().chain(&sol.nu).chain(&sol.z).all(|v| v.is_finite());
     if !finite {
         return Err("numerical overflow: non-finite value in the solution".into());
     }
@@ -195,18 +183,30 @@ struct Dir {
 
 /// `w(u)`: `u` (nonnegative) or `p + q` (signed).
 fn w_of(u: &[f64], d: usize, signed: bool) -> Vec<f64> {
-    if signed { (0..d).map(|j| u[j] + u[d + j]).collect() } else { u.to_vec() }
+    if signed {
+        (0..d).map(|j| u[j] + u[d + j]).collect()
+    } else {
+        u.to_vec()
+    }
 }
 
 /// `β(u)`: `u` (nonnegative) or `p − q` (signed).
 fn beta_of(u: &[f64], d: usize, signed: bool) -> Vec<f64> {
-    if signed { (0..d).map(|j| u[j] - u[d + j]).collect() } else { u.to_vec() }
+    if signed {
+        (0..d).map(|j| u[j] - u[d + j]).collect()
+    } else {
+        u.to_vec()
+    }
 }
 
 /// `λ_max(A) = −λ_min(−A)` (tridiagonalisation + bisection).
 fn lambda_max(a: MatRef<'_, f64>) -> Result<f64, String> {
     let v = -psd::min_eig((a * faer::Scale(-1.0)).as_ref());
-    if v.is_finite() { Ok(v) } else { Err("non-finite matrix in λ_max".into()) }
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err("non-finite matrix in λ_max".into())
+    }
 }
 
 fn ipm(x: MatRef<'_, f64>, y: &[f64], signed: bool, tol: f64, max_iter: usize) -> Result<IpmOut, String> {
@@ -371,9 +371,8 @@ fn ipm(x: MatRef<'_, f64>, y: &[f64], signed: bool, tol: f64, max_iter: usize) -
                 ds[(i, i)] += dt;
             }
             let sdsz = mm(sinv.as_ref(), mm(ds.as_ref(), z.as_ref()).as_ref());
-            let mut dz = Mat::<f64>::from_fn(n, n, |i, j| {
-                smu * sinv[(i, j)] - z[(i, j)] - corr.map_or(0.0, |(r, _)| r[(i, j)]) - sdsz[(i, j)]
-            });
+            let mut dz =
+                Mat::<f64>::from_fn(n, n, |i, j| smu * sinv[(i, j)] - z[(i, j)] - corr.map_or(0.0, |(r, _)| r[(i, j)]) - sdsz[(i, j)]);
             symmetrize(&mut dz);
             let dlam: Vec<f64> = (0..m).map(|k| (rc[k] - lam[k] * du[k]) / u[k]).collect();
             Dir { du, dt, dnu, ds, dz, dlam }
@@ -382,7 +381,9 @@ fn ipm(x: MatRef<'_, f64>, y: &[f64], signed: bool, tol: f64, max_iter: usize) -
         let aff = direction(0.0, None);
         let ap1 = psd::step_ladder(s.as_ref(), aff.ds.as_ref(), max_step_vec(&u, &aff.du).min(1.0));
         let ad1 = psd::step_ladder(z.as_ref(), aff.dz.as_ref(), max_step_vec(&lam, &aff.dlam).min(1.0));
-        let sz_aff = sz + ap1 * frob(aff.ds.as_ref(), z.as_ref()) + ad1 * frob(s.as_ref(), aff.dz.as_ref())
+        let sz_aff = sz
+            + ap1 * frob(aff.ds.as_ref(), z.as_ref())
+            + ad1 * frob(s.as_ref(), aff.dz.as_ref())
             + ap1 * ad1 * frob(aff.ds.as_ref(), aff.dz.as_ref());
         let ul_aff: f64 = (0..m).map(|k| (u[k] + ap1 * aff.du[k]) * (lam[k] + ad1 * aff.dlam[k])).sum();
         let mu_aff = ((sz_aff + ul_aff) / (n + m) as f64).max(0.0);

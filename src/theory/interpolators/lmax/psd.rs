@@ -38,9 +38,7 @@ pub fn frob(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> f64 {
 
 /// `diag(Aᵀ B)`: column-wise dot products of two n×d matrices.
 pub fn coldots(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Vec<f64> {
-    (0..a.ncols())
-        .map(|j| (0..a.nrows()).map(|i| a[(i, j)] * b[(i, j)]).sum())
-        .collect()
+    (0..a.ncols()).map(|j| (0..a.nrows()).map(|i| a[(i, j)] * b[(i, j)]).sum()).collect()
 }
 
 /// `trace(A)`.
@@ -87,7 +85,11 @@ pub fn chol_reg(a: MatRef<'_, f64>) -> Option<(Mat<f64>, f64)> {
     let scale: Vec<f64> = (0..n)
         .map(|i| {
             let v = a[(i, i)];
-            if v > 0.0 && v.is_finite() { v.sqrt() } else { 1.0 }
+            if v > 0.0 && v.is_finite() {
+                v.sqrt()
+            } else {
+                1.0
+            }
         })
         .collect();
     let ahat = Mat::<f64>::from_fn(n, n, |i, j| a[(i, j)] / (scale[i] * scale[j]));
@@ -178,7 +180,11 @@ pub fn min_eig(a: MatRef<'_, f64>) -> f64 {
         if hi - lo <= 2.0 * f64::EPSILON * tnorm || mid <= lo || mid >= hi {
             break;
         }
-        if below(mid) { hi = mid } else { lo = mid }
+        if below(mid) {
+            hi = mid
+        } else {
+            lo = mid
+        }
     }
     0.5 * (lo + hi)
 }

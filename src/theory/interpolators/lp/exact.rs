@@ -83,7 +83,13 @@ impl Lu {
 /// corrected on B to solve X_B β_B = y and ν to solve (Xᵀν)_i = ±c_i on B, both exactly with
 /// the smallest corrections the elimination finds (a degenerate optimum, |B| < n, keeps the
 /// interior ν off B, which is strictly feasible there).
-pub(super) fn repair_on_support(task: &Task, weights: &[Rational], beta: &[Rational], nu: &[Rational], scores: &[f64]) -> Option<(Vec<Rational>, Vec<Rational>)> {
+pub(super) fn repair_on_support(
+    task: &Task,
+    weights: &[Rational],
+    beta: &[Rational],
+    nu: &[Rational],
+    scores: &[f64],
+) -> Option<(Vec<Rational>, Vec<Rational>)> {
     let d = task.d();
     let support: Vec<usize> = (0..d).filter(|&i| scores[i] > 0.0).collect();
     if support.is_empty() {
@@ -124,7 +130,8 @@ fn over_common_denominator<'a>(v: impl Iterator<Item = &'a Rational> + Clone) ->
             den.lcm_mut(x.denom());
         }
     }
-    let nums = v.map(|x| if *x.denom() == den { x.numer().clone() } else { Integer::from(x.numer() * Integer::from(&den / x.denom())) }).collect();
+    let nums =
+        v.map(|x| if *x.denom() == den { x.numer().clone() } else { Integer::from(x.numer() * Integer::from(&den / x.denom())) }).collect();
     (nums, den)
 }
 
