@@ -86,6 +86,12 @@ fn check_precision(prec: u32) -> Result<()> {
 /// A proved enclosure of β_GF for n ≥ 1 samples (X > 0 entrywise not required; rank X = n
 /// and a positive interpolator are, for the dual zero to exist), at `prec` bits.
 pub fn enclose_beta_gf_dual(task: &Task, alpha: &Rational, prec: u32) -> Result<Vec<Interval>> {
+    enclose_sw_dual(task, alpha, prec).map(|(_, b)| b)
+}
+
+/// The SW dual limit ν* (with XXᵀν* = X ln(β_GF/α²), unique when rank X = n) and β_GF, both
+/// proved by Krawczyk at `prec` bits: (V ∋ ν*, β(V)).
+pub fn enclose_sw_dual(task: &Task, alpha: &Rational, prec: u32) -> Result<(Vec<Interval>, Vec<Interval>)> {
     check_precision(prec)?;
     let (n, d) = (task.n(), task.d());
     // Point dual ν from the MPFR limit: XXᵀν = X ln(β/α²).
@@ -126,7 +132,7 @@ pub fn enclose_hyperbolic_limit(task: &Task, plus: &[Rational], minus: &[Rationa
     let coef = |v: &[Rational]| v.iter().map(|q| Float::with_val(wp, Rational::from(q * &two))).collect::<Vec<_>>();
     let link = Hyperbolic::from_coefficients(&coef(plus), &coef(minus));
     let sol = dual_newton(&task.design::<Float>(wp), &link, "hyperbolic dual Newton")?;
-    enclose_link_limit(task, plus, minus, &sol.nu, prec)
+    enclose_link_limit(task, plus, minus, &sol.nu, prec).map(|(_, b)| b)
 }
 
 fn not_proved(why: &str) -> Error {
@@ -134,7 +140,7 @@ fn not_proved(why: &str) -> Error {
 }
 
 /// Krawczyk with ε-inflation around the point dual `nu`, then narrowing.
-fn enclose_link_limit(task: &Task, plus: &[Rational], minus: &[Rational], nu: &[Float], prec: u32) -> Result<Vec<Interval>> {
+fn enclose_link_limit(task: &Task, plus: &[Rational], minus: &[Rational], nu: &[Float], prec: u32) -> Result<(Vec<Interval>, Vec<Interval>)> {
     let (n, d) = (task.n(), task.d());
     if plus.iter().chain(minus).any(|q| *q < 0) || plus.iter().zip(minus).any(|(p, m)| *p == 0 && *m == 0) {
         return Err(Error::invalid("link", "needs p_i, m_i ≥ 0 with p_i + m_i > 0"));
@@ -193,7 +199,8 @@ fn enclose_link_limit(task: &Task, plus: &[Rational], minus: &[Rational], nu: &[
                     None => break,
                 }
             }
-            return Ok(sys.beta(&v));
+            let b = sys.beta(&v);
+            return Ok((v, b));
         }
         rad *= 16u32;
     }

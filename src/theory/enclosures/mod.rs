@@ -18,6 +18,7 @@
 //! ```
 
 pub mod dual;
+pub mod flow;
 pub mod path;
 pub mod sdp;
 
@@ -89,8 +90,13 @@ impl EnclosureReport {
     }
 }
 
-/// n > 1 samples: β_GF proved by Krawczyk on the dual system ([`dual`]); c, S(β_GF), s_GF
-/// and η_c are one-sample enclosures here and are reported unproved with the reason.
+/// The relative width the path maximum and η_c must reach to be reported proved (issue 8).
+pub const PATH_MAX_TARGET: f64 = 1e-12;
+
+/// n > 1 samples: β_GF proved by Krawczyk on the dual system ([`dual`]); s_GF and η_c by the
+/// validated integration of the flow ([`flow`]) when its enclosure is within
+/// [`PATH_MAX_TARGET`] (relative), else unproved with the proved but wider enclosure in the
+/// reason; c and S(β_GF) are one-sample enclosures here and are reported unproved.
 pub fn multi_sample_report(task: &crate::problem::task::Task, alpha: &Rational, prec: u32) -> EnclosureReport {
     let why = "enclosed for one sample only (n > 1: β_GF is enclosed by Krawczyk on the dual system)";
     let digits = (f64::from(prec) * std::f64::consts::LOG10_2).ceil() as usize + 2;
@@ -99,7 +105,34 @@ pub fn multi_sample_report(task: &crate::problem::task::Task, alpha: &Rational, 
         Ok(b) => r.beta_gf = b.iter().map(|v| Bound::proved(v, digits)).collect(),
         Err(e) => r.beta_gf = (0..task.d()).map(|_| Bound::unproved(e.to_string())).collect(),
     }
+    let (s, eta) = path_max_bounds(flow::enclose_path_max_multi(task, alpha, prec, flow::Budget::default()), prec, digits);
+    r.sharpness_gf_path_max = s;
+    r.eta_c = eta;
     r
+}
+
+/// s_GF's and η_c's reported bounds from the flow enclosure: proved when within
+/// [`PATH_MAX_TARGET`], else unproved with the proved enclosure and its width in the reason.
+fn path_max_bounds(enc: std::result::Result<Interval, String>, prec: u32, digits: usize) -> (Bound, Bound) {
+    let s = match enc {
+        Ok(s) => s,
+        Err(e) => return (Bound::unproved(e.clone()), Bound::unproved(e)),
+    };
+    let Some(eta) = Interval::from_i64(2, prec).div(&s) else {
+        return (Bound::unproved("s_GF's enclosure contains 0"), Bound::unproved("s_GF's enclosure contains 0"));
+    };
+    if s.rel_width() <= PATH_MAX_TARGET && eta.rel_width() <= PATH_MAX_TARGET {
+        return (Bound::proved(&s, digits), Bound::proved(&eta, digits));
+    }
+    let wide = |v: &Interval| {
+        format!(
+            "proved only to [{}, {}] (relative width {:.1e} > {PATH_MAX_TARGET:e}): the step budget ran out before the flow's tail ball around ν* was small enough",
+            v.lo_decimal(17),
+            v.hi_decimal(17),
+            v.rel_width()
+        )
+    };
+    (Bound::unproved(wide(&s)), Bound::unproved(wide(&eta)))
 }
 
 /// PM from a = b = α (any n, signed data): β_GF is Woodworth's limit 2α²·sinh(Xᵀν), proved by
