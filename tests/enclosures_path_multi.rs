@@ -31,7 +31,11 @@ fn path_max_enclosure_holds_the_float_maximum() {
         let enc = enclose_path_max_multi(&task, &alpha, P, budget).unwrap_or_else(|e| panic!("{}: {e}", task.name));
         let fl = float_path_max(&task, &alpha);
         let (lo, hi) = (enc.lo().to_f64(), enc.hi().to_f64());
-        assert!(lo <= fl * (1.0 + FLOAT_RESOLUTION) && fl <= hi * (1.0 + FLOAT_RESOLUTION), "{}: float {fl} outside [{lo}, {hi}]", task.name);
+        assert!(
+            lo <= fl * (1.0 + FLOAT_RESOLUTION) && fl <= hi * (1.0 + FLOAT_RESOLUTION),
+            "{}: float {fl} outside [{lo}, {hi}]",
+            task.name
+        );
     }
 }
 

@@ -140,7 +140,13 @@ fn not_proved(why: &str) -> Error {
 }
 
 /// Krawczyk with ε-inflation around the point dual `nu`, then narrowing.
-fn enclose_link_limit(task: &Task, plus: &[Rational], minus: &[Rational], nu: &[Float], prec: u32) -> Result<(Vec<Interval>, Vec<Interval>)> {
+fn enclose_link_limit(
+    task: &Task,
+    plus: &[Rational],
+    minus: &[Rational],
+    nu: &[Float],
+    prec: u32,
+) -> Result<(Vec<Interval>, Vec<Interval>)> {
     let (n, d) = (task.n(), task.d());
     if plus.iter().chain(minus).any(|q| *q < 0) || plus.iter().zip(minus).any(|(p, m)| *p == 0 && *m == 0) {
         return Err(Error::invalid("link", "needs p_i, m_i ≥ 0 with p_i + m_i > 0"));

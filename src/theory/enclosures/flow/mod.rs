@@ -137,7 +137,8 @@ impl Solver<'_> {
         let mut coeffs = sc.nu[..k].to_vec();
         coeffs.push(rem);
         let end = self.horner(&coeffs, &hp);
-        let path: Vec<Interval> = self.horner(&coeffs, &hh).iter().zip(&b).map(|(a, bb)| a.intersect(bb).unwrap_or_else(|| bb.clone())).collect();
+        let path: Vec<Interval> =
+            self.horner(&coeffs, &hh).iter().zip(&b).map(|(a, bb)| a.intersect(bb).unwrap_or_else(|| bb.clone())).collect();
         let end_c: Vec<Float> = end.iter().map(Interval::mid).collect();
         let local = l2_radius(&end, p);
         if local > self.local_tol(c) {
