@@ -117,6 +117,9 @@ unsafe fn dd_wide<T: Copy>(
 /// The a-values of one row for columns j0..j0+W (zero past the last column).
 #[inline(always)]
 fn load(row: &[f64], j0: usize) -> [f64; W] {
+    if let Some(c) = row.get(j0..j0 + W) {
+        return [c[0], c[1], c[2], c[3]];
+    }
     let mut x = [0.0; W];
     for (l, xl) in x.iter_mut().enumerate() {
         if let Some(&r) = row.get(j0 + l) {

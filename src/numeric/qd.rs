@@ -251,6 +251,15 @@ impl Real for Qd {
         // A·v = (Aᵀ)ᵀ·v: the column-major copy read as row-major Aᵀ, axpy per column.
         crate::numeric::dd::fma_dispatch_matvec_t(cols, rows, at, v, out)
     }
+    #[inline(always)]
+    fn set_mul(&mut self, a: &Self, b: &Self) {
+        *self = mul(*a, *b);
+    }
+    /// w − (w·a)·b with two products and one addition, inlined into the caller's loop.
+    #[inline(always)]
+    fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        *self = sub(*self, mul(mul(*self, *a), *b));
+    }
     fn has_f64_matrix_kernel() -> bool {
         true
     }
@@ -265,6 +274,7 @@ impl Real for Qd {
         }
         crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, from_levels)
     }
+    #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
         *self *= inv_d;
     }

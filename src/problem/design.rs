@@ -53,6 +53,7 @@ impl<T: Real> Design<T> {
         self.y[0].ctx()
     }
     /// `out = Xβ − y` (the residual r).
+    #[inline(always)]
     pub fn residual(&self, beta: &[T], out: &mut [T]) {
         match &self.exact64 {
             // Xβ = (Xᵀ)ᵀβ with Xᵀ row-major (d×n).
@@ -64,6 +65,7 @@ impl<T: Real> Design<T> {
         }
     }
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
+    #[inline(always)]
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
         match &self.exact64 {
             Some((x64, _)) => T::matvec_t_f64(self.n, self.d, x64, r, out),
@@ -80,6 +82,7 @@ impl<T: Real> Design<T> {
         }
     }
     /// Loss from the residual: L = ‖r‖²/(2n).
+    #[inline(always)]
     pub fn loss(&self, r: &[T]) -> T {
         let ctx = self.ctx();
         let mut l = crate::numeric::real::norm2_sq(r, ctx);
