@@ -357,6 +357,7 @@ impl Real for Dd {
     }
     /// Levels of error-free products, one renormalization per entry (numeric::mixed_dot:
     /// normwise error ≤ 2⁻¹⁰⁴·Σ|a_ij||v_i| per 256 rows); one row: a·v per entry.
+    #[inline(always)]
     fn matvec_t_f64(rows: usize, cols: usize, a: &[f64], v: &[Self], out: &mut [Self]) {
         if rows == 1 {
             for (o, &aj) in out.iter_mut().zip(&a[..cols]) {
@@ -364,11 +365,14 @@ impl Real for Dd {
             }
             return;
         }
-        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], from_levels)
+        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], |s| from_levels(s))
     }
     #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
-        *self *= inv_d;
+        *self = match crate::numeric::eft::power_of_two(inv_d.hi) && inv_d.lo == 0.0 {
+            true => self.scale(inv_d.hi),
+            false => mul(*self, *inv_d),
+        };
     }
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         fma_dispatch_matvec_t(rows, cols, a, v, out)

@@ -24,3 +24,9 @@ pub fn two_prod(a: f64, b: f64) -> (f64, f64) {
     let p = a * b;
     (p, a.mul_add(b, -p))
 }
+
+/// `x` is a normal power of two (so scaling by it is exact barring underflow).
+#[inline(always)]
+pub fn power_of_two(x: f64) -> bool {
+    x.is_normal() && x.to_bits() & ((1u64 << 52) - 1) == 0
+}

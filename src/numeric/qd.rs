@@ -197,6 +197,7 @@ impl Qd {
         }
     }
     /// Componentwise multiplication by a power of two (exact unless it over/underflows).
+    #[inline(always)]
     pub fn scale(self, p2: f64) -> Self {
         Qd(self.0.map(|c| c * p2))
     }
@@ -265,6 +266,7 @@ impl Real for Qd {
     }
     /// Levels of error-free products, one renormalization per entry (numeric::mixed_dot:
     /// normwise error ≤ 2⁻²⁰⁵·Σ|a_ij||v_i| per 256 rows); one row: a·v per entry.
+    #[inline(always)]
     fn matvec_t_f64(rows: usize, cols: usize, a: &[f64], v: &[Self], out: &mut [Self]) {
         if rows == 1 {
             for (o, &aj) in out.iter_mut().zip(&a[..cols]) {
@@ -272,11 +274,14 @@ impl Real for Qd {
             }
             return;
         }
-        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, from_levels)
+        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, |s| from_levels(s))
     }
     #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
-        *self *= inv_d;
+        *self = match crate::numeric::eft::power_of_two(inv_d.0[0]) && inv_d.0[1] == 0.0 {
+            true => self.scale(inv_d.0[0]),
+            false => mul(*self, *inv_d),
+        };
     }
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         crate::numeric::dd::fma_dispatch_matvec_t(rows, cols, a, v, out)

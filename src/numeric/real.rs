@@ -329,7 +329,7 @@ impl Real for Float {
 }
 
 /// `Σ a_i b_i` accumulated in order (a fixed order keeps results bit-identical).
-#[inline]
+#[inline(always)]
 pub fn dot<T: Real>(a: &[T], b: &[T], ctx: T::Ctx) -> T {
     let mut acc = T::zero(ctx);
     for (ai, bi) in a.iter().zip(b) {
@@ -348,7 +348,7 @@ pub fn norm1<T: Real>(a: &[T], ctx: T::Ctx) -> T {
 }
 
 /// `Σ a_i²`.
-#[inline]
+#[inline(always)]
 pub fn norm2_sq<T: Real>(a: &[T], ctx: T::Ctx) -> T {
     dot(a, a, ctx)
 }
