@@ -365,7 +365,7 @@ impl Real for Dd {
             }
             return;
         }
-        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], |s| from_levels(s))
+        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], from_levels)
     }
     #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {

@@ -274,7 +274,7 @@ impl Real for Qd {
             }
             return;
         }
-        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, |s| from_levels(s))
+        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, from_levels)
     }
     #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
