@@ -307,3 +307,51 @@ fn sweeps_run_in_double_double_and_quad_double() {
         }
     }
 }
+
+/// `Σ_i a_ij·v_i` of the f64-matrix kernels (numeric::mixed_dot) against MPFR at 1024 bits on
+/// adversarial inputs: entries with binary exponents in [−60, 60] and random signs, rows in
+/// cancelling pairs (row m + i = −row i, v the same plus a tiny perturbation, so the sums
+/// are ~2⁻¹⁰⁰ of Σ|a||v|), and more rows than one 256-row block. Bound: the one proved in
+/// numeric::mixed_dot, 2⁻²⁰⁵·T (quad-double) and 2⁻¹⁰⁴·T (double-double) per block of 256
+/// rows, T = Σ_i |a_ij||v_i| (times γ = 1.0001 for the magnitude growth in the proof).
+#[test]
+fn mixed_dot_products_are_within_the_proved_bound() {
+    fn check<T: Real<Ctx = ()> + Copy>(to_q: impl Fn(&T) -> Rational, bits: u32, per_block: f64) {
+        let mut rng = ChaCha8Rng::seed_from_u64(9 + u64::from(bits));
+        let mut worst = 0.0f64;
+        for (half, cols) in [(3usize, 5usize), (10, 7), (150, 9), (300, 4)] {
+            let rows = 2 * half;
+            let mut a = vec![0.0; rows * cols];
+            let mut vq = vec![Rational::new(); rows];
+            for i in 0..half {
+                let base = random_exact(&mut rng, bits);
+                vq[i] = base.clone();
+                vq[half + i] = base * (Rational::from(1) + Rational::from((1, 1u64 << 40)) * Rational::from(rng.gen_range(-4..=4)));
+                for j in 0..cols {
+                    let x = random_f64(&mut rng);
+                    a[i * cols + j] = x;
+                    a[(half + i) * cols + j] = -x;
+                }
+            }
+            let v: Vec<T> = vq.iter().map(|x| T::from_rational(x, ())).collect();
+            let mut out = vec![T::zero(()); cols];
+            T::matvec_t_f64(rows, cols, &a, &v, &mut out);
+            let blocks = rows.div_ceil(256) as f64;
+            for (j, o) in out.iter().enumerate() {
+                let (mut exact, mut t) = (Float::with_val(1024, 0), Float::with_val(1024, 0));
+                for (i, vi) in v.iter().enumerate() {
+                    let p = Float::with_val(1024, &to_q(vi)) * a[i * cols + j];
+                    t += p.clone().abs();
+                    exact += p;
+                }
+                let err = Float::with_val(1024, Float::with_val(1024, &to_q(o)) - &exact).abs().to_f64();
+                let rel = err / t.to_f64();
+                worst = worst.max(rel / blocks);
+                assert!(rel <= blocks * per_block * 1.0001, "{bits} bits, {rows}×{cols}, column {j}: error {rel:e}·T");
+            }
+        }
+        eprintln!("{bits} bits: worst error 2^{:.1}·T per block (bound 2^{:.0})", worst.log2(), per_block.log2());
+    }
+    check::<Qd>(|v| v.to_rational().unwrap(), 212, 2f64.powi(-205));
+    check::<Dd>(|v| v.to_rational().unwrap(), 106, 2f64.powi(-104));
+}

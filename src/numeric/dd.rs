@@ -16,27 +16,7 @@ use rug::{Float, Rational};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 use std::sync::OnceLock;
 
-/// s + e = a + b exactly, s = fl(a + b) (Knuth's two_sum, 6 flops, any order of |a|, |b|).
-#[inline(always)]
-pub fn two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    let bb = s - a;
-    (s, (a - (s - bb)) + (b - bb))
-}
-
-/// s + e = a + b exactly when |a| ≥ |b| (or a = 0) (Dekker's fast two_sum).
-#[inline(always)]
-pub fn quick_two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    (s, b - (s - a))
-}
-
-/// p + e = a·b exactly, p = fl(a·b) (the error from one fused multiply-add).
-#[inline(always)]
-pub fn two_prod(a: f64, b: f64) -> (f64, f64) {
-    let p = a * b;
-    (p, a.mul_add(b, -p))
-}
+pub use crate::numeric::eft::{quick_two_sum, two_prod, two_sum};
 
 /// A double-double number hi + lo (normalized: hi = fl(hi + lo)).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
@@ -98,6 +78,16 @@ fn mul(a: Dd, b: Dd) -> Dd {
     let (p, e) = two_prod(a.hi, b.hi);
     let e = a.hi.mul_add(b.lo, a.lo.mul_add(b.hi, e));
     Dd::norm(p, e)
+}
+
+/// The exact sum s₀ + s₁ + s₂ of a dot product's levels (numeric::mixed_dot) rounded to a
+/// double-double: two_sums from the bottom (exact) give a normalized pair z₀ + z₁, then one
+/// accurate addition of z₂.
+#[inline(always)]
+fn from_levels(s: [f64; 3]) -> Dd {
+    let (t, z2) = two_sum(s[1], s[2]);
+    let (z0, z1) = two_sum(s[0], t);
+    add(Dd { hi: z0, lo: z1 }, Dd::from(z2))
 }
 
 /// Long division with three quotient digits (QD's accurate_div).
@@ -353,8 +343,36 @@ impl Real for Dd {
         // A·v = (Aᵀ)ᵀ·v: the column-major copy read as row-major Aᵀ, axpy per column.
         fma_dispatch_matvec_t(cols, rows, at, v, out)
     }
+    #[inline(always)]
+    fn set_mul(&mut self, a: &Self, b: &Self) {
+        *self = mul(*a, *b);
+    }
+    /// w − (w·a)·b with two products and one addition, inlined into the caller's loop.
+    #[inline(always)]
+    fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        *self = sub(*self, mul(mul(*self, *a), *b));
+    }
+    fn has_f64_matrix_kernel() -> bool {
+        true
+    }
+    /// Levels of error-free products, one renormalization per entry (numeric::mixed_dot:
+    /// normwise error ≤ 2⁻¹⁰⁴·Σ|a_ij||v_i| per 256 rows); one row: a·v per entry.
+    #[inline(always)]
+    fn matvec_t_f64(rows: usize, cols: usize, a: &[f64], v: &[Self], out: &mut [Self]) {
+        if rows == 1 {
+            for (o, &aj) in out.iter_mut().zip(&a[..cols]) {
+                *o = v[0].mul_f64(aj);
+            }
+            return;
+        }
+        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], from_levels)
+    }
+    #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
-        *self *= inv_d;
+        *self = match crate::numeric::eft::power_of_two(inv_d.hi) && inv_d.lo == 0.0 {
+            true => self.scale(inv_d.hi),
+            false => mul(*self, *inv_d),
+        };
     }
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         fma_dispatch_matvec_t(rows, cols, a, v, out)

@@ -2,10 +2,12 @@
 //! rational elimination ([`linalg`]), and the η-ordered parallel map ([`parallel`]).
 
 pub mod dd;
+pub mod eft;
 pub mod exact;
 pub mod interval;
 pub mod lanczos;
 pub mod linalg;
+pub mod mixed_dot;
 pub mod parallel;
 pub mod qd;
 pub mod rank;

@@ -131,6 +131,29 @@ fn mul_f64(a: Qd, b: f64) -> Qd {
     renorm(p0, s1, s2, q1, q2 + p2)
 }
 
+/// a + b for an f64 b (QD's add_qd_d): exact two_sums down the components, then renorm.
+#[inline(always)]
+fn add_f64(a: Qd, b: f64) -> Qd {
+    let a = a.0;
+    let (c0, e) = two_sum(a[0], b);
+    let (c1, e) = two_sum(a[1], e);
+    let (c2, e) = two_sum(a[2], e);
+    let (c3, e) = two_sum(a[3], e);
+    renorm(c0, c1, c2, c3, e)
+}
+
+/// The exact sum s₀ + … + s₄ of a dot product's levels (numeric::mixed_dot) rounded to a
+/// quad-double: two_sums from the bottom (exact) give a renormalized pair z₀ + z₁ and the
+/// rest z₂, z₃, z₄, added with [`add_f64`].
+#[inline(always)]
+fn from_levels(s: [f64; 5]) -> Qd {
+    let (t, z4) = two_sum(s[3], s[4]);
+    let (t, z3) = two_sum(s[2], t);
+    let (t, z2) = two_sum(s[1], t);
+    let (z0, z1) = two_sum(s[0], t);
+    add_f64(add_f64(add_f64(Qd([z0, z1, 0.0, 0.0]), z2), z3), z4)
+}
+
 /// Long division with five quotient digits (QD's accurate_div).
 #[inline(always)]
 fn div(a: Qd, b: Qd) -> Qd {
@@ -174,6 +197,7 @@ impl Qd {
         }
     }
     /// Componentwise multiplication by a power of two (exact unless it over/underflows).
+    #[inline(always)]
     pub fn scale(self, p2: f64) -> Self {
         Qd(self.0.map(|c| c * p2))
     }
@@ -228,8 +252,36 @@ impl Real for Qd {
         // A·v = (Aᵀ)ᵀ·v: the column-major copy read as row-major Aᵀ, axpy per column.
         crate::numeric::dd::fma_dispatch_matvec_t(cols, rows, at, v, out)
     }
+    #[inline(always)]
+    fn set_mul(&mut self, a: &Self, b: &Self) {
+        *self = mul(*a, *b);
+    }
+    /// w − (w·a)·b with two products and one addition, inlined into the caller's loop.
+    #[inline(always)]
+    fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        *self = sub(*self, mul(mul(*self, *a), *b));
+    }
+    fn has_f64_matrix_kernel() -> bool {
+        true
+    }
+    /// Levels of error-free products, one renormalization per entry (numeric::mixed_dot:
+    /// normwise error ≤ 2⁻²⁰⁵·Σ|a_ij||v_i| per 256 rows); one row: a·v per entry.
+    #[inline(always)]
+    fn matvec_t_f64(rows: usize, cols: usize, a: &[f64], v: &[Self], out: &mut [Self]) {
+        if rows == 1 {
+            for (o, &aj) in out.iter_mut().zip(&a[..cols]) {
+                *o = mul_f64(v[0], aj);
+            }
+            return;
+        }
+        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, from_levels)
+    }
+    #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
-        *self *= inv_d;
+        *self = match crate::numeric::eft::power_of_two(inv_d.0[0]) && inv_d.0[1] == 0.0 {
+            true => self.scale(inv_d.0[0]),
+            false => mul(*self, *inv_d),
+        };
     }
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         crate::numeric::dd::fma_dispatch_matvec_t(rows, cols, a, v, out)

@@ -119,6 +119,23 @@ pub trait Real:
             }
         }
     }
+    /// Whether [`Real::matvec_t_f64`] has its own kernel (double-double, quad-double): a
+    /// design whose entries are all exact doubles then keeps f64 copies of X for it.
+    fn has_f64_matrix_kernel() -> bool {
+        false
+    }
+    /// `out = Aᵀ·v` for a row-major `rows×cols` matrix `A` of f64 (exact entries of this
+    /// type); the default converts each entry and sums in row order as [`Real::matvec_t`].
+    fn matvec_t_f64(rows: usize, cols: usize, a: &[f64], v: &[Self], out: &mut [Self]) {
+        for o in out.iter_mut().take(cols) {
+            o.set_zero();
+        }
+        for (i, vi) in v.iter().enumerate().take(rows) {
+            for (o, &aij) in out.iter_mut().zip(&a[i * cols..(i + 1) * cols]) {
+                o.add_mul(&Self::from_f64(aij, vi.ctx()), vi);
+            }
+        }
+    }
     /// `*self /= d`, given also `inv_d` ≈ 1/d: division for f64 and MPFR (correctly rounded);
     /// double-double and quad-double multiply by `inv_d` (their division is a long division
     /// several times the cost of a product, and adds no accuracy here: one more rounding ε).
@@ -312,6 +329,7 @@ impl Real for Float {
 }
 
 /// `Σ a_i b_i` accumulated in order (a fixed order keeps results bit-identical).
+#[inline(always)]
 pub fn dot<T: Real>(a: &[T], b: &[T], ctx: T::Ctx) -> T {
     let mut acc = T::zero(ctx);
     for (ai, bi) in a.iter().zip(b) {
@@ -330,6 +348,7 @@ pub fn norm1<T: Real>(a: &[T], ctx: T::Ctx) -> T {
 }
 
 /// `Σ a_i²`.
+#[inline(always)]
 pub fn norm2_sq<T: Real>(a: &[T], ctx: T::Ctx) -> T {
     dot(a, a, ctx)
 }

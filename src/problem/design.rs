@@ -21,15 +21,24 @@ pub struct Design<T: Real> {
     n_real: T,
     /// 1/n (see [`Real::div_by`]).
     inv_n: T,
+    /// X and Xᵀ row-major as f64, kept when every entry is exactly an f64 and the type has
+    /// a mixed kernel ([`Real::matvec_t_f64`]: double-double, quad-double).
+    exact64: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 impl<T: Real> Design<T> {
     /// A design from X (row-major n×d) and y.
     pub fn new(n: usize, d: usize, x: Vec<T>, y: Vec<T>, ctx: T::Ctx) -> Self {
         let n_real = T::from_i64(n as i64, ctx);
-        let xt = (0..n * d).map(|k| x[(k % n) * d + k / n].clone()).collect();
+        let xt: Vec<T> = (0..n * d).map(|k| x[(k % n) * d + k / n].clone()).collect();
         let inv_n = T::from_ratio(1, n as i64, ctx);
-        Design { n, d, x, y, xt, n_real, inv_n }
+        let exact = T::has_f64_matrix_kernel() && x.iter().all(|v| T::from_f64(v.to_f64(), ctx) == *v);
+        let exact64 = exact.then(|| {
+            let x64: Vec<f64> = x.iter().map(Real::to_f64).collect();
+            let xt64 = xt.iter().map(Real::to_f64).collect();
+            (x64, xt64)
+        });
+        Design { n, d, x, y, xt, n_real, inv_n, exact64 }
     }
     /// The same design rounded to f64 (for Hessians and sharpness).
     pub fn to_f64(&self) -> Design<f64> {
@@ -44,15 +53,24 @@ impl<T: Real> Design<T> {
         self.y[0].ctx()
     }
     /// `out = Xβ − y` (the residual r).
+    #[inline(always)]
     pub fn residual(&self, beta: &[T], out: &mut [T]) {
-        T::matvec_both(self.n, self.d, &self.x, &self.xt, beta, out);
+        match &self.exact64 {
+            // Xβ = (Xᵀ)ᵀβ with Xᵀ row-major (d×n).
+            Some((_, xt64)) => T::matvec_t_f64(self.d, self.n, xt64, beta, out),
+            None => T::matvec_both(self.n, self.d, &self.x, &self.xt, beta, out),
+        }
         for (o, yi) in out.iter_mut().zip(&self.y) {
             *o -= yi;
         }
     }
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
+    #[inline(always)]
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
-        T::matvec_t(self.n, self.d, &self.x, r, out);
+        match &self.exact64 {
+            Some((x64, _)) => T::matvec_t_f64(self.n, self.d, x64, r, out),
+            None => T::matvec_t(self.n, self.d, &self.x, r, out),
+        }
         for o in out.iter_mut() {
             o.div_by(&self.n_real, &self.inv_n);
         }
@@ -64,6 +82,7 @@ impl<T: Real> Design<T> {
         }
     }
     /// Loss from the residual: L = ‖r‖²/(2n).
+    #[inline(always)]
     pub fn loss(&self, r: &[T]) -> T {
         let ctx = self.ctx();
         let mut l = crate::numeric::real::norm2_sq(r, ctx);

@@ -165,11 +165,13 @@ impl Parametrization for Sw {
     fn init<T: Real>(&self, d: usize, alpha: &T) -> Vec<T> {
         vec![alpha.clone(); d]
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
         for (b, w) in out.iter_mut().zip(theta) {
             b.set_mul(w, w);
         }
     }
+    #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         let two_eta = eta.clone() + eta;
         for (w, gi) in theta.iter_mut().zip(g) {
@@ -211,12 +213,14 @@ impl Parametrization for Pm {
     fn init<T: Real>(&self, d: usize, alpha: &T) -> Vec<T> {
         vec![alpha.clone(); 2 * d]
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
         let d = out.len();
         for (i, b) in out.iter_mut().enumerate() {
             *b = theta[i].clone() * &theta[i] - &(theta[d + i].clone() * &theta[d + i]);
         }
     }
+    #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         let d = g.len();
         let two_eta = eta.clone() + eta;
@@ -280,9 +284,11 @@ impl Parametrization for Uv {
         theta.extend(vec![T::zero(ctx); d]);
         theta
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
         uv_beta(theta, out)
     }
+    #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         uv_step(theta, g, eta)
     }
@@ -315,9 +321,11 @@ impl Parametrization for UvGeneral {
     fn init<T: Real>(&self, _d: usize, alpha: &T) -> Vec<T> {
         self.u0.iter().chain(&self.v0).map(|q| T::from_rational(q, alpha.ctx())).collect()
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
         uv_beta(theta, out)
     }
+    #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         uv_step(theta, g, eta)
     }
@@ -347,12 +355,14 @@ impl Parametrization for UvSigned {
     fn init<T: Real>(&self, _d: usize, alpha: &T) -> Vec<T> {
         self.init.iter().flatten().map(|q| T::from_rational(q, alpha.ctx())).collect()
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, t: &[T], out: &mut [T]) {
         let d = out.len();
         for (i, b) in out.iter_mut().enumerate() {
             *b = t[i].clone() * &t[d + i] - &(t[2 * d + i].clone() * &t[3 * d + i]);
         }
     }
+    #[inline(always)]
     fn step<T: Real>(&self, t: &mut [T], g: &[T], eta: &T) {
         let d = g.len();
         for (i, gi) in g.iter().enumerate() {
@@ -403,12 +413,14 @@ impl Parametrization for Depth {
     fn init<T: Real>(&self, d: usize, alpha: &T) -> Vec<T> {
         vec![alpha.clone(); 2 * d]
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, t: &[T], out: &mut [T]) {
         let d = out.len();
         for (i, b) in out.iter_mut().enumerate() {
             *b = powi(&t[i], self.depth) - &powi(&t[d + i], self.depth);
         }
     }
+    #[inline(always)]
     fn step<T: Real>(&self, t: &mut [T], g: &[T], eta: &T) {
         let d = g.len();
         let eta_d = eta.clone() * &T::from_i64(self.depth as i64, eta.ctx());
@@ -481,9 +493,11 @@ impl Parametrization for AnyModel {
     fn init<T: Real>(&self, d: usize, alpha: &T) -> Vec<T> {
         dispatch!(self, m => m.init(d, alpha))
     }
+    #[inline(always)]
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
         dispatch!(self, m => m.beta(theta, out))
     }
+    #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         dispatch!(self, m => m.step(theta, g, eta))
     }
