@@ -6,6 +6,7 @@ pub mod exact;
 pub mod interval;
 pub mod lanczos;
 pub mod linalg;
+pub mod mpfr_dot;
 pub mod parallel;
 pub mod qd;
 pub mod rank;

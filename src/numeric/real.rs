@@ -13,6 +13,7 @@
 //! assert_eq!(<f64 as Real>::from_ratio(1, 4, ()), 0.25);
 //! ```
 
+use crate::numeric::mpfr_dot::{scaled_matvec, ScaledCols};
 use rug::{Assign, Float, Rational};
 use std::fmt::Debug;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -139,6 +140,15 @@ pub trait Real:
     fn sub_scaled(&mut self, a: &Self, b: &Self) {
         let t = self.clone() * a * b;
         *self -= &t;
+    }
+    /// Whether [`Real::scaled_matvec`] is implemented (then a design of exact doubles keeps
+    /// its [`ScaledCols`] form).
+    const SCALED_DOTS: bool = false;
+    /// `out_i = Σ_j a_ij v_j − minus_i` for a matrix of exact doubles, each entry rounded once;
+    /// returns false if this type has no such kernel (MPFR has: [`crate::numeric::mpfr_dot`]).
+    fn scaled_matvec(a: &ScaledCols, v: &[Self], minus: Option<&[Self]>, out: &mut [Self]) -> bool {
+        let _ = (a, v, minus, out);
+        false
     }
     /// The larger of two values (the first if they compare equal or are unordered).
     fn max_of(self, other: Self) -> Self {
@@ -301,6 +311,12 @@ impl Real for Float {
             *t *= b;
             *self -= &*t;
         })
+    }
+    const SCALED_DOTS: bool = true;
+    /// Each entry the exact sum rounded once ([`crate::numeric::mpfr_dot`]).
+    fn scaled_matvec(a: &ScaledCols, v: &[Self], minus: Option<&[Self]>, out: &mut [Self]) -> bool {
+        scaled_matvec(a, v, minus, out);
+        true
     }
     fn to_decimal(&self, digits: Option<usize>) -> String {
         let d = digits.unwrap_or_else(|| self.decimal_digits());

@@ -1,6 +1,7 @@
 //! The design in a working arithmetic: X (row-major) and y as reals, with the residual
 //! r = Xβ − y, the gradient g = Xᵀr/n and the loss L = ‖r‖²/(2n) (THEORY.md §2).
 
+use crate::numeric::mpfr_dot::ScaledCols;
 use crate::numeric::real::Real;
 
 /// A task's design and labels in a real type; X stored row-major.
@@ -21,6 +22,10 @@ pub struct Design<T: Real> {
     n_real: T,
     /// 1/n (see [`Real::div_by`]).
     inv_n: T,
+    /// X and Xᵀ as integers times a power of two per column, when every entry of X is an exact
+    /// double and `T` has [`Real::scaled_matvec`] (MPFR): then each entry of r and of Xᵀr is
+    /// the exact sum rounded once.
+    scaled: Option<Box<(ScaledCols, ScaledCols)>>,
 }
 
 impl<T: Real> Design<T> {
@@ -29,7 +34,19 @@ impl<T: Real> Design<T> {
         let n_real = T::from_i64(n as i64, ctx);
         let xt = (0..n * d).map(|k| x[(k % n) * d + k / n].clone()).collect();
         let inv_n = T::from_ratio(1, n as i64, ctx);
-        Design { n, d, x, y, xt, n_real, inv_n }
+        let scaled = Self::scaled_form(n, d, &x, ctx);
+        Design { n, d, x, y, xt, n_real, inv_n, scaled }
+    }
+    fn scaled_form(n: usize, d: usize, x: &[T], ctx: T::Ctx) -> Option<Box<(ScaledCols, ScaledCols)>> {
+        if !T::SCALED_DOTS || x.len() != n * d {
+            return None;
+        }
+        let x64: Vec<f64> = x.iter().map(Real::to_f64).collect();
+        if x.iter().zip(&x64).any(|(a, &b)| T::from_f64(b, ctx) != *a) {
+            return None;
+        }
+        let xt64: Vec<f64> = (0..n * d).map(|k| x64[(k % n) * d + k / n]).collect();
+        Some(Box::new((ScaledCols::new(n, d, &x64)?, ScaledCols::new(d, n, &xt64)?)))
     }
     /// The same design rounded to f64 (for Hessians and sharpness).
     pub fn to_f64(&self) -> Design<f64> {
@@ -45,6 +62,11 @@ impl<T: Real> Design<T> {
     }
     /// `out = Xβ − y` (the residual r).
     pub fn residual(&self, beta: &[T], out: &mut [T]) {
+        if let Some(s) = &self.scaled {
+            if T::scaled_matvec(&s.0, beta, Some(&self.y), out) {
+                return;
+            }
+        }
         T::matvec_both(self.n, self.d, &self.x, &self.xt, beta, out);
         for (o, yi) in out.iter_mut().zip(&self.y) {
             *o -= yi;
@@ -52,7 +74,9 @@ impl<T: Real> Design<T> {
     }
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
-        T::matvec_t(self.n, self.d, &self.x, r, out);
+        if !self.scaled.as_ref().is_some_and(|s| T::scaled_matvec(&s.1, r, None, out)) {
+            T::matvec_t(self.n, self.d, &self.x, r, out);
+        }
         for o in out.iter_mut() {
             o.div_by(&self.n_real, &self.inv_n);
         }
