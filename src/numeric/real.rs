@@ -127,6 +127,13 @@ pub trait Real:
         let _ = inv_d;
         *self /= d;
     }
+    /// `*self /= k` for a positive integer `k`, given also as `d = k` and `inv_d ≈ 1/k` (as
+    /// [`Real::div_by`]); MPFR divides by the machine integer (`mpfr_div_ui`: the same
+    /// correctly rounded quotient as dividing by `d`, without a multi-limb division).
+    fn div_by_count(&mut self, k: u64, d: &Self, inv_d: &Self) {
+        let _ = k;
+        self.div_by(d, inv_d);
+    }
     /// `*self = 0` in place (MPFR keeps its limbs).
     fn set_zero(&mut self) {
         *self = Self::zero(self.ctx());
@@ -254,8 +261,11 @@ fn generic_matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f
     }
 }
 
+/// Precisions up to 64·this many bits take [`Real::sub_scaled`]'s temporary on the stack.
+const STACK_LIMBS: usize = 16;
+
 thread_local! {
-    /// Scratch for [`Real::sub_scaled`] in MPFR.
+    /// Scratch for [`Real::sub_scaled`] in MPFR above [`STACK_LIMBS`] limbs.
     static SCRATCH: std::cell::RefCell<Float> = std::cell::RefCell::new(Float::new(64));
 }
 
@@ -297,11 +307,41 @@ impl Real for Float {
     fn set_zero(&mut self) {
         self.assign(0.0);
     }
+    /// `mpfr_sqr` when `a` and `b` are the same value (same rounded result, half the work).
     fn set_mul(&mut self, a: &Self, b: &Self) {
-        self.assign(a * b);
+        if std::ptr::eq(a, b) {
+            self.assign(a.square_ref());
+        } else {
+            self.assign(a * b);
+        }
     }
-    /// Through a per-thread scratch float: no allocation once it has this precision.
+    fn div_by_count(&mut self, k: u64, d: &Self, inv_d: &Self) {
+        let _ = (d, inv_d);
+        *self /= k;
+    }
+    /// The product in a stack temporary up to [`STACK_LIMBS`] limbs (MPFR's custom interface),
+    /// else in a per-thread scratch float: no allocation either way.
     fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        let prec = self.prec();
+        if prec as usize <= 64 * STACK_LIMBS {
+            let mut limbs = [0u64; STACK_LIMBS];
+            let rnd = gmp_mpfr_sys::mpfr::rnd_t::RNDN;
+            // SAFETY: `t` is an mpfr_t over `limbs` (enough for `prec` bits), used only in
+            // this block and never passed to a function that reallocates; MPFR allows the
+            // output to alias an input; `s` is the live mpfr_t of `self`.
+            unsafe {
+                use gmp_mpfr_sys::mpfr;
+                let mut t = std::mem::MaybeUninit::<mpfr::mpfr_t>::uninit();
+                mpfr::custom_init_set(t.as_mut_ptr(), mpfr::ZERO_KIND, 0, prec.into(), limbs.as_mut_ptr().cast());
+                let mut t = t.assume_init();
+                let tp: *mut mpfr::mpfr_t = &mut t;
+                let sp = self.as_raw_mut();
+                mpfr::mul(tp, sp, a.as_raw(), rnd);
+                mpfr::mul(tp, tp, b.as_raw(), rnd);
+                mpfr::sub(sp, sp, tp, rnd);
+            }
+            return;
+        }
         SCRATCH.with(|cell| {
             let mut t = cell.borrow_mut();
             if t.prec() != self.prec() {

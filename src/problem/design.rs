@@ -22,6 +22,9 @@ pub struct Design<T: Real> {
     n_real: T,
     /// 1/n (see [`Real::div_by`]).
     inv_n: T,
+    /// 2 and 1/2 (for the loss).
+    two: T,
+    half: T,
     /// X and Xᵀ as integers times a power of two per column, when every entry of X is an exact
     /// double and `T` has [`Real::scaled_matvec`] (MPFR): then each entry of r and of Xᵀr is
     /// the exact sum rounded once.
@@ -35,7 +38,8 @@ impl<T: Real> Design<T> {
         let xt = (0..n * d).map(|k| x[(k % n) * d + k / n].clone()).collect();
         let inv_n = T::from_ratio(1, n as i64, ctx);
         let scaled = Self::scaled_form(n, d, &x, ctx);
-        Design { n, d, x, y, xt, n_real, inv_n, scaled }
+        let (two, half) = (T::from_f64(2.0, ctx), T::from_f64(0.5, ctx));
+        Design { n, d, x, y, xt, n_real, inv_n, two, half, scaled }
     }
     fn scaled_form(n: usize, d: usize, x: &[T], ctx: T::Ctx) -> Option<Box<(ScaledCols, ScaledCols)>> {
         if !T::SCALED_DOTS || x.len() != n * d {
@@ -78,7 +82,7 @@ impl<T: Real> Design<T> {
             T::matvec_t(self.n, self.d, &self.x, r, out);
         }
         for o in out.iter_mut() {
-            o.div_by(&self.n_real, &self.inv_n);
+            o.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
         }
     }
     /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
@@ -91,8 +95,8 @@ impl<T: Real> Design<T> {
     pub fn loss(&self, r: &[T]) -> T {
         let ctx = self.ctx();
         let mut l = crate::numeric::real::norm2_sq(r, ctx);
-        l.div_by(&self.n_real, &self.inv_n);
-        l.div_by(&T::from_f64(2.0, ctx), &T::from_f64(0.5, ctx));
+        l.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
+        l.div_by_count(2, &self.two, &self.half);
         l
     }
 }
