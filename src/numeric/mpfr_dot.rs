@@ -104,6 +104,7 @@ struct Shifted {
 struct Scratch {
     limbs: Vec<u64>,
     terms: Vec<Shifted>,
+    lanes: Vec<u128>,
     acc: Vec<u64>,
 }
 
@@ -144,9 +145,12 @@ fn shift_onto_grid(v: &Float, scale: i64, buf: &mut Vec<u64>) -> Option<Shifted>
     }
 }
 
-/// `acc += (−1)^neg·k·s·2^(64·o)` modulo 2^(64·acc.len()); the limbs of s below limb 0 of acc
-/// are dropped (returns true then: an error below k units of acc's last place).
-fn add_term(acc: &mut [u64], o: i64, s: &[u64], k: u64, neg: bool) -> bool {
+/// `acc += (−1)^neg·k·s·2^(64·o)` in carry-save form: limb l of the product k·s goes to lane
+/// o+l, its carry out to lane o+len(s) (lanes are 128-bit two's-complement integers, so no
+/// carry travels between lanes until [`lanes_to_limbs`]). The limbs of s below lane 0 are
+/// dropped: returns true then (an error below k units of lane 0).
+#[inline]
+fn add_term(acc: &mut [u128], o: i64, s: &[u64], k: u64, neg: bool) -> bool {
     let (s, o, cut) = if o < 0 {
         let t = (-o) as usize;
         if t >= s.len() {
@@ -156,40 +160,76 @@ fn add_term(acc: &mut [u64], o: i64, s: &[u64], k: u64, neg: bool) -> bool {
     } else {
         (s, o as usize, false)
     };
-    let (window, rest) = acc[o..].split_at_mut(s.len());
-    if !neg {
-        let mut carry = 0u64;
-        for (a, &x) in window.iter_mut().zip(s) {
-            let p = u128::from(x) * u128::from(k) + u128::from(*a) + u128::from(carry);
-            *a = p as u64;
-            carry = (p >> 64) as u64;
+    let (lanes, top) = acc[o..o + s.len() + 1].split_at_mut(s.len());
+    let k = u128::from(k);
+    // The product's carry stays in a register; each lane is read and written once per term.
+    let mut carry = 0u128;
+    if neg {
+        for (lane, &x) in lanes.iter_mut().zip(s) {
+            let p = u128::from(x) * k + carry;
+            *lane = lane.wrapping_sub(u128::from(p as u64));
+            carry = p >> 64;
         }
-        for a in rest {
-            if carry == 0 {
-                break;
-            }
-            let (v, c) = a.overflowing_add(carry);
-            *a = v;
-            carry = u64::from(c);
-        }
+        top[0] = top[0].wrapping_sub(carry);
     } else {
-        let mut borrow = 0u64;
-        for (a, &x) in window.iter_mut().zip(s) {
-            let p = u128::from(x) * u128::from(k) + u128::from(borrow);
-            let (v, b) = a.overflowing_sub(p as u64);
-            *a = v;
-            borrow = (p >> 64) as u64 + u64::from(b);
+        for (lane, &x) in lanes.iter_mut().zip(s) {
+            let p = u128::from(x) * k + carry;
+            *lane = lane.wrapping_add(u128::from(p as u64));
+            carry = p >> 64;
         }
-        for a in rest {
-            if borrow == 0 {
-                break;
-            }
-            let (v, b) = a.overflowing_sub(borrow);
-            *a = v;
-            borrow = u64::from(b);
-        }
+        top[0] = top[0].wrapping_add(carry);
     }
     cut
+}
+
+/// Adds the terms k_j·v_j of one row into the lanes; returns the truncation error bound (in
+/// units of lane 0). `N > 0`: the limb count of every non-zero v_j if they all have it.
+#[inline(always)]
+fn add_row<const N: usize>(row: &[i64], terms: &[Shifted], limbs: &[u64], lanes: &mut [u128], lsb_blk: i64) -> u128 {
+    let mut err = 0u128;
+    for (&k, t) in row.iter().zip(terms) {
+        if k == 0 || t.zero {
+            continue;
+        }
+        let (kk, neg) = (k.unsigned_abs(), t.neg != (k < 0));
+        let o = t.blk - lsb_blk;
+        if N > 0 && t.len == N && o >= 0 {
+            let o = o as usize;
+            let (w, s) = (&mut lanes[o..o + N + 1], &limbs[t.off..t.off + N]);
+            let k = u128::from(kk);
+            let mut carry = 0u128;
+            if neg {
+                for l in 0..N {
+                    let p = u128::from(s[l]) * k + carry;
+                    w[l] = w[l].wrapping_sub(u128::from(p as u64));
+                    carry = p >> 64;
+                }
+                w[N] = w[N].wrapping_sub(carry);
+            } else {
+                for l in 0..N {
+                    let p = u128::from(s[l]) * k + carry;
+                    w[l] = w[l].wrapping_add(u128::from(p as u64));
+                    carry = p >> 64;
+                }
+                w[N] = w[N].wrapping_add(carry);
+            }
+        } else if add_term(lanes, o, &limbs[t.off..t.off + t.len], kk, neg) {
+            err += u128::from(kk);
+        }
+    }
+    err
+}
+
+/// The lanes' sum Σ lane_l·2^(64l) as two's-complement limbs (|lane_l| < 2^126: each term adds
+/// or subtracts one value below 2^64 to a lane, for far fewer than 2^62 terms).
+fn lanes_to_limbs(lanes: &[u128], limbs: &mut Vec<u64>) {
+    limbs.clear();
+    let mut carry: i128 = 0;
+    for &lane in lanes {
+        let v = (lane as i128).wrapping_add(carry);
+        limbs.push(v as u64);
+        carry = v >> 64;
+    }
 }
 
 /// `out_i = ∘(Σ_j a_ij v_j − minus_i)`, rounded to nearest at `out_i`'s precision, each the
@@ -197,7 +237,7 @@ fn add_term(acc: &mut [u64], o: i64, s: &[u64], k: u64, neg: bool) -> bool {
 pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: &mut [Float]) {
     SCRATCH.with(|cell| {
         let mut guard = cell.borrow_mut();
-        let Scratch { limbs, terms, acc } = &mut *guard;
+        let Scratch { limbs, terms, lanes, acc } = &mut *guard;
         limbs.clear();
         terms.clear();
         let mut special = false;
@@ -217,7 +257,7 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
                     None => row_special = true,
                 }
             }
-            if row_special || !row_dot(row, terms, mterm, limbs, acc, o) {
+            if row_special || !row_dot(row, terms, mterm, limbs, lanes, acc, o) {
                 exact_fallback(row, &a.scale, v, mi, o);
             }
             if let Some(t) = mterm {
@@ -229,34 +269,48 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
 
 /// One row through the fixed-point window; false when the result is not proved correctly
 /// rounded (or falls outside MPFR's exponent range).
-fn row_dot(row: &[i64], terms: &[Shifted], mterm: Option<Shifted>, limbs: &[u64], acc: &mut Vec<u64>, out: &mut Float) -> bool {
-    let minus = mterm.filter(|t| !t.zero).map(|t| (t, -1i64));
-    let all = || row.iter().zip(terms).map(|(&k, t)| (*t, k)).chain(minus).filter(|(t, k)| *k != 0 && !t.zero);
-    let (mut top, mut count) = (i64::MIN, 0i64);
-    for (t, k) in all() {
-        top = top.max(t.top + bit_len(k.unsigned_abs()));
-        count += 1;
+fn row_dot(
+    row: &[i64],
+    terms: &[Shifted],
+    mterm: Option<Shifted>,
+    limbs: &[u64],
+    lanes: &mut Vec<u128>,
+    acc: &mut Vec<u64>,
+    out: &mut Float,
+) -> bool {
+    let minus = mterm.filter(|t| !t.zero);
+    let mut top = minus.map_or(i64::MIN, |t| t.top + 1);
+    for (&k, t) in row.iter().zip(terms) {
+        if k != 0 && !t.zero {
+            top = top.max(t.top + bit_len(k.unsigned_abs()));
+        }
     }
-    if count == 0 {
+    if top == i64::MIN {
         out.assign(0);
         return true;
     }
     let prec = i64::from(out.prec());
-    let hi = top + bit_len(count as u64);
+    // Every partial sum is below 2^hi in magnitude (at most row.len() + 1 terms below 2^top).
+    let hi = top + bit_len(row.len() as u64 + 1);
     let lsb_blk = (hi - prec - 128).div_euclid(64);
-    let mut len = (hi + 1 - 64 * lsb_blk).div_euclid(64) + 2;
-    for (t, _) in all() {
-        len = len.max(t.blk - lsb_blk + t.len as i64 + 1);
-    }
-    acc.clear();
-    acc.resize(len as usize, 0);
+    // A term's highest product limb is lane ⌊top/64⌋ + 1 − lsb_blk ≤ ⌊hi/64⌋ + 1 − lsb_blk, and the
+    // sign needs bit hi: lanes up to ⌊hi/64⌋ + 1 − lsb_blk suffice.
+    let len = (hi.div_euclid(64) - lsb_blk + 2) as usize;
+    lanes.clear();
+    lanes.resize(len, 0);
     let mut err: u128 = 0;
-    for (t, k) in all() {
-        let kk = k.unsigned_abs();
-        if add_term(acc, t.blk - lsb_blk, &limbs[t.off..t.off + t.len], kk, t.neg != (k < 0)) {
-            err += u128::from(kk);
+    // 128 and 256 bits: the loop over a term's limbs at a fixed length (unrolled).
+    match terms.first().map(|t| t.len) {
+        Some(3) => err += add_row::<3>(row, terms, limbs, lanes, lsb_blk),
+        Some(5) => err += add_row::<5>(row, terms, limbs, lanes, lsb_blk),
+        _ => err += add_row::<0>(row, terms, limbs, lanes, lsb_blk),
+    }
+    if let Some(t) = minus {
+        if add_term(lanes, t.blk - lsb_blk, &limbs[t.off..t.off + t.len], 1, !t.neg) {
+            err += 1;
         }
     }
+    lanes_to_limbs(lanes, acc);
     let neg = acc.last().is_some_and(|l| l >> 63 == 1);
     if neg {
         let mut carry = 1u64;
