@@ -5,6 +5,12 @@
 //! computation in MPFR at `p` bits is the same code as the `f64` one with `T = rug::Float`
 //! and `ctx = p`.
 //!
+//! Error model of MPFR at `p` bits: each scalar operation is correctly rounded to nearest.
+//! The design's matrix–vector products (r = Xβ − y and Xᵀr, [`Real::scaled_matvec`]) are, when
+//! every entry of X is an exact double, each entry the exact sum rounded once
+//! ([`crate::numeric::mpfr_dot`]: error ≤ 2^−p relative to the entry, the same bits in any
+//! summation order); otherwise a chain of fused multiply–adds in index order, each rounded.
+//!
 //! ```
 //! use normsharp::numeric::real::Real;
 //! let third = <rug::Float as Real>::from_ratio(1, 3, 256);
@@ -315,9 +321,14 @@ impl Real for Float {
             self.assign(a * b);
         }
     }
+    /// A power of two divides the exponent only (`mpfr_div_2ui`: exact, the same value).
     fn div_by_count(&mut self, k: u64, d: &Self, inv_d: &Self) {
         let _ = (d, inv_d);
-        *self /= k;
+        if k.is_power_of_two() {
+            *self >>= k.trailing_zeros();
+        } else {
+            *self /= k;
+        }
     }
     /// The product in a stack temporary up to [`STACK_LIMBS`] limbs (MPFR's custom interface),
     /// else in a per-thread scratch float: no allocation either way.
