@@ -8,6 +8,7 @@ pub mod interval;
 pub mod lanczos;
 pub mod linalg;
 pub mod mixed_dot;
+pub mod mpfr_dot;
 pub mod parallel;
 pub mod qd;
 pub mod rank;

@@ -5,6 +5,12 @@
 //! computation in MPFR at `p` bits is the same code as the `f64` one with `T = rug::Float`
 //! and `ctx = p`.
 //!
+//! Error model of MPFR at `p` bits: each scalar operation is correctly rounded to nearest.
+//! The design's matrix–vector products (r = Xβ − y and Xᵀr, [`Real::scaled_matvec`]) are, when
+//! every entry of X is an exact double, each entry the exact sum rounded once
+//! ([`crate::numeric::mpfr_dot`]: error ≤ 2^−p relative to the entry, the same bits in any
+//! summation order); otherwise a chain of fused multiply–adds in index order, each rounded.
+//!
 //! ```
 //! use normsharp::numeric::real::Real;
 //! let third = <rug::Float as Real>::from_ratio(1, 3, 256);
@@ -13,6 +19,7 @@
 //! assert_eq!(<f64 as Real>::from_ratio(1, 4, ()), 0.25);
 //! ```
 
+use crate::numeric::mpfr_dot::{scaled_matvec, ScaledCols};
 use rug::{Assign, Float, Rational};
 use std::fmt::Debug;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -143,6 +150,13 @@ pub trait Real:
         let _ = inv_d;
         *self /= d;
     }
+    /// `*self /= k` for a positive integer `k`, given also as `d = k` and `inv_d ≈ 1/k` (as
+    /// [`Real::div_by`]); MPFR divides by the machine integer (`mpfr_div_ui`: the same
+    /// correctly rounded quotient as dividing by `d`, without a multi-limb division).
+    fn div_by_count(&mut self, k: u64, d: &Self, inv_d: &Self) {
+        let _ = k;
+        self.div_by(d, inv_d);
+    }
     /// `*self = 0` in place (MPFR keeps its limbs).
     fn set_zero(&mut self) {
         *self = Self::zero(self.ctx());
@@ -156,6 +170,15 @@ pub trait Real:
     fn sub_scaled(&mut self, a: &Self, b: &Self) {
         let t = self.clone() * a * b;
         *self -= &t;
+    }
+    /// Whether [`Real::scaled_matvec`] is implemented (then a design of exact doubles keeps
+    /// its [`ScaledCols`] form).
+    const SCALED_DOTS: bool = false;
+    /// `out_i = Σ_j a_ij v_j − minus_i` for a matrix of exact doubles, each entry rounded once;
+    /// returns false if this type has no such kernel (MPFR has: [`crate::numeric::mpfr_dot`]).
+    fn scaled_matvec(a: &ScaledCols, v: &[Self], minus: Option<&[Self]>, out: &mut [Self]) -> bool {
+        let _ = (a, v, minus, out);
+        false
     }
     /// The larger of two values (the first if they compare equal or are unordered).
     fn max_of(self, other: Self) -> Self {
@@ -261,8 +284,11 @@ fn generic_matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f
     }
 }
 
+/// Precisions up to 64·this many bits take [`Real::sub_scaled`]'s temporary on the stack.
+const STACK_LIMBS: usize = 16;
+
 thread_local! {
-    /// Scratch for [`Real::sub_scaled`] in MPFR.
+    /// Scratch for [`Real::sub_scaled`] in MPFR above [`STACK_LIMBS`] limbs.
     static SCRATCH: std::cell::RefCell<Float> = std::cell::RefCell::new(Float::new(64));
 }
 
@@ -304,11 +330,46 @@ impl Real for Float {
     fn set_zero(&mut self) {
         self.assign(0.0);
     }
+    /// `mpfr_sqr` when `a` and `b` are the same value (same rounded result, half the work).
     fn set_mul(&mut self, a: &Self, b: &Self) {
-        self.assign(a * b);
+        if std::ptr::eq(a, b) {
+            self.assign(a.square_ref());
+        } else {
+            self.assign(a * b);
+        }
     }
-    /// Through a per-thread scratch float: no allocation once it has this precision.
+    /// A power of two divides the exponent only (`mpfr_div_2ui`: exact, the same value).
+    fn div_by_count(&mut self, k: u64, d: &Self, inv_d: &Self) {
+        let _ = (d, inv_d);
+        if k.is_power_of_two() {
+            *self >>= k.trailing_zeros();
+        } else {
+            *self /= k;
+        }
+    }
+    /// The product in a stack temporary up to [`STACK_LIMBS`] limbs (MPFR's custom interface),
+    /// else in a per-thread scratch float: no allocation either way.
     fn sub_scaled(&mut self, a: &Self, b: &Self) {
+        let prec = self.prec();
+        if prec as usize <= 64 * STACK_LIMBS {
+            let mut limbs = [0u64; STACK_LIMBS];
+            let rnd = gmp_mpfr_sys::mpfr::rnd_t::RNDN;
+            // SAFETY: `t` is an mpfr_t over `limbs` (enough for `prec` bits), used only in
+            // this block and never passed to a function that reallocates; MPFR allows the
+            // output to alias an input; `s` is the live mpfr_t of `self`.
+            unsafe {
+                use gmp_mpfr_sys::mpfr;
+                let mut t = std::mem::MaybeUninit::<mpfr::mpfr_t>::uninit();
+                mpfr::custom_init_set(t.as_mut_ptr(), mpfr::ZERO_KIND, 0, prec.into(), limbs.as_mut_ptr().cast());
+                let mut t = t.assume_init();
+                let tp: *mut mpfr::mpfr_t = &mut t;
+                let sp = self.as_raw_mut();
+                mpfr::mul(tp, sp, a.as_raw(), rnd);
+                mpfr::mul(tp, tp, b.as_raw(), rnd);
+                mpfr::sub(sp, sp, tp, rnd);
+            }
+            return;
+        }
         SCRATCH.with(|cell| {
             let mut t = cell.borrow_mut();
             if t.prec() != self.prec() {
@@ -318,6 +379,12 @@ impl Real for Float {
             *t *= b;
             *self -= &*t;
         })
+    }
+    const SCALED_DOTS: bool = true;
+    /// Each entry the exact sum rounded once ([`crate::numeric::mpfr_dot`]).
+    fn scaled_matvec(a: &ScaledCols, v: &[Self], minus: Option<&[Self]>, out: &mut [Self]) -> bool {
+        scaled_matvec(a, v, minus, out);
+        true
     }
     fn to_decimal(&self, digits: Option<usize>) -> String {
         let d = digits.unwrap_or_else(|| self.decimal_digits());

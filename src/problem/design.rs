@@ -1,6 +1,7 @@
 //! The design in a working arithmetic: X (row-major) and y as reals, with the residual
 //! r = Xβ − y, the gradient g = Xᵀr/n and the loss L = ‖r‖²/(2n) (THEORY.md §2).
 
+use crate::numeric::mpfr_dot::ScaledCols;
 use crate::numeric::real::Real;
 
 /// A task's design and labels in a real type; X stored row-major.
@@ -24,6 +25,13 @@ pub struct Design<T: Real> {
     /// X and Xᵀ row-major as f64, kept when every entry is exactly an f64 and the type has
     /// a mixed kernel ([`Real::matvec_t_f64`]: double-double, quad-double).
     exact64: Option<(Vec<f64>, Vec<f64>)>,
+    /// 2 and 1/2 (for the loss).
+    two: T,
+    half: T,
+    /// X and Xᵀ as integers times a power of two per column, when every entry of X is an exact
+    /// double and `T` has [`Real::scaled_matvec`] (MPFR): then each entry of r and of Xᵀr is
+    /// the exact sum rounded once.
+    scaled: Option<Box<(ScaledCols, ScaledCols)>>,
 }
 
 impl<T: Real> Design<T> {
@@ -38,7 +46,20 @@ impl<T: Real> Design<T> {
             let xt64 = xt.iter().map(Real::to_f64).collect();
             (x64, xt64)
         });
-        Design { n, d, x, y, xt, n_real, inv_n, exact64 }
+        let scaled = Self::scaled_form(n, d, &x, ctx);
+        let (two, half) = (T::from_f64(2.0, ctx), T::from_f64(0.5, ctx));
+        Design { n, d, x, y, xt, n_real, inv_n, exact64, two, half, scaled }
+    }
+    fn scaled_form(n: usize, d: usize, x: &[T], ctx: T::Ctx) -> Option<Box<(ScaledCols, ScaledCols)>> {
+        if !T::SCALED_DOTS || x.len() != n * d {
+            return None;
+        }
+        let x64: Vec<f64> = x.iter().map(Real::to_f64).collect();
+        if x.iter().zip(&x64).any(|(a, &b)| T::from_f64(b, ctx) != *a) {
+            return None;
+        }
+        let xt64: Vec<f64> = (0..n * d).map(|k| x64[(k % n) * d + k / n]).collect();
+        Some(Box::new((ScaledCols::new(n, d, &x64)?, ScaledCols::new(d, n, &xt64)?)))
     }
     /// The same design rounded to f64 (for Hessians and sharpness).
     pub fn to_f64(&self) -> Design<f64> {
@@ -55,6 +76,12 @@ impl<T: Real> Design<T> {
     /// `out = Xβ − y` (the residual r).
     #[inline(always)]
     pub fn residual(&self, beta: &[T], out: &mut [T]) {
+        if let Some(s) = &self.scaled {
+            // MPFR: each r_i = ⟨x_i, β⟩ − y_i is the exact sum rounded once.
+            if T::scaled_matvec(&s.0, beta, Some(&self.y), out) {
+                return;
+            }
+        }
         match &self.exact64 {
             // Xβ = (Xᵀ)ᵀβ with Xᵀ row-major (d×n).
             Some((_, xt64)) => T::matvec_t_f64(self.d, self.n, xt64, beta, out),
@@ -67,12 +94,14 @@ impl<T: Real> Design<T> {
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
     #[inline(always)]
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
-        match &self.exact64 {
-            Some((x64, _)) => T::matvec_t_f64(self.n, self.d, x64, r, out),
-            None => T::matvec_t(self.n, self.d, &self.x, r, out),
+        if !self.scaled.as_ref().is_some_and(|s| T::scaled_matvec(&s.1, r, None, out)) {
+            match &self.exact64 {
+                Some((x64, _)) => T::matvec_t_f64(self.n, self.d, x64, r, out),
+                None => T::matvec_t(self.n, self.d, &self.x, r, out),
+            }
         }
         for o in out.iter_mut() {
-            o.div_by(&self.n_real, &self.inv_n);
+            o.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
         }
     }
     /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
@@ -86,8 +115,8 @@ impl<T: Real> Design<T> {
     pub fn loss(&self, r: &[T]) -> T {
         let ctx = self.ctx();
         let mut l = crate::numeric::real::norm2_sq(r, ctx);
-        l.div_by(&self.n_real, &self.inv_n);
-        l.div_by(&T::from_f64(2.0, ctx), &T::from_f64(0.5, ctx));
+        l.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
+        l.div_by_count(2, &self.two, &self.half);
         l
     }
 }
