@@ -2,6 +2,7 @@
 //! rational elimination ([`linalg`]), and the η-ordered parallel map ([`parallel`]).
 
 pub mod dd;
+pub mod dixon;
 pub mod exact;
 pub mod interval;
 pub mod lanczos;
