@@ -379,21 +379,54 @@ pub fn common_denominator(v: &[Rational]) -> (Vec<Integer>, Integer) {
     (nums, q)
 }
 
+/// A square rational matrix A ready for exact solves of A z = b and Aᵀ z = b: its rows
+/// scaled to integers (A' = diag(L)·A) and factored mod p. A z = b ⇔ A'z = Lb, and
+/// Aᵀz = b ⇔ A'ᵀ(L⁻¹z) = b.
+pub struct RationalDixon {
+    solver: DixonSolver,
+    scales: Vec<Integer>,
+}
+
+impl RationalDixon {
+    /// `None` when A is not square or is singular mod p = 2⁶¹ − 1.
+    pub fn new(a: &[Vec<Rational>]) -> Option<Self> {
+        let n = a.len();
+        if a.iter().any(|r| r.len() != n) {
+            return None;
+        }
+        let (rows, scales) = scale_rows(a);
+        Some(RationalDixon { solver: DixonSolver::new(n, rows.into_iter().flatten().collect())?, scales })
+    }
+    /// The exact solution of A z = b (`None` if b has the wrong length).
+    pub fn solve(&self, b: &[Rational]) -> Option<Vec<Rational>> {
+        if b.len() != self.scales.len() {
+            return None;
+        }
+        let lb: Vec<Rational> = b.iter().zip(&self.scales).map(|(v, l)| Rational::from(v * l)).collect();
+        let (nums, q) = common_denominator(&lb);
+        let mut sol = self.solver.solve(&nums);
+        sol.denom *= &q;
+        Some(sol.to_rationals())
+    }
+    /// The exact solution of Aᵀ z = b (`None` if b has the wrong length).
+    pub fn solve_t(&self, b: &[Rational]) -> Option<Vec<Rational>> {
+        if b.len() != self.scales.len() {
+            return None;
+        }
+        let (nums, q) = common_denominator(b);
+        let mut sol = self.solver.solve_t(&nums);
+        sol.denom *= &q;
+        for (v, l) in sol.numer.iter_mut().zip(&self.scales) {
+            *v *= l;
+        }
+        Some(sol.to_rationals())
+    }
+}
+
 /// The exact solution of the square rational system A z = b by Dixon lifting; `None` when
 /// A is not square or is singular mod p = 2⁶¹ − 1 (see [`solve_square`] for a total solver).
 pub fn solve_square_dixon(a: &[Vec<Rational>], b: &[Rational]) -> Option<Vec<Rational>> {
-    let n = a.len();
-    if b.len() != n || a.iter().any(|r| r.len() != n) {
-        return None;
-    }
-    // A z = b ⇔ (LA) z = L b, L the row scales; L b = N/q over a common denominator.
-    let (rows, scales) = scale_rows(a);
-    let solver = DixonSolver::new(n, rows.into_iter().flatten().collect())?;
-    let lb: Vec<Rational> = b.iter().zip(&scales).map(|(v, l)| Rational::from(v * l)).collect();
-    let (nums, q) = common_denominator(&lb);
-    let mut sol = solver.solve(&nums);
-    sol.denom *= &q;
-    Some(sol.to_rationals())
+    RationalDixon::new(a)?.solve(b)
 }
 
 /// Why an exact square solve has no unique solution.

@@ -9,6 +9,7 @@ use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
 use rug::Rational;
 
+mod dual_simplex;
 mod exact;
 pub(crate) use exact::solve_fraction_free;
 use exact::{repair_on_support, x_times_exact, xt_times_exact, Lu};
@@ -123,13 +124,29 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     b.extend(std::iter::repeat_n(0.0, nvar));
     let cost: Vec<f64> = if sign == Sign::Signed { cf.iter().chain(&cf).copied().collect() } else { cf.clone() };
     let what = if weights.iter().all(|c| *c == 1) { "min-ℓ1 LP" } else { "weighted-ℓ1 LP" };
+    // First the dual simplex's optimal basis, solved exactly (Dixon lifting) and certified.
+    let mut tried = Vec::new();
+    match lp.dual_simplex() {
+        Ok((basis, iters)) => match lp.exact_basic(&basis) {
+            Some((beta, nu)) => {
+                let mut certificate = check_lp_certificate(task, weights, sign, &beta, &nu);
+                if certificate.valid {
+                    certificate.note = format!("{}; exact basic solution of the f64 dual simplex's optimal basis ({iters} pivots)", certificate.note);
+                    return Ok(certified(weights, beta, nu, certificate));
+                }
+                tried.push(format!("dual simplex ({iters} pivots): invalid exact certificate"));
+            }
+            None => tried.push(format!("dual simplex ({iters} pivots): basis singular mod p")),
+        },
+        Err(why) => tried.push(format!("dual simplex: {why}")),
+    }
     let sol =
         run_clarabel(what, &cost, lp.constraints(), &b, &[SupportedConeT::ZeroConeT(n), SupportedConeT::NonnegativeConeT(nvar)], false)?;
     let status = format!("clarabel {:?} in {} iterations", sol.status, sol.iterations);
     // An optimum is returned only with a valid certificate: the exact repairs of the default
     // solve, then of a solve to clarabel's tightest tolerance (1e-10), then the rounded
     // interior points themselves (valid only if they beat LP_TOL on their own).
-    let mut tried = vec![format!("default solve: {status}")];
+    tried.push(format!("default solve: {status}"));
     let mut found = lp.certify(&sol, &mut tried);
     if found.is_none() {
         let tight =
@@ -154,8 +171,19 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     };
     let mut certificate = check_lp_certificate(task, weights, sign, &beta, &nu);
     certificate.note = format!("{}; {how}; {status}", certificate.note);
-    let objective = weights.iter().zip(&beta).fold(Rational::new(), |acc, (c, b)| acc + Rational::from(c * b).abs()).nearest();
-    Ok(Certified { beta: beta.iter().map(Nearest::nearest).collect(), objective, certificate, witness: Witness::Lp { beta, nu } })
+    Ok(certified(weights, beta, nu, certificate))
+}
+
+/// The certified optimum of a weighted-ℓ1 LP: objective Σ c_i|β_i| exactly, then rounded.
+fn certified(weights: &[Rational], beta: Vec<Rational>, nu: Vec<Rational>, certificate: Certificate) -> Certified {
+    let objective = weighted_l1(weights, &beta).nearest();
+    Certified { beta: beta.iter().map(Nearest::nearest).collect(), objective, certificate, witness: Witness::Lp { beta, nu } }
+}
+
+/// Σ c_i|β_i| exactly (over the common denominator of β).
+fn weighted_l1(weights: &[Rational], beta: &[Rational]) -> Rational {
+    let abs: Vec<Rational> = beta.iter().map(|b| Rational::from(b.abs_ref())).collect();
+    dot_exact(weights.iter(), &common_denominator(&abs))
 }
 
 /// One weighted-ℓ1 LP with its data in f64 (for the solver and the pivoting) and in
@@ -457,8 +485,8 @@ pub fn check_lp_certificate(task: &Task, weights: &[Rational], sign: Sign, beta:
         .unwrap_or_default()
         .max(Rational::new());
     let dual_infeas = rel(&viol, &max_abs(weights));
-    let primal = weights.iter().zip(beta).fold(Rational::new(), |acc, (c, b)| acc + Rational::from(c * b).abs());
-    let dual = task.y.iter().zip(nu).fold(Rational::new(), |acc, (y, v)| acc + Rational::from(y * v));
+    let primal = weighted_l1(weights, beta);
+    let dual = dot_exact(task.y.iter(), &common_denominator(nu));
     let gap_q = Rational::from(&primal - &dual);
     let gap = rel(&gap_q, &Rational::from(primal.abs_ref()));
     let valid = gap.abs() <= LP_TOL && infeas <= LP_TOL && dual_infeas <= LP_TOL;
