@@ -395,7 +395,14 @@ impl RationalDixon {
             return None;
         }
         let (rows, scales) = scale_rows(a);
-        Some(RationalDixon { solver: DixonSolver::new(n, rows.into_iter().flatten().collect())?, scales })
+        Self::from_scaled(rows.into_iter().flatten().collect(), scales)
+    }
+    /// A = diag(L)⁻¹·A' from the integer matrix A' (row-major) and the row scales L > 0.
+    pub fn from_scaled(a: Vec<Integer>, scales: Vec<Integer>) -> Option<Self> {
+        if scales.iter().any(|l| *l <= 0) {
+            return None;
+        }
+        Some(RationalDixon { solver: DixonSolver::new(scales.len(), a)?, scales })
     }
     /// The exact solution of A z = b (`None` if b has the wrong length).
     pub fn solve(&self, b: &[Rational]) -> Option<Vec<Rational>> {

@@ -7,12 +7,13 @@ use crate::numeric::real::Nearest;
 use crate::problem::task::Task;
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
-use rug::Rational;
+use crate::numeric::dixon::scale_rows;
+use rug::{Integer, Rational};
 
 mod dual_simplex;
 mod exact;
 pub(crate) use exact::solve_fraction_free;
-use exact::{repair_on_support, x_times_exact, xt_times_exact, Lu};
+use exact::{repair_on_support, xt_times_exact, Lu};
 
 /// Sparse matrix assembled column by column.
 pub(super) struct Columns {
@@ -114,12 +115,14 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     if weights.len() != d || weights.iter().any(|c| *c < 0) {
         return Err(Error::arg("weights", format!("{} weights (or a negative one) for d = {d}", weights.len()), "d nonnegative weights"));
     }
-    let xf: Vec<Vec<f64>> = task.x.iter().map(|r| r.iter().map(Nearest::nearest).collect()).collect();
-    let yf: Vec<f64> = task.y.iter().map(Nearest::nearest).collect();
-    let cf: Vec<f64> = weights.iter().map(Nearest::nearest).collect();
+    // X = diag(L)⁻¹X' with X' integer: the exact solves and checks work on X'.
+    let xi = scale_rows(&task.x);
+    let xf: Vec<Vec<f64>> = xi.0.iter().zip(&xi.1).map(|(r, l)| r.iter().map(|v| nearest_ratio(v, l)).collect()).collect();
+    let yf: Vec<f64> = task.y.iter().map(nearest_q).collect();
+    let cf: Vec<f64> = weights.iter().map(nearest_q).collect();
     // Variables: β (nonnegative) or (p, q) with β = p − q; rows: Xβ = y, then the variables ≥ 0.
     let nvar = if sign == Sign::Signed { 2 * d } else { d };
-    let lp = Lp { task, weights, sign, xf: &xf, yf: &yf, cf: &cf };
+    let lp = Lp { task, weights, sign, xi: (&xi.0, &xi.1), xf: &xf, yf: &yf, cf: &cf };
     let mut b = yf.clone();
     b.extend(std::iter::repeat_n(0.0, nvar));
     let cost: Vec<f64> = if sign == Sign::Signed { cf.iter().chain(&cf).copied().collect() } else { cf.clone() };
@@ -129,7 +132,7 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     match lp.dual_simplex() {
         Ok((basis, iters)) => match lp.exact_basic(&basis) {
             Some((beta, nu)) => {
-                let mut certificate = check_lp_certificate(task, weights, sign, &beta, &nu);
+                let mut certificate = check_lp_scaled(task, lp.xi, weights, sign, &beta, &nu);
                 if certificate.valid {
                     certificate.note = format!("{}; exact basic solution of the f64 dual simplex's optimal basis ({iters} pivots)", certificate.note);
                     return Ok(certified(weights, beta, nu, certificate));
@@ -192,6 +195,8 @@ struct Lp<'a> {
     task: &'a Task,
     weights: &'a [Rational],
     sign: Sign,
+    /// X' and L with X = diag(L)⁻¹X' (X' integer).
+    xi: (&'a [Vec<Integer>], &'a [Integer]),
     xf: &'a [Vec<f64>],
     yf: &'a [f64],
     cf: &'a [f64],
@@ -240,7 +245,7 @@ impl Lp<'_> {
         Some((to_rationals(&beta_f)?, to_rationals(&nu_f)?))
     }
     fn valid(&self, beta: &[Rational], nu: &[Rational]) -> bool {
-        check_lp_certificate(self.task, self.weights, self.sign, beta, nu).valid
+        check_lp_scaled(self.task, self.xi, self.weights, self.sign, beta, nu).valid
     }
     /// The exact repairs of one interior point, in order of cost: (1) on the support read
     /// off the interior point (β_i·rc_i ≈ μ there, and the limit is strictly complementary);
@@ -457,7 +462,15 @@ impl Lp<'_> {
 /// dual infeasibility max_i ((Xᵀν)_i − c_i)⁺/‖c‖∞ (|(Xᵀν)_i| for signed), gap
 /// (Σ c_i|β_i| − yᵀν)/|Σ c_i|β_i||; valid iff all ≤ [`LP_TOL`]. Everything in rationals.
 pub fn check_lp_certificate(task: &Task, weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
-    if beta.len() != task.d() || nu.len() != task.n() || weights.len() != task.d() {
+    let xi = scale_rows(&task.x);
+    check_lp_scaled(task, (&xi.0, &xi.1), weights, sign, beta, nu)
+}
+
+/// [`check_lp_certificate`] on X = diag(L)⁻¹X' (X' integer): Xβ and Xᵀν as integer dot
+/// products over common denominators, the dual constraints compared as integers.
+fn check_lp_scaled(task: &Task, xi: (&[Vec<Integer>], &[Integer]), weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
+    let (rows, scales) = xi;
+    if beta.len() != task.d() || nu.len() != task.n() || weights.len() != task.d() || rows.len() != task.n() {
         return Certificate {
             gap: f64::NAN,
             infeasibility: f64::NAN,
@@ -466,24 +479,54 @@ pub fn check_lp_certificate(task: &Task, weights: &[Rational], sign: Sign, beta:
             note: "dimension mismatch".into(),
         };
     }
-    let res = x_times_exact(task, beta);
-    let resid = res.iter().zip(&task.y).map(|(a, y)| Rational::from(a - y).abs()).max().unwrap_or_default();
+    // (Xβ)_i = (X'_i·N)/(q·L_i) with β = N/q.
+    let (bn, bq) = common_denominator(beta);
+    let resid = rows
+        .iter()
+        .zip(scales)
+        .zip(&task.y)
+        .map(|((row, l), y)| {
+            let mut acc = Integer::new();
+            for (a, b) in row.iter().zip(&bn) {
+                if *a != 0 && *b != 0 {
+                    acc += a * b;
+                }
+            }
+            (Rational::from((acc, Integer::from(&bq * l))) - y).abs()
+        })
+        .max()
+        .unwrap_or_default();
     let mut infeas = rel(&resid, &max_abs(&task.y));
     if sign == Sign::Nonnegative {
         let neg = beta.iter().map(|b| Rational::from(-b)).max().unwrap_or_default().max(Rational::new());
         infeas = infeas.max(rel(&neg, &max_abs(beta)));
     }
-    let xtn = xt_times_exact(task, nu);
-    let viol = xtn
-        .iter()
-        .zip(weights)
-        .map(|(v, c)| match sign {
-            Sign::Nonnegative => Rational::from(v - c),
-            Sign::Signed => Rational::from(v.abs_ref()) - c,
-        })
-        .max()
-        .unwrap_or_default()
-        .max(Rational::new());
+    // (Xᵀν)_j = Σ_i X'_ij W_i / w with ν_i/L_i = W_i/w; violated iff s_j·den(c_j) > num(c_j)·w.
+    let scaled_nu: Vec<Rational> = nu.iter().zip(scales).map(|(v, l)| Rational::from(v / l)).collect();
+    let (wn, wq) = common_denominator(&scaled_nu);
+    let mut sums = vec![Integer::new(); task.d()];
+    for (row, wi) in rows.iter().zip(&wn) {
+        if *wi == 0 {
+            continue;
+        }
+        for (sj, a) in sums.iter_mut().zip(row) {
+            if *a != 0 {
+                *sj += a * wi;
+            }
+        }
+    }
+    let mut viol = Rational::new();
+    for (sj, c) in sums.into_iter().zip(weights) {
+        let v = if sign == Sign::Signed { sj.abs() } else { sj };
+        let lhs = v * c.denom();
+        let rhs = Integer::from(c.numer() * &wq);
+        if lhs > rhs {
+            let excess = Rational::from((lhs - rhs, Integer::from(c.denom() * &wq)));
+            if excess > viol {
+                viol = excess;
+            }
+        }
+    }
     let dual_infeas = rel(&viol, &max_abs(weights));
     let primal = weighted_l1(weights, beta);
     let dual = dot_exact(task.y.iter(), &common_denominator(nu));

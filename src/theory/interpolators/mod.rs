@@ -153,6 +153,21 @@ pub(crate) fn to_rationals(v: &[f64]) -> Option<Vec<Rational>> {
     v.iter().map(|&x| Rational::from_f64(x)).collect()
 }
 
+/// The nearest f64 of num/den (den > 0): one IEEE division when both are exact in f64 (the
+/// correctly rounded quotient), else MPFR.
+pub(crate) fn nearest_ratio(num: &Integer, den: &Integer) -> f64 {
+    const EXACT: i64 = 1 << 53;
+    match (num.to_i64(), den.to_i64()) {
+        (Some(a), Some(b)) if a.abs() <= EXACT && b > 0 && b <= EXACT => a as f64 / b as f64,
+        _ => Rational::from((num.clone(), den.clone())).nearest(),
+    }
+}
+
+/// The nearest f64 of a rational ([`nearest_ratio`]).
+pub(crate) fn nearest_q(q: &Rational) -> f64 {
+    nearest_ratio(q.numer(), q.denom())
+}
+
 pub(crate) fn max_abs(v: &[Rational]) -> Rational {
     v.iter().map(|x| Rational::from(x.abs_ref())).max().unwrap_or_default()
 }

@@ -10,7 +10,7 @@
 use super::exact::Lu;
 use super::{Col, Lp, Sign};
 use crate::numeric::dixon::RationalDixon;
-use rug::Rational;
+use rug::{Integer, Rational};
 
 /// A basic column: a feature column with its sign, or the artificial unit column of a row
 /// (left in the basis at value 0 when the rows of X are dependent).
@@ -151,18 +151,20 @@ impl Lp<'_> {
     /// singular mod p (the caller then falls back).
     pub(super) fn exact_basic(&self, basis: &[Basic]) -> Option<(Vec<Rational>, Vec<Rational>)> {
         let (n, d) = (self.n(), self.d());
-        let mut b = vec![vec![Rational::new(); n]; n];
+        let (rows, scales) = self.xi;
+        // Row i scaled by L_i: s·X'_ij on a feature column, L_i on the unit column of row i.
+        let mut b = vec![Integer::new(); n * n];
         for (c, bc) in basis.iter().enumerate() {
             match *bc {
                 Basic::Feature(Col { j, s }) => {
-                    for (i, row) in self.task.x.iter().enumerate() {
-                        b[i][c] = if s < 0 { Rational::from(-&row[j]) } else { row[j].clone() };
+                    for (i, row) in rows.iter().enumerate() {
+                        b[i * n + c] = if s < 0 { Integer::from(-&row[j]) } else { row[j].clone() };
                     }
                 }
-                Basic::Unit(i) => b[i][c] = Rational::from(1),
+                Basic::Unit(i) => b[i * n + c] = scales[i].clone(),
             }
         }
-        let solver = RationalDixon::new(&b)?;
+        let solver = RationalDixon::from_scaled(b, scales.to_vec())?;
         let t = solver.solve(&self.task.y)?;
         let cb: Vec<Rational> =
             basis.iter().map(|bc| if let Basic::Feature(Col { j, .. }) = *bc { self.weights[j].clone() } else { Rational::new() }).collect();
