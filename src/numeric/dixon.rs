@@ -71,30 +71,65 @@ struct IntMat {
 }
 
 impl IntMat {
+    /// From big entries (kept only when some entry does not fit in i64).
     fn new(n: usize, big: Vec<Integer>) -> Self {
         let bits = big.iter().map(Integer::significant_bits).max().unwrap_or(0);
-        let small = if bits <= 62 { big.iter().map(Integer::to_i64).collect() } else { None };
+        let small: Option<Vec<i64>> = if bits <= 62 { big.iter().map(Integer::to_i64).collect() } else { None };
+        let big = if small.is_some() { Vec::new() } else { big };
         IntMat { n, big, small, bits }
+    }
+    fn from_small(n: usize, small: Vec<i64>) -> Self {
+        let bits = small.iter().map(|v| 64 - v.unsigned_abs().leading_zeros()).max().unwrap_or(0);
+        if bits > 62 {
+            return IntMat::new(n, small.into_iter().map(Integer::from).collect());
+        }
+        IntMat { n, big: Vec::new(), small: Some(small), bits }
+    }
+    fn entry(&self, k: usize) -> Integer {
+        match &self.small {
+            Some(s) => Integer::from(s[k]),
+            None => self.big[k].clone(),
+        }
     }
     fn transpose(&self) -> Self {
         let n = self.n;
-        IntMat::new(n, (0..n * n).map(|k| self.big[(k % n) * n + k / n].clone()).collect())
+        let at = |k: usize| (k % n) * n + k / n;
+        match &self.small {
+            Some(s) => IntMat { n, big: Vec::new(), small: Some((0..n * n).map(|k| s[at(k)]).collect()), bits: self.bits },
+            None => IntMat::new(n, (0..n * n).map(|k| self.big[at(k)].clone()).collect()),
+        }
     }
     /// ⌈log2⌉ upper bound of Π_i ‖row_i‖ (rows extended by `extra`, when given).
     fn hadamard_bits(&self, extra: Option<&[Integer]>) -> u64 {
         let n = self.n;
         let mut total = 0u64;
         for i in 0..n {
-            let mut s = Integer::new();
-            for v in &self.big[i * n..(i + 1) * n] {
-                s += v.square_ref();
-            }
+            let small_sum = self.small.as_ref().and_then(|a| {
+                a[i * n..(i + 1) * n].iter().try_fold(0u128, |acc, &v| acc.checked_add(u128::from(v.unsigned_abs()) * u128::from(v.unsigned_abs())))
+            });
+            let mut s = match small_sum {
+                Some(v) => Integer::from(v),
+                None => {
+                    let mut s = Integer::new();
+                    for k in i * n..(i + 1) * n {
+                        s += self.entry(k).square();
+                    }
+                    s
+                }
+            };
             if let Some(e) = extra {
                 s += e[i].square_ref();
             }
             total += u64::from(s.significant_bits());
         }
         total.div_ceil(2)
+    }
+    /// Entry k mod p.
+    fn reduced(&self, k: usize) -> u64 {
+        match &self.small {
+            Some(s) => s[k].rem_euclid(P as i64) as u64,
+            None => reduce(&self.big[k]),
+        }
     }
 }
 
@@ -109,7 +144,7 @@ struct ModLu {
 impl ModLu {
     fn new(m: &IntMat) -> Option<ModLu> {
         let n = m.n;
-        let mut a: Vec<u64> = m.big.iter().map(reduce).collect();
+        let mut a: Vec<u64> = (0..n * n).map(|k| m.reduced(k)).collect();
         let mut perm: Vec<usize> = (0..n).collect();
         let mut inv_diag = vec![0; n];
         for k in 0..n {
@@ -220,7 +255,18 @@ impl DixonSolver {
         if a.len() != n * n {
             return None;
         }
-        let a = IntMat::new(n, a);
+        Self::with(IntMat::new(n, a))
+    }
+
+    /// [`DixonSolver::new`] for i64 entries.
+    pub fn from_i64(n: usize, a: Vec<i64>) -> Option<Self> {
+        if a.len() != n * n {
+            return None;
+        }
+        Self::with(IntMat::from_small(n, a))
+    }
+
+    fn with(a: IntMat) -> Option<Self> {
         let lu = ModLu::new(&a)?;
         let at = a.transpose();
         let det_bits = a.hadamard_bits(None).min(at.hadamard_bits(None));
@@ -258,9 +304,9 @@ impl DixonSolver {
                         *ri -= s;
                     }
                     None => {
-                        for (aij, &xj) in m.big[i * n..(i + 1) * n].iter().zip(&x) {
-                            if xj != 0 && *aij != 0 {
-                                *ri -= aij * xj;
+                        for (k, &xj) in (i * n..(i + 1) * n).zip(&x) {
+                            if xj != 0 {
+                                *ri -= m.entry(k) * xj;
                             }
                         }
                     }
@@ -270,21 +316,54 @@ impl DixonSolver {
             digits.push(x);
             // p^K ≥ 2^(61·K − 1); counting 60 bits per lift is a lower bound.
             got_bits += 60;
+            // Output-sensitive early exit (after 1, 2, 4, … lifts): reconstruct with balanced
+            // bounds 2^h, h = (60K − 2)/2, and accept only if A·z = b holds exactly (the
+            // solution of a nonsingular system is unique, so a verified z is the answer).
+            let k = digits.len();
+            if got_bits < need && k.is_power_of_two() {
+                let h = (got_bits - 2) / 2;
+                if let Some(sol) = reconstruct(&horner(&digits, n), &Integer::from(P).pow(k as u32), h, Some(h)) {
+                    if verifies(m, &sol, b) {
+                        return sol;
+                    }
+                }
+            }
         }
         let modulus = Integer::from(P).pow(digits.len() as u32);
-        // z mod p^K by Horner over the digits.
-        let z: Vec<Integer> = (0..n)
-            .map(|i| {
-                let mut acc = Integer::new();
-                for d in digits.iter().rev() {
-                    acc *= P;
-                    acc += d[i];
-                }
-                acc
-            })
-            .collect();
-        reconstruct(&z, &modulus, num_bits)
+        reconstruct(&horner(&digits, n), &modulus, num_bits, None).unwrap_or_else(|| CommonDenominator { numer: vec![Integer::new(); n], denom: Integer::from(1) })
     }
+}
+
+/// z mod p^K from its p-adic digits (Horner).
+fn horner(digits: &[Vec<u64>], n: usize) -> Vec<Integer> {
+    (0..n)
+        .map(|i| {
+            let mut acc = Integer::new();
+            for d in digits.iter().rev() {
+                acc *= P;
+                acc += d[i];
+            }
+            acc
+        })
+        .collect()
+}
+
+/// Whether A·(numer/denom) = b exactly, i.e. A·numer = denom·b.
+fn verifies(m: &IntMat, sol: &CommonDenominator, b: &[Integer]) -> bool {
+    let n = m.n;
+    (0..n).all(|i| {
+        let mut acc = Integer::from(&b[i] * &sol.denom);
+        for (j, x) in sol.numer.iter().enumerate() {
+            if *x == 0 {
+                continue;
+            }
+            match &m.small {
+                Some(a) => acc -= x * a[i * n + j],
+                None => acc -= x * &m.big[i * n + j],
+            }
+        }
+        acc == 0
+    })
 }
 
 /// The rationals a_i/b with |a_i| < 2^num_bits and a common b > 0 congruent to z mod M
@@ -292,7 +371,7 @@ impl DixonSolver {
 /// entry not already an integer multiple of the running denominator D (z_i·D mod M, in
 /// symmetric range, of size below 2^num_bits) is reconstructed by the extended Euclidean
 /// algorithm and D multiplied by its denominator.
-fn reconstruct(z: &[Integer], modulus: &Integer, num_bits: u64) -> CommonDenominator {
+fn reconstruct(z: &[Integer], modulus: &Integer, num_bits: u64, den_bits: Option<u64>) -> Option<CommonDenominator> {
     let half = Integer::from(modulus >> 1u32);
     let bound = Integer::from(1) << (num_bits as u32);
     let mut den = Integer::from(1);
@@ -330,6 +409,9 @@ fn reconstruct(z: &[Integer], modulus: &Integer, num_bits: u64) -> CommonDenomin
             *x *= &b;
         }
         den *= &b;
+        if den_bits.is_some_and(|db| u64::from(den.significant_bits()) > db) {
+            return None;
+        }
         numer.push(a);
     }
     // Lowest common denominator of what was built: divide out the gcd of all numerators
@@ -347,7 +429,7 @@ fn reconstruct(z: &[Integer], modulus: &Integer, num_bits: u64) -> CommonDenomin
         }
         den.div_exact_mut(&g);
     }
-    CommonDenominator { numer, denom: den }
+    Some(CommonDenominator { numer, denom: den })
 }
 
 /// Rows of a rational matrix scaled to integers: (A', L) with A' = diag(L)·A integer.
@@ -355,6 +437,24 @@ pub fn scale_rows(a: &[Vec<Rational>]) -> (Vec<Vec<Integer>>, Vec<Integer>) {
     let mut rows = Vec::with_capacity(a.len());
     let mut scales = Vec::with_capacity(a.len());
     for row in a {
+        // Denominators and scaled numerators in i64 when they fit (no big-number calls).
+        let small_l = row.iter().try_fold(1u64, |l, v| {
+            let d = v.denom().to_u64()?;
+            let (mut x, mut y) = (l, d);
+            while y != 0 {
+                (x, y) = (y, x % y);
+            }
+            (l / x).checked_mul(d).filter(|&m| m <= 1 << 62)
+        });
+        if let Some(l) = small_l {
+            let scaled: Option<Vec<Integer>> =
+                row.iter().map(|v| Some(Integer::from(v.numer().to_i64()?.checked_mul((l / v.denom().to_u64()?) as i64)?))).collect();
+            if let Some(r) = scaled {
+                rows.push(r);
+                scales.push(Integer::from(l));
+                continue;
+            }
+        }
         let mut l = Integer::from(1);
         for v in row {
             if *v.denom() != 1 {
@@ -403,6 +503,13 @@ impl RationalDixon {
             return None;
         }
         Some(RationalDixon { solver: DixonSolver::new(scales.len(), a)?, scales })
+    }
+    /// [`RationalDixon::from_scaled`] for i64 entries.
+    pub fn from_scaled_i64(a: Vec<i64>, scales: Vec<Integer>) -> Option<Self> {
+        if scales.iter().any(|l| *l <= 0) {
+            return None;
+        }
+        Some(RationalDixon { solver: DixonSolver::from_i64(scales.len(), a)?, scales })
     }
     /// The exact solution of A z = b (`None` if b has the wrong length).
     pub fn solve(&self, b: &[Rational]) -> Option<Vec<Rational>> {

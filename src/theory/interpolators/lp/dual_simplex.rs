@@ -164,7 +164,11 @@ impl Lp<'_> {
                 Basic::Unit(i) => b[i * n + c] = scales[i].clone(),
             }
         }
-        let solver = RationalDixon::from_scaled(b, scales.to_vec())?;
+        let small: Option<Vec<i64>> = b.iter().map(Integer::to_i64).collect();
+        let solver = match small {
+            Some(a) => RationalDixon::from_scaled_i64(a, scales.to_vec())?,
+            None => RationalDixon::from_scaled(b, scales.to_vec())?,
+        };
         let t = solver.solve(&self.task.y)?;
         let cb: Vec<Rational> =
             basis.iter().map(|bc| if let Basic::Feature(Col { j, .. }) = *bc { self.weights[j].clone() } else { Rational::new() }).collect();
