@@ -7,7 +7,7 @@ use crate::numeric::real::Nearest;
 use crate::problem::task::Task;
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
-use crate::numeric::dixon::scale_rows;
+use crate::numeric::dixon::ScaledRows;
 use rug::{Integer, Rational};
 
 mod dual_simplex;
@@ -116,13 +116,25 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
         return Err(Error::arg("weights", format!("{} weights (or a negative one) for d = {d}", weights.len()), "d nonnegative weights"));
     }
     // X = diag(L)⁻¹X' with X' integer: the exact solves and checks work on X'.
-    let xi = scale_rows(&task.x);
-    let xf: Vec<Vec<f64>> = xi.0.iter().zip(&xi.1).map(|(r, l)| r.iter().map(|v| nearest_ratio(v, l)).collect()).collect();
+    let xi = ScaledRows::new(&task.x);
+    let xf: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            let l = &xi.scales[i];
+            let lf = l.to_i64().filter(|&v| v <= 1 << 53).map(|v| v as f64);
+            (0..d)
+                .map(|j| match (&xi.small, lf) {
+                    // One IEEE division of two exact f64 values: the correctly rounded quotient.
+                    (Some(s), Some(lf)) if s[i * d + j].unsigned_abs() <= 1 << 53 => s[i * d + j] as f64 / lf,
+                    _ => nearest_ratio(&xi.get(i, j), l),
+                })
+                .collect()
+        })
+        .collect();
     let yf: Vec<f64> = task.y.iter().map(nearest_q).collect();
     let cf: Vec<f64> = weights.iter().map(nearest_q).collect();
     // Variables: β (nonnegative) or (p, q) with β = p − q; rows: Xβ = y, then the variables ≥ 0.
     let nvar = if sign == Sign::Signed { 2 * d } else { d };
-    let lp = Lp { task, weights, sign, xi: (&xi.0, &xi.1), xf: &xf, yf: &yf, cf: &cf };
+    let lp = Lp { task, weights, sign, xi: &xi, xf: &xf, yf: &yf, cf: &cf };
     let mut b = yf.clone();
     b.extend(std::iter::repeat_n(0.0, nvar));
     let cost: Vec<f64> = if sign == Sign::Signed { cf.iter().chain(&cf).copied().collect() } else { cf.clone() };
@@ -196,7 +208,7 @@ struct Lp<'a> {
     weights: &'a [Rational],
     sign: Sign,
     /// X' and L with X = diag(L)⁻¹X' (X' integer).
-    xi: (&'a [Vec<Integer>], &'a [Integer]),
+    xi: &'a ScaledRows,
     xf: &'a [Vec<f64>],
     yf: &'a [f64],
     cf: &'a [f64],
@@ -462,15 +474,14 @@ impl Lp<'_> {
 /// dual infeasibility max_i ((Xᵀν)_i − c_i)⁺/‖c‖∞ (|(Xᵀν)_i| for signed), gap
 /// (Σ c_i|β_i| − yᵀν)/|Σ c_i|β_i||; valid iff all ≤ [`LP_TOL`]. Everything in rationals.
 pub fn check_lp_certificate(task: &Task, weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
-    let xi = scale_rows(&task.x);
-    check_lp_scaled(task, (&xi.0, &xi.1), weights, sign, beta, nu)
+    check_lp_scaled(task, &ScaledRows::new(&task.x), weights, sign, beta, nu)
 }
 
 /// [`check_lp_certificate`] on X = diag(L)⁻¹X' (X' integer): Xβ and Xᵀν as integer dot
 /// products over common denominators, the dual constraints compared as integers.
-fn check_lp_scaled(task: &Task, xi: (&[Vec<Integer>], &[Integer]), weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
-    let (rows, scales) = xi;
-    if beta.len() != task.d() || nu.len() != task.n() || weights.len() != task.d() || rows.len() != task.n() {
+fn check_lp_scaled(task: &Task, xi: &ScaledRows, weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
+    let (scales, d) = (&xi.scales, task.d());
+    if beta.len() != d || nu.len() != task.n() || weights.len() != d || xi.n != task.n() || xi.d != d {
         return Certificate {
             gap: f64::NAN,
             infeasibility: f64::NAN,
@@ -481,15 +492,17 @@ fn check_lp_scaled(task: &Task, xi: (&[Vec<Integer>], &[Integer]), weights: &[Ra
     }
     // (Xβ)_i = (X'_i·N)/(q·L_i) with β = N/q.
     let (bn, bq) = common_denominator(beta);
-    let resid = rows
+    let support: Vec<usize> = (0..d).filter(|&j| bn[j] != 0).collect();
+    let resid = scales
         .iter()
-        .zip(scales)
         .zip(&task.y)
-        .map(|((row, l), y)| {
+        .enumerate()
+        .map(|(i, (l, y))| {
             let mut acc = Integer::new();
-            for (a, b) in row.iter().zip(&bn) {
-                if *a != 0 && *b != 0 {
-                    acc += a * b;
+            for &j in &support {
+                match &xi.small {
+                    Some(s) => acc += &bn[j] * s[i * d + j],
+                    None => acc += &bn[j] * &xi.big[i][j],
                 }
             }
             (Rational::from((acc, Integer::from(&bq * l))) - y).abs()
@@ -504,14 +517,15 @@ fn check_lp_scaled(task: &Task, xi: (&[Vec<Integer>], &[Integer]), weights: &[Ra
     // (Xᵀν)_j = Σ_i X'_ij W_i / w with ν_i/L_i = W_i/w; violated iff s_j·den(c_j) > num(c_j)·w.
     let scaled_nu: Vec<Rational> = nu.iter().zip(scales).map(|(v, l)| Rational::from(v / l)).collect();
     let (wn, wq) = common_denominator(&scaled_nu);
-    let mut sums = vec![Integer::new(); task.d()];
-    for (row, wi) in rows.iter().zip(&wn) {
+    let mut sums = vec![Integer::new(); d];
+    for (i, wi) in wn.iter().enumerate() {
         if *wi == 0 {
             continue;
         }
-        for (sj, a) in sums.iter_mut().zip(row) {
-            if *a != 0 {
-                *sj += a * wi;
+        for (j, sj) in sums.iter_mut().enumerate() {
+            match &xi.small {
+                Some(s) => *sj += wi * s[i * d + j],
+                None => *sj += wi * &xi.big[i][j],
             }
         }
     }

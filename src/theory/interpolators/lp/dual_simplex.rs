@@ -151,23 +151,38 @@ impl Lp<'_> {
     /// singular mod p (the caller then falls back).
     pub(super) fn exact_basic(&self, basis: &[Basic]) -> Option<(Vec<Rational>, Vec<Rational>)> {
         let (n, d) = (self.n(), self.d());
-        let (rows, scales) = self.xi;
+        let xi = self.xi;
         // Row i scaled by L_i: s·X'_ij on a feature column, L_i on the unit column of row i.
-        let mut b = vec![Integer::new(); n * n];
-        for (c, bc) in basis.iter().enumerate() {
-            match *bc {
-                Basic::Feature(Col { j, s }) => {
-                    for (i, row) in rows.iter().enumerate() {
-                        b[i * n + c] = if s < 0 { Integer::from(-&row[j]) } else { row[j].clone() };
+        let small: Option<Vec<i64>> = xi.small.as_ref().and_then(|x| {
+            let mut b = vec![0i64; n * n];
+            for (c, bc) in basis.iter().enumerate() {
+                match *bc {
+                    Basic::Feature(Col { j, s }) => {
+                        for i in 0..n {
+                            b[i * n + c] = if s < 0 { x[i * d + j].checked_neg()? } else { x[i * d + j] };
+                        }
+                    }
+                    Basic::Unit(i) => b[i * n + c] = xi.scales[i].to_i64()?,
+                }
+            }
+            Some(b)
+        });
+        let solver = match small {
+            Some(a) => RationalDixon::from_scaled_i64(a, xi.scales.clone())?,
+            None => {
+                let mut b = vec![Integer::new(); n * n];
+                for (c, bc) in basis.iter().enumerate() {
+                    match *bc {
+                        Basic::Feature(Col { j, s }) => {
+                            for (i, row) in b.chunks_exact_mut(n).enumerate() {
+                                row[c] = if s < 0 { -xi.get(i, j) } else { xi.get(i, j) };
+                            }
+                        }
+                        Basic::Unit(i) => b[i * n + c] = xi.scales[i].clone(),
                     }
                 }
-                Basic::Unit(i) => b[i * n + c] = scales[i].clone(),
+                RationalDixon::from_scaled(b, xi.scales.clone())?
             }
-        }
-        let small: Option<Vec<i64>> = b.iter().map(Integer::to_i64).collect();
-        let solver = match small {
-            Some(a) => RationalDixon::from_scaled_i64(a, scales.to_vec())?,
-            None => RationalDixon::from_scaled(b, scales.to_vec())?,
         };
         let t = solver.solve(&self.task.y)?;
         let cb: Vec<Rational> =
