@@ -278,3 +278,18 @@ fn certificates_valid_on_families(with_sdp: bool) {
         .collect();
     assert!(failures.is_empty(), "{} invalid certificates (SDP: {with_sdp}):\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn lp_optima_at_n80_d200_come_from_the_dual_simplex_basis() {
+    // The fast path: the f64 dual simplex's optimal basis, solved exactly and certified
+    // (clarabel only as the fallback).
+    let t = random_positive(1, 80, 200);
+    for sign in [Sign::Nonnegative, Sign::Signed] {
+        for (what, opt) in [("ℓ1", min_l1(&t, sign).unwrap()), ("trace", min_trace_sharpness(&t, sign).unwrap())] {
+            let c = &opt.certificate;
+            eprintln!("{what} {sign:?}: {}", c.note);
+            assert!(c.valid && c.gap == 0.0 && c.infeasibility == 0.0 && c.dual_infeasibility == 0.0, "{what} {sign:?}: {c:?}");
+            assert!(c.note.contains("dual simplex"), "{what} {sign:?}: {}", c.note);
+        }
+    }
+}

@@ -1,7 +1,12 @@
-//! Numbers: the scalar trait ([`real`]: f64 and MPFR; double-double [`dd`] and quad-double [`qd`]), dense linear algebra on faer and exact
-//! rational elimination ([`linalg`]), and the η-ordered parallel map ([`parallel`]).
+//! Numbers: the scalar trait ([`real`]: f64 and MPFR; double-double [`dd`] and quad-double
+//! [`qd`] on the error-free transformations of [`eft`]), the dot-product kernels behind GD
+//! ([`mixed_dot`]: f64 data × dd/qd; [`mpfr_dot`]: exact-double data × MPFR, rounded once),
+//! dense linear algebra on faer ([`linalg`]), exact rational elimination ([`exact`]) and
+//! Dixon's p-adic solver ([`dixon`]), intervals ([`interval`]), and the η-ordered parallel map
+//! ([`parallel`]).
 
 pub mod dd;
+pub mod dixon;
 pub mod eft;
 pub mod exact;
 pub mod interval;

@@ -7,11 +7,13 @@ use crate::numeric::real::Nearest;
 use crate::problem::task::Task;
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
-use rug::Rational;
+use crate::numeric::dixon::ScaledRows;
+use rug::{Integer, Rational};
 
+mod dual_simplex;
 mod exact;
 pub(crate) use exact::solve_fraction_free;
-use exact::{repair_on_support, x_times_exact, xt_times_exact, Lu};
+use exact::{repair_on_support, xt_times_exact, Lu};
 
 /// Sparse matrix assembled column by column.
 pub(super) struct Columns {
@@ -113,23 +115,53 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     if weights.len() != d || weights.iter().any(|c| *c < 0) {
         return Err(Error::arg("weights", format!("{} weights (or a negative one) for d = {d}", weights.len()), "d nonnegative weights"));
     }
-    let xf: Vec<Vec<f64>> = task.x.iter().map(|r| r.iter().map(Nearest::nearest).collect()).collect();
-    let yf: Vec<f64> = task.y.iter().map(Nearest::nearest).collect();
-    let cf: Vec<f64> = weights.iter().map(Nearest::nearest).collect();
+    // X = diag(L)⁻¹X' with X' integer: the exact solves and checks work on X'.
+    let xi = ScaledRows::new(&task.x);
+    let xf: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            let l = &xi.scales[i];
+            let lf = l.to_i64().filter(|&v| v <= 1 << 53).map(|v| v as f64);
+            (0..d)
+                .map(|j| match (&xi.small, lf) {
+                    // One IEEE division of two exact f64 values: the correctly rounded quotient.
+                    (Some(s), Some(lf)) if s[i * d + j].unsigned_abs() <= 1 << 53 => s[i * d + j] as f64 / lf,
+                    _ => nearest_ratio(&xi.get(i, j), l),
+                })
+                .collect()
+        })
+        .collect();
+    let yf: Vec<f64> = task.y.iter().map(nearest_q).collect();
+    let cf: Vec<f64> = weights.iter().map(nearest_q).collect();
     // Variables: β (nonnegative) or (p, q) with β = p − q; rows: Xβ = y, then the variables ≥ 0.
     let nvar = if sign == Sign::Signed { 2 * d } else { d };
-    let lp = Lp { task, weights, sign, xf: &xf, yf: &yf, cf: &cf };
+    let lp = Lp { task, weights, sign, xi: &xi, xf: &xf, yf: &yf, cf: &cf };
     let mut b = yf.clone();
     b.extend(std::iter::repeat_n(0.0, nvar));
     let cost: Vec<f64> = if sign == Sign::Signed { cf.iter().chain(&cf).copied().collect() } else { cf.clone() };
     let what = if weights.iter().all(|c| *c == 1) { "min-ℓ1 LP" } else { "weighted-ℓ1 LP" };
+    // First the dual simplex's optimal basis, solved exactly (Dixon lifting) and certified.
+    let mut tried = Vec::new();
+    match lp.dual_simplex() {
+        Ok((basis, iters)) => match lp.exact_basic(&basis) {
+            Some((beta, nu)) => {
+                let mut certificate = check_lp_scaled(task, lp.xi, weights, sign, &beta, &nu);
+                if certificate.valid {
+                    certificate.note = format!("{}; exact basic solution of the f64 dual simplex's optimal basis ({iters} pivots)", certificate.note);
+                    return Ok(certified(weights, beta, nu, certificate));
+                }
+                tried.push(format!("dual simplex ({iters} pivots): invalid exact certificate"));
+            }
+            None => tried.push(format!("dual simplex ({iters} pivots): basis singular mod p")),
+        },
+        Err(why) => tried.push(format!("dual simplex: {why}")),
+    }
     let sol =
         run_clarabel(what, &cost, lp.constraints(), &b, &[SupportedConeT::ZeroConeT(n), SupportedConeT::NonnegativeConeT(nvar)], false)?;
     let status = format!("clarabel {:?} in {} iterations", sol.status, sol.iterations);
     // An optimum is returned only with a valid certificate: the exact repairs of the default
     // solve, then of a solve to clarabel's tightest tolerance (1e-10), then the rounded
     // interior points themselves (valid only if they beat LP_TOL on their own).
-    let mut tried = vec![format!("default solve: {status}")];
+    tried.push(format!("default solve: {status}"));
     let mut found = lp.certify(&sol, &mut tried);
     if found.is_none() {
         let tight =
@@ -154,8 +186,19 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
     };
     let mut certificate = check_lp_certificate(task, weights, sign, &beta, &nu);
     certificate.note = format!("{}; {how}; {status}", certificate.note);
-    let objective = weights.iter().zip(&beta).fold(Rational::new(), |acc, (c, b)| acc + Rational::from(c * b).abs()).nearest();
-    Ok(Certified { beta: beta.iter().map(Nearest::nearest).collect(), objective, certificate, witness: Witness::Lp { beta, nu } })
+    Ok(certified(weights, beta, nu, certificate))
+}
+
+/// The certified optimum of a weighted-ℓ1 LP: objective Σ c_i|β_i| exactly, then rounded.
+fn certified(weights: &[Rational], beta: Vec<Rational>, nu: Vec<Rational>, certificate: Certificate) -> Certified {
+    let objective = weighted_l1(weights, &beta).nearest();
+    Certified { beta: beta.iter().map(Nearest::nearest).collect(), objective, certificate, witness: Witness::Lp { beta, nu } }
+}
+
+/// Σ c_i|β_i| exactly (over the common denominator of β).
+fn weighted_l1(weights: &[Rational], beta: &[Rational]) -> Rational {
+    let abs: Vec<Rational> = beta.iter().map(|b| Rational::from(b.abs_ref())).collect();
+    dot_exact(weights.iter(), &common_denominator(&abs))
 }
 
 /// One weighted-ℓ1 LP with its data in f64 (for the solver and the pivoting) and in
@@ -164,6 +207,8 @@ struct Lp<'a> {
     task: &'a Task,
     weights: &'a [Rational],
     sign: Sign,
+    /// X' and L with X = diag(L)⁻¹X' (X' integer).
+    xi: &'a ScaledRows,
     xf: &'a [Vec<f64>],
     yf: &'a [f64],
     cf: &'a [f64],
@@ -212,7 +257,7 @@ impl Lp<'_> {
         Some((to_rationals(&beta_f)?, to_rationals(&nu_f)?))
     }
     fn valid(&self, beta: &[Rational], nu: &[Rational]) -> bool {
-        check_lp_certificate(self.task, self.weights, self.sign, beta, nu).valid
+        check_lp_scaled(self.task, self.xi, self.weights, self.sign, beta, nu).valid
     }
     /// The exact repairs of one interior point, in order of cost: (1) on the support read
     /// off the interior point (β_i·rc_i ≈ μ there, and the limit is strictly complementary);
@@ -429,7 +474,14 @@ impl Lp<'_> {
 /// dual infeasibility max_i ((Xᵀν)_i − c_i)⁺/‖c‖∞ (|(Xᵀν)_i| for signed), gap
 /// (Σ c_i|β_i| − yᵀν)/|Σ c_i|β_i||; valid iff all ≤ [`LP_TOL`]. Everything in rationals.
 pub fn check_lp_certificate(task: &Task, weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
-    if beta.len() != task.d() || nu.len() != task.n() || weights.len() != task.d() {
+    check_lp_scaled(task, &ScaledRows::new(&task.x), weights, sign, beta, nu)
+}
+
+/// [`check_lp_certificate`] on X = diag(L)⁻¹X' (X' integer): Xβ and Xᵀν as integer dot
+/// products over common denominators, the dual constraints compared as integers.
+fn check_lp_scaled(task: &Task, xi: &ScaledRows, weights: &[Rational], sign: Sign, beta: &[Rational], nu: &[Rational]) -> Certificate {
+    let (scales, d) = (&xi.scales, task.d());
+    if beta.len() != d || nu.len() != task.n() || weights.len() != d || xi.n != task.n() || xi.d != d {
         return Certificate {
             gap: f64::NAN,
             infeasibility: f64::NAN,
@@ -438,27 +490,60 @@ pub fn check_lp_certificate(task: &Task, weights: &[Rational], sign: Sign, beta:
             note: "dimension mismatch".into(),
         };
     }
-    let res = x_times_exact(task, beta);
-    let resid = res.iter().zip(&task.y).map(|(a, y)| Rational::from(a - y).abs()).max().unwrap_or_default();
+    // (Xβ)_i = (X'_i·N)/(q·L_i) with β = N/q.
+    let (bn, bq) = common_denominator(beta);
+    let support: Vec<usize> = (0..d).filter(|&j| bn[j] != 0).collect();
+    let resid = scales
+        .iter()
+        .zip(&task.y)
+        .enumerate()
+        .map(|(i, (l, y))| {
+            let mut acc = Integer::new();
+            for &j in &support {
+                match &xi.small {
+                    Some(s) => acc += &bn[j] * s[i * d + j],
+                    None => acc += &bn[j] * &xi.big[i][j],
+                }
+            }
+            (Rational::from((acc, Integer::from(&bq * l))) - y).abs()
+        })
+        .max()
+        .unwrap_or_default();
     let mut infeas = rel(&resid, &max_abs(&task.y));
     if sign == Sign::Nonnegative {
         let neg = beta.iter().map(|b| Rational::from(-b)).max().unwrap_or_default().max(Rational::new());
         infeas = infeas.max(rel(&neg, &max_abs(beta)));
     }
-    let xtn = xt_times_exact(task, nu);
-    let viol = xtn
-        .iter()
-        .zip(weights)
-        .map(|(v, c)| match sign {
-            Sign::Nonnegative => Rational::from(v - c),
-            Sign::Signed => Rational::from(v.abs_ref()) - c,
-        })
-        .max()
-        .unwrap_or_default()
-        .max(Rational::new());
+    // (Xᵀν)_j = Σ_i X'_ij W_i / w with ν_i/L_i = W_i/w; violated iff s_j·den(c_j) > num(c_j)·w.
+    let scaled_nu: Vec<Rational> = nu.iter().zip(scales).map(|(v, l)| Rational::from(v / l)).collect();
+    let (wn, wq) = common_denominator(&scaled_nu);
+    let mut sums = vec![Integer::new(); d];
+    for (i, wi) in wn.iter().enumerate() {
+        if *wi == 0 {
+            continue;
+        }
+        for (j, sj) in sums.iter_mut().enumerate() {
+            match &xi.small {
+                Some(s) => *sj += wi * s[i * d + j],
+                None => *sj += wi * &xi.big[i][j],
+            }
+        }
+    }
+    let mut viol = Rational::new();
+    for (sj, c) in sums.into_iter().zip(weights) {
+        let v = if sign == Sign::Signed { sj.abs() } else { sj };
+        let lhs = v * c.denom();
+        let rhs = Integer::from(c.numer() * &wq);
+        if lhs > rhs {
+            let excess = Rational::from((lhs - rhs, Integer::from(c.denom() * &wq)));
+            if excess > viol {
+                viol = excess;
+            }
+        }
+    }
     let dual_infeas = rel(&viol, &max_abs(weights));
-    let primal = weights.iter().zip(beta).fold(Rational::new(), |acc, (c, b)| acc + Rational::from(c * b).abs());
-    let dual = task.y.iter().zip(nu).fold(Rational::new(), |acc, (y, v)| acc + Rational::from(y * v));
+    let primal = weighted_l1(weights, beta);
+    let dual = dot_exact(task.y.iter(), &common_denominator(nu));
     let gap_q = Rational::from(&primal - &dual);
     let gap = rel(&gap_q, &Rational::from(primal.abs_ref()));
     let valid = gap.abs() <= LP_TOL && infeas <= LP_TOL && dual_infeas <= LP_TOL;

@@ -37,7 +37,8 @@
 use crate::error::Result;
 use crate::numeric::real::Nearest;
 use crate::problem::task::Task;
-use rug::Rational;
+use crate::numeric::dixon::common_denominator;
+use rug::{Integer, Rational};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -152,6 +153,21 @@ pub(crate) fn to_rationals(v: &[f64]) -> Option<Vec<Rational>> {
     v.iter().map(|&x| Rational::from_f64(x)).collect()
 }
 
+/// The nearest f64 of num/den (den > 0): one IEEE division when both are exact in f64 (the
+/// correctly rounded quotient), else MPFR.
+pub(crate) fn nearest_ratio(num: &Integer, den: &Integer) -> f64 {
+    const EXACT: i64 = 1 << 53;
+    match (num.to_i64(), den.to_i64()) {
+        (Some(a), Some(b)) if a.abs() <= EXACT && b > 0 && b <= EXACT => a as f64 / b as f64,
+        _ => Rational::from((num.clone(), den.clone())).nearest(),
+    }
+}
+
+/// The nearest f64 of a rational ([`nearest_ratio`]).
+pub(crate) fn nearest_q(q: &Rational) -> f64 {
+    nearest_ratio(q.numer(), q.denom())
+}
+
 pub(crate) fn max_abs(v: &[Rational]) -> Rational {
     v.iter().map(|x| Rational::from(x.abs_ref())).max().unwrap_or_default()
 }
@@ -165,23 +181,50 @@ pub(crate) fn rel(a: &Rational, s: &Rational) -> f64 {
     }
 }
 
-/// Xv exactly.
-pub(crate) fn x_times(task: &Task, v: &[Rational]) -> Vec<Rational> {
-    task.x.iter().map(|row| row.iter().zip(v).fold(Rational::new(), |acc, (a, b)| acc + Rational::from(a * b))).collect()
-}
-
-/// Xᵀv exactly.
-pub(crate) fn xt_times(task: &Task, v: &[Rational]) -> Vec<Rational> {
-    let mut out = vec![Rational::new(); task.d()];
-    for (row, vi) in task.x.iter().zip(v) {
-        if *vi == 0 {
-            continue;
-        }
-        for (o, a) in out.iter_mut().zip(row) {
-            *o += Rational::from(a * vi);
+/// Σ_k a_k b_k exactly: a over its common denominator, the products summed in integers and
+/// one rational formed at the end (one gcd instead of one per term: exact vertices carry
+/// denominators of thousands of bits).
+pub(crate) fn dot_exact<'a>(a: impl Iterator<Item = &'a Rational>, b: &(Vec<Integer>, Integer)) -> Rational {
+    let a: Vec<&Rational> = a.collect();
+    let mut da = Integer::from(1);
+    for x in &a {
+        if *x.denom() != 1 {
+            da.lcm_mut(x.denom());
         }
     }
-    out
+    let mut acc = Integer::new();
+    for (p, q) in a.iter().zip(&b.0) {
+        if **p != 0 && *q != 0 {
+            if *p.denom() == da {
+                acc += p.numer() * q;
+            } else {
+                acc += Integer::from(p.numer() * Integer::from(&da / p.denom())) * q;
+            }
+        }
+    }
+    Rational::from((acc, Integer::from(&da * &b.1)))
+}
+
+/// Xv exactly ([`dot_exact`] per row).
+pub(crate) fn x_times(task: &Task, v: &[Rational]) -> Vec<Rational> {
+    let cv = common_denominator(v);
+    task.x.iter().map(|row| dot_exact(row.iter(), &cv)).collect()
+}
+
+/// Xᵀv exactly ([`dot_exact`] per column).
+pub(crate) fn xt_times(task: &Task, v: &[Rational]) -> Vec<Rational> {
+    let cv = common_denominator(v);
+    (0..task.d()).map(|j| dot_exact(task.x.iter().map(|row| &row[j]), &cv)).collect()
+}
+
+/// Σ_i v_i² exactly (over the common denominator of v).
+pub(crate) fn norm_sq_exact(v: &[Rational]) -> Rational {
+    let (nums, q) = common_denominator(v);
+    let mut acc = Integer::new();
+    for x in &nums {
+        acc += x.square_ref();
+    }
+    Rational::from((acc, q.square()))
 }
 
 // ---------------------------------------------------------------------------------------

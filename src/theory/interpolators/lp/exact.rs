@@ -121,46 +121,7 @@ pub(super) fn repair_on_support(
     Some((beta_b, nu_r))
 }
 
-/// v as integers over one common denominator: (N, D) with v_i = N_i/D.
-fn over_common_denominator<'a>(v: impl Iterator<Item = &'a Rational> + Clone) -> (Vec<rug::Integer>, rug::Integer) {
-    use rug::Integer;
-    let mut den = Integer::from(1);
-    for x in v.clone() {
-        if *x.denom() != 1 {
-            den.lcm_mut(x.denom());
-        }
-    }
-    let nums =
-        v.map(|x| if *x.denom() == den { x.numer().clone() } else { Integer::from(x.numer() * Integer::from(&den / x.denom())) }).collect();
-    (nums, den)
-}
-
-/// Σ_k a_k b_k exactly: both over their common denominators, the products summed in integers
-/// and one rational formed at the end (one gcd instead of one per term: the repaired vertices
-/// carry denominators of thousands of bits).
-fn dot_exact<'a>(a: impl Iterator<Item = &'a Rational> + Clone, b: &(Vec<rug::Integer>, rug::Integer)) -> Rational {
-    use rug::Integer;
-    let (na, da) = over_common_denominator(a);
-    let mut acc = Integer::new();
-    for (p, q) in na.iter().zip(&b.0) {
-        if *p != 0 && *q != 0 {
-            acc += Integer::from(p * q);
-        }
-    }
-    Rational::from((acc, Integer::from(&da * &b.1)))
-}
-
-/// Xv exactly ([`dot_exact`] per row).
-pub(super) fn x_times_exact(task: &Task, v: &[Rational]) -> Vec<Rational> {
-    let cv = over_common_denominator(v.iter());
-    task.x.iter().map(|row| dot_exact(row.iter(), &cv)).collect()
-}
-
-/// Xᵀv exactly ([`dot_exact`] per column).
-pub(super) fn xt_times_exact(task: &Task, v: &[Rational]) -> Vec<Rational> {
-    let cv = over_common_denominator(v.iter());
-    (0..task.d()).map(|j| dot_exact(task.x.iter().map(|row| &row[j]), &cv)).collect()
-}
+pub(super) use super::super::{x_times as x_times_exact, xt_times as xt_times_exact};
 
 /// Exact solution of A z = b (A given by rows, any shape): a basic solution (free variables
 /// 0) if the system is consistent, `None` otherwise. Fraction-free elimination (Bareiss) on the
