@@ -30,6 +30,9 @@ fn run(task: &Task, sign: Sign) {
             let t2 = Instant::now();
             let cert = check_sdp_certificate(task, sign, pt);
             t_cert = t2.elapsed();
+            let t3 = Instant::now();
+            let b = normsharp::theory::enclosures::sdp::bound_min_lambda_max(task, sign, pt, 128);
+            println!("  proved bounds (128 bits): {:.3} s, {}", t3.elapsed().as_secs_f64(), b.map(|i| format!("[{}, {}]", i.lo_decimal(12), i.hi_decimal(12))).unwrap_or_else(|e| e.to_string()));
             format!("valid {} gap {:.2e} inf {:.2e} dinf {:.2e}", cert.valid, cert.gap, cert.infeasibility, cert.dual_infeasibility)
         }
         Err(e) => format!("error {e}"),
@@ -43,7 +46,29 @@ fn run(task: &Task, sign: Sign) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `repeat N n d`: N calls of min_sharpness_sdp on random_positive(2, n, d) (for profilers).
+    if args.first().map(String::as_str) == Some("repeat") {
+        let reps: usize = args[1].parse().expect("N");
+        let task = random_positive(2, args[2].parse().expect("n"), args[3].parse().expect("d"));
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(min_sharpness_sdp(&task, Sign::Nonnegative).is_ok());
+        }
+        println!("{:.3} ms per call", t0.elapsed().as_secs_f64() * 1e3 / reps as f64);
+        args.clear();
+        return;
+    }
+    // `toml n d FILE`: write the signed Gaussian task gaussian(1, n, d, 5, 0, 0) as a task file
+    // (for `normsharp predict --model pm --task FILE`).
+    if args.first().map(String::as_str) == Some("toml") {
+        let task = gaussian(1, args[1].parse().expect("n"), args[2].parse().expect("d"), 5, 0.0, 0.0);
+        let row = |r: &[rug::Rational]| r.iter().map(|v| format!("{:e}", v.nearest())).collect::<Vec<_>>().join(", ");
+        let x: Vec<String> = task.x.iter().map(|r| format!("[{}]", row(r))).collect();
+        let text = format!("X = [\n{}\n]\ny = [{}]\n", x.join(",\n"), row(&task.y));
+        std::fs::write(&args[3], text).expect("write the task file");
+        return;
+    }
     if args.is_empty() {
         for n in [20, 40] {
             run(&random_positive(2, n, 50), Sign::Nonnegative);

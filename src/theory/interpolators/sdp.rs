@@ -40,7 +40,7 @@ pub fn min_sharpness_sdp(task: &Task, sign: Sign) -> Result<Certified> {
     };
     let (iterations, converged) = (sol.iterations, sol.converged);
     let point = SdpPoint { t: sol.t, beta: sol.beta, w: sol.w, nu: sol.nu, z: sol.z };
-    let (mut certificate, objective) = certify(task, sign, &point);
+    let (mut certificate, objective) = certify_rounded(&xf, &yf, n, d, sign, &point);
     certificate.note = format!("{}; interior point: {} iterations, converged {converged}", certificate.note, iterations);
     Ok(Certified { beta: point.beta.clone(), objective, certificate, witness: Witness::Sdp(point) })
 }
@@ -109,7 +109,13 @@ const U: f64 = f64::EPSILON / 2.0;
 /// are ≤ [`SDP_TOL`]. When w = |β| (the solver's points) K is formed and decomposed once.
 /// Cost O(n²d + n³), no rational arithmetic.
 pub(crate) fn certify(task: &Task, sign: Sign, p: &SdpPoint) -> (Certificate, f64) {
-    let (n, d) = (task.n(), task.d());
+    let x: Vec<f64> = task.x.iter().flat_map(|r| r.iter().map(Nearest::nearest)).collect();
+    let y: Vec<f64> = task.y.iter().map(Nearest::nearest).collect();
+    certify_rounded(&x, &y, task.n(), task.d(), sign, p)
+}
+
+/// [`certify`] from X (row-major n×d) and y already rounded to nearest f64.
+fn certify_rounded(x: &[f64], y: &[f64], n: usize, d: usize, sign: Sign, p: &SdpPoint) -> (Certificate, f64) {
     let bad = |why: &str| {
         (Certificate { gap: f64::NAN, infeasibility: f64::NAN, dual_infeasibility: f64::NAN, valid: false, note: why.into() }, f64::NAN)
     };
@@ -121,9 +127,7 @@ pub(crate) fn certify(task: &Task, sign: Sign, p: &SdpPoint) -> (Certificate, f6
         return bad("non-finite point");
     }
     let w: &[f64] = if sign == Sign::Nonnegative { &p.beta } else { &p.w };
-    // X rounded to nearest, row-major, and its transpose (columns contiguous).
-    let x: Vec<f64> = task.x.iter().flat_map(|r| r.iter().map(Nearest::nearest)).collect();
-    let y: Vec<f64> = task.y.iter().map(Nearest::nearest).collect();
+    // Xᵀ (columns contiguous).
     let xt: Vec<f64> = (0..d * n).map(|k| x[(k % n) * d + k / n]).collect();
     let colsq: Vec<f64> = (0..d).map(|j| xt[j * n..(j + 1) * n].iter().map(|v| v * v).sum()).collect();
     let tiny = f64::from_bits(1); // underflow of one product: ≤ 2⁻¹⁰⁷⁵ each
