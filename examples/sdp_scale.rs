@@ -32,7 +32,11 @@ fn run(task: &Task, sign: Sign) {
             t_cert = t2.elapsed();
             let t3 = Instant::now();
             let b = normsharp::theory::enclosures::sdp::bound_min_lambda_max(task, sign, pt, 128);
-            println!("  proved bounds (128 bits): {:.3} s, {}", t3.elapsed().as_secs_f64(), b.map(|i| format!("[{}, {}]", i.lo_decimal(12), i.hi_decimal(12))).unwrap_or_else(|e| e.to_string()));
+            println!(
+                "  proved bounds (128 bits): {:.3} s, {}",
+                t3.elapsed().as_secs_f64(),
+                b.map(|i| format!("[{}, {}]", i.lo_decimal(12), i.hi_decimal(12))).unwrap_or_else(|e| e.to_string())
+            );
             format!("valid {} gap {:.2e} inf {:.2e} dinf {:.2e}", cert.valid, cert.gap, cert.infeasibility, cert.dual_infeasibility)
         }
         Err(e) => format!("error {e}"),

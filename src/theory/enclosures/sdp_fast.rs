@@ -201,3 +201,56 @@ pub(crate) fn bound_fast(task: &Task, sign: Sign, point: &SdpPoint, prec: u32) -
     }
     Interval::new(lower.lo().clone(), upper.hi().clone()).ok_or_else(|| fail("empty bounds"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::tasks::{canonical_multi, gaussian, random_positive};
+    use crate::theory::interpolators::{min_sharpness_sdp, Witness};
+
+    /// λ_min of Q diag(1, …, n) Qᵀ (Q a Householder reflection, f64-rounded): the proved lower
+    /// bound is ≤ the f64 matrix's λ_min, which Weyl puts within n·‖E‖ ≤ n²·u·n of 1, and
+    /// above 1 − 10⁻⁶ (the largest shift tried is 10⁻⁴·scale relative, scale ≤ n).
+    #[test]
+    fn lambda_min_lower_is_below_and_close() {
+        let n = 30;
+        let v: Vec<f64> = (0..n).map(|i| ((i * 7 + 3) % 11) as f64 - 5.0).collect();
+        let vv: f64 = v.iter().map(|a| a * a).sum();
+        let q = |i: usize, j: usize| if i == j { 1.0 } else { 0.0 } - 2.0 * v[i] * v[j] / vv;
+        let a: Vec<f64> = (0..n * n).map(|k| (0..n).map(|m| q(k / n, m) * (m + 1) as f64 * q(k % n, m)).sum()).collect();
+        let lb = lambda_min_lower(&a, n).unwrap();
+        let weyl = (n * n * n) as f64 * U * 4.0;
+        assert!(lb <= 1.0 + weyl && lb > 1.0 - 1e-6 - weyl, "{lb}");
+        // an indefinite matrix: the bound is below its negative eigenvalue
+        let b: Vec<f64> = a.iter().enumerate().map(|(k, x)| if k / n == k % n { x - 3.0 } else { *x }).collect();
+        assert!(lambda_min_lower(&b, n).unwrap() <= -2.0 + weyl);
+    }
+
+    /// The f64 path and the exact path hold the same optimum: on the exact path's tasks their
+    /// intervals intersect and both hold the solver's certified value (to SDP_TOL = 1e-7
+    /// relative, the certificate's resolution), and the f64 path is at most 1e-6 wide.
+    #[test]
+    fn fast_path_agrees_with_exact_path() {
+        let tasks = [
+            (canonical_multi(), Sign::Nonnegative),
+            (random_positive(402, 4, 12), Sign::Signed),
+            (gaussian(502, 13, 30, 3, 0.0, 0.0), Sign::Signed),
+        ];
+        for (task, sign) in &tasks {
+            let c = min_sharpness_sdp(task, *sign).unwrap();
+            let Witness::Sdp(pt) = &c.witness else { panic!("no SDP witness") };
+            let fast = bound_fast(task, *sign, pt, 128).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+            let exact = crate::theory::enclosures::sdp::bound_min_lambda_max(task, *sign, pt, 128).unwrap();
+            assert!(fast.intersect(&exact).is_some(), "{}: disjoint", task.name);
+            assert!(fast.rel_width() < 1e-6, "{}: width {}", task.name, fast.rel_width());
+            let obj = c.objective;
+            assert!(fast.lo().to_f64() <= obj * (1.0 + 1e-7) && obj <= fast.hi().to_f64() * (1.0 + 1e-7), "{}", task.name);
+            // a dual point scaled by 1 + 1e-3 breaks feasibility: the penalty keeps the bound sound
+            let mut bad = pt.clone();
+            bad.nu.iter_mut().for_each(|v| *v *= 1.0 + 1e-3);
+            if let Ok(b) = bound_fast(task, *sign, &bad, 128) {
+                assert!(b.lo().to_f64() <= obj * (1.0 + 1e-7), "{}: unsound lower bound", task.name);
+            }
+        }
+    }
+}

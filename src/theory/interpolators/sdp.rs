@@ -131,7 +131,7 @@ fn certify_rounded(x: &[f64], y: &[f64], n: usize, d: usize, sign: Sign, p: &Sdp
     let xt: Vec<f64> = (0..d * n).map(|k| x[(k % n) * d + k / n]).collect();
     let colsq: Vec<f64> = (0..d).map(|j| xt[j * n..(j + 1) * n].iter().map(|v| v * v).sum()).collect();
     let tiny = f64::from_bits(1); // underflow of one product: ≤ 2⁻¹⁰⁷⁵ each
-    // Primal: Xβ = y, sign constraints, slack PSD.
+                                  // Primal: Xβ = y, sign constraints, slack PSD.
     let mut resid = 0.0f64;
     for i in 0..n {
         let row = &x[i * d..(i + 1) * d];
@@ -150,7 +150,8 @@ fn certify_rounded(x: &[f64], y: &[f64], n: usize, d: usize, sign: Sign, p: &Sdp
     };
     let over = |a: f64, s: f64| if s > 0.0 { a / s } else { a };
     let abs_beta: Vec<f64> = p.beta.iter().map(|b| b.abs()).collect();
-    let weyl = |v: &[f64]| 4.0 * (d + 4) as f64 * U * v.iter().zip(&colsq).map(|(a, c)| a.abs() * c).sum::<f64>() + (n * n * d) as f64 * tiny;
+    let weyl =
+        |v: &[f64]| 4.0 * (d + 4) as f64 * U * v.iter().zip(&colsq).map(|(a, c)| a.abs() * c).sum::<f64>() + (n * n * d) as f64 * tiny;
     let Some(kw_ev) = symmetric_eigenvalues(n, &gram(&xt, n, d, w)) else { return bad("eigenvalues failed") };
     let kw_max = kw_ev[n - 1];
     let (primal, e_primal) = if w.iter().zip(&abs_beta).all(|(a, b)| a == b) {
