@@ -73,6 +73,12 @@ fn main() {
         std::fs::write(&args[3], text).expect("write the task file");
         return;
     }
+    // `file PATH signed|nonneg`: a task file.
+    if args.first().map(String::as_str) == Some("file") {
+        let task = Task::from_toml_str(&std::fs::read_to_string(&args[1]).expect("read")).expect("task");
+        run(&task, if args[2] == "signed" { Sign::Signed } else { Sign::Nonnegative });
+        return;
+    }
     if args.is_empty() {
         for n in [20, 40] {
             run(&random_positive(2, n, 50), Sign::Nonnegative);
