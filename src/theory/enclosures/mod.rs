@@ -21,6 +21,7 @@ pub mod dual;
 pub mod flow;
 pub mod path;
 pub mod sdp;
+mod sdp_fast;
 
 use crate::error::{Error, Result};
 use crate::numeric::interval::{sum, Interval};

@@ -100,10 +100,19 @@ pub(crate) fn upper_lambda_max(task: &Task, beta: &[Rational], prec: u32) -> Opt
     None
 }
 
+/// Size n²·d above which [`bound_min_lambda_max`] runs the f64 path of [`super::sdp_fast`]
+/// (same argument, rounding bounded a priori; the exact path costs O(n²d) rational and
+/// multiple-precision operations: minutes at n = 100, d = 200).
+pub const FAST_ABOVE: usize = 100_000;
+
 /// Proved bounds [lower, upper] ∋ t* at `prec` bits from the solver's point (see the module
-/// docs). Errors say which half could not be proved.
+/// docs). Errors say which half could not be proved. Above [`FAST_ABOVE`] (n²d) the bounds
+/// come from [`super::sdp_fast`].
 pub fn bound_min_lambda_max(task: &Task, sign: Sign, point: &SdpPoint, prec: u32) -> Result<Interval> {
     let (n, d) = (task.n(), task.d());
+    if n.saturating_mul(n).saturating_mul(d) > FAST_ABOVE {
+        return super::sdp_fast::bound_fast(task, sign, point, prec);
+    }
     let fail = |why: String| Error::NoConvergence { what: "proved bounds on min λ_max".into(), detail: why };
     let q = |v: &Rational| Interval::from_rational(v, prec);
     let f = |v: f64| Interval::point(&Float::with_val(prec, v));
