@@ -4,6 +4,7 @@
 pub mod dd;
 pub mod exact;
 pub mod interval;
+pub mod kernels;
 pub mod lanczos;
 pub mod linalg;
 pub mod parallel;

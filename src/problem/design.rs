@@ -21,6 +21,8 @@ pub struct Design<T: Real> {
     n_real: T,
     /// 1/n (see [`Real::div_by`]).
     inv_n: T,
+    /// 1/2.
+    half: T,
 }
 
 impl<T: Real> Design<T> {
@@ -29,7 +31,8 @@ impl<T: Real> Design<T> {
         let n_real = T::from_i64(n as i64, ctx);
         let xt = (0..n * d).map(|k| x[(k % n) * d + k / n].clone()).collect();
         let inv_n = T::from_ratio(1, n as i64, ctx);
-        Design { n, d, x, y, xt, n_real, inv_n }
+        let half = T::from_f64(0.5, ctx);
+        Design { n, d, x, y, xt, n_real, inv_n, half }
     }
     /// The same design rounded to f64 (for Hessians and sharpness).
     pub fn to_f64(&self) -> Design<f64> {
@@ -53,8 +56,25 @@ impl<T: Real> Design<T> {
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
         T::matvec_t(self.n, self.d, &self.x, r, out);
-        for o in out.iter_mut() {
-            o.div_by(&self.n_real, &self.inv_n);
+        self.div_n(out);
+    }
+    /// r = Xβ − y, g = Xᵀr/n and L = ‖r‖²/(2n) at once: the same values as
+    /// [`Design::residual`], [`Design::grad_beta`] and [`Design::loss`] (in f64 one pass over X,
+    /// [`Real::residual_grad`]).
+    #[inline(always)]
+    pub fn residual_grad(&self, beta: &[T], r: &mut [T], g: &mut [T]) -> T {
+        let ss = T::residual_grad(self.n, self.d, &self.x, &self.xt, beta, &self.y, r, g);
+        self.div_n(g);
+        self.loss_from_sum_sq(ss)
+    }
+    /// Each entry divided by n: `o·(1/n)` when n is a power of two (1/n is exact, so this is
+    /// the same correctly rounded quotient without a division), else [`Real::div_by`].
+    #[inline(always)]
+    fn div_n(&self, out: &mut [T]) {
+        if self.n.is_power_of_two() {
+            out.iter_mut().for_each(|o| *o *= &self.inv_n);
+        } else {
+            out.iter_mut().for_each(|o| o.div_by(&self.n_real, &self.inv_n));
         }
     }
     /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
@@ -65,10 +85,18 @@ impl<T: Real> Design<T> {
     }
     /// Loss from the residual: L = ‖r‖²/(2n).
     pub fn loss(&self, r: &[T]) -> T {
-        let ctx = self.ctx();
-        let mut l = crate::numeric::real::norm2_sq(r, ctx);
-        l.div_by(&self.n_real, &self.inv_n);
-        l.div_by(&T::from_f64(2.0, ctx), &T::from_f64(0.5, ctx));
+        self.loss_from_sum_sq(crate::numeric::real::norm2_sq(r, self.ctx()))
+    }
+    /// L = s/(2n) from s = ‖r‖².
+    #[inline(always)]
+    fn loss_from_sum_sq(&self, mut l: T) -> T {
+        if self.n.is_power_of_two() {
+            l *= &self.inv_n;
+        } else {
+            l.div_by(&self.n_real, &self.inv_n);
+        }
+        // Halving is exact: the same value as l/2 in every binary arithmetic.
+        l *= &self.half;
         l
     }
 }
