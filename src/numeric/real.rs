@@ -205,25 +205,25 @@ impl Real for f64 {
     fn decimal_digits(&self) -> usize {
         17
     }
-    /// Row dot products in the fixed order of [`kernels::dot`] (16 partial sums).
+    /// In the order of [`kernels`] (left to right below 32768 entries).
     #[inline(always)]
     fn matvec(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
         kernels::matvec(rows, cols, a, v, out)
     }
-    /// The same sums as [`Real::matvec`] (the row-major copy is the one read).
+    /// The same sums as [`Real::matvec`].
     #[inline(always)]
-    fn matvec_both(rows: usize, cols: usize, a: &[f64], _at: &[f64], v: &[f64], out: &mut [f64]) {
-        kernels::matvec(rows, cols, a, v, out)
+    fn matvec_both(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64], out: &mut [f64]) {
+        kernels::matvec_both(rows, cols, a, at, v, out)
     }
-    /// Row axpys, each entry summed in index order.
+    /// Each entry summed left to right ([`kernels::matvec_t`]).
     #[inline(always)]
     fn matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
         kernels::matvec_t(rows, cols, a, v, out)
     }
     /// One fused pass over A ([`kernels::residual_grad`]).
     #[inline(always)]
-    fn residual_grad(rows: usize, cols: usize, a: &[f64], _at: &[f64], v: &[f64], y: &[f64], r: &mut [f64], g: &mut [f64]) -> f64 {
-        kernels::residual_grad(rows, cols, a, v, y, r, g)
+    fn residual_grad(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64], y: &[f64], r: &mut [f64], g: &mut [f64]) -> f64 {
+        kernels::residual_grad(rows, cols, a, at, v, y, r, g)
     }
 }
 

@@ -67,11 +67,13 @@ impl<T: Real> Design<T> {
         self.div_n(g);
         self.loss_from_sum_sq(ss)
     }
-    /// Each entry divided by n: `o·(1/n)` when n is a power of two (1/n is exact, so this is
+    /// Each entry divided by n: nothing for n = 1, `o·(1/n)` when n is a power of two (1/n is exact, so this is
     /// the same correctly rounded quotient without a division), else [`Real::div_by`].
     #[inline(always)]
     fn div_n(&self, out: &mut [T]) {
-        if self.n.is_power_of_two() {
+        if self.n == 1 {
+            // x/1 = x.
+        } else if self.n.is_power_of_two() {
             out.iter_mut().for_each(|o| *o *= &self.inv_n);
         } else {
             out.iter_mut().for_each(|o| o.div_by(&self.n_real, &self.inv_n));
