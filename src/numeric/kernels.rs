@@ -226,8 +226,9 @@ pub fn matvec_cols(rows: usize, cols: usize, at: &[f64], v: &[f64], out: &mut [f
     matvec_cols_portable(rows, cols, at, v, out, 0)
 }
 
-/// Rows per register block of [`matvec_cols`] (four AVX2 registers).
-pub const COL_BLOCK: usize = 16;
+/// Rows per register block of [`matvec_cols`] (eight AVX2 registers: enough independent
+/// sums to keep both adders busy).
+pub const COL_BLOCK: usize = 32;
 
 /// [`matvec_cols`] for rows `from..rows` in plain Rust.
 #[inline(always)]
@@ -245,36 +246,67 @@ fn matvec_cols_portable(rows: usize, cols: usize, at: &[f64], v: &[f64], out: &m
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn matvec_cols_avx2(rows: usize, cols: usize, at: &[f64], v: &[f64], out: &mut [f64]) {
-    use std::arch::x86_64::*;
     let (at, v, out) = (&at[..rows * cols], &v[..cols], &mut out[..rows]);
-    let pa = at.as_ptr();
     let mut i = 0;
-    while i + COL_BLOCK <= rows {
-        let mut s = [_mm256_setzero_pd(); 4];
-        for (j, &vj) in v.iter().enumerate() {
-            let b = _mm256_set1_pd(vj);
-            for (q, sq) in s.iter_mut().enumerate() {
-                // SAFETY: j·rows + i + 4q + 4 ≤ j·rows + rows ≤ rows·cols.
-                *sq = _mm256_add_pd(*sq, _mm256_mul_pd(unsafe { _mm256_loadu_pd(pa.add(j * rows + i + 4 * q)) }, b));
+    while i < rows {
+        let left = rows - i;
+        // SAFETY (each call): rows i..i + min(left, 4K) exist; the block reads at[j·rows + i..]
+        // for those rows only (the last vector masked) and writes out[i..] for them only.
+        unsafe {
+            match left.div_ceil(4) {
+                1 => col_block::<1>(rows, at, v, out, i, left),
+                2 => col_block::<2>(rows, at, v, out, i, left),
+                3 => col_block::<3>(rows, at, v, out, i, left),
+                4 => col_block::<4>(rows, at, v, out, i, left),
+                5 => col_block::<5>(rows, at, v, out, i, left),
+                6 => col_block::<6>(rows, at, v, out, i, left),
+                7 => col_block::<7>(rows, at, v, out, i, left),
+                _ => col_block::<8>(rows, at, v, out, i, left),
             }
         }
-        for (q, sq) in s.iter().enumerate() {
-            // SAFETY: i + 4q + 4 ≤ rows.
-            unsafe { _mm256_storeu_pd(out.as_mut_ptr().add(i + 4 * q), *sq) };
-        }
-        i += COL_BLOCK;
+        i += COL_BLOCK.min(left);
     }
-    while i + 4 <= rows {
-        let mut s = _mm256_setzero_pd();
-        for (j, &vj) in v.iter().enumerate() {
-            // SAFETY: j·rows + i + 4 ≤ rows·cols.
-            s = _mm256_add_pd(s, _mm256_mul_pd(unsafe { _mm256_loadu_pd(pa.add(j * rows + i)) }, _mm256_set1_pd(vj)));
+}
+
+/// Rows `i..i + min(left, 4K)` of [`matvec_cols`] in K AVX2 accumulators, one pass over the
+/// columns (each row's sum left to right; the last vector's missing rows masked off).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn col_block<const K: usize>(rows: usize, at: &[f64], v: &[f64], out: &mut [f64], i: usize, left: usize) {
+    use std::arch::x86_64::*;
+    let tail = left.min(4 * K) - 4 * (K - 1);
+    let lanes = |k: usize| if k < tail { -1i64 } else { 0 };
+    let mask = _mm256_set_epi64x(lanes(3), lanes(2), lanes(1), lanes(0));
+    let pa = at.as_ptr();
+    let mut s = [_mm256_setzero_pd(); K];
+    for (j, &vj) in v.iter().enumerate() {
+        let b = _mm256_set1_pd(vj);
+        let col = j * rows + i;
+        for (q, sq) in s.iter_mut().enumerate() {
+            // SAFETY: rows i + 4q .. i + 4q + 4 exist for q < K − 1, and the masked lanes of
+            // the last vector are not read.
+            let x = unsafe {
+                if q + 1 < K {
+                    _mm256_loadu_pd(pa.add(col + 4 * q))
+                } else {
+                    _mm256_maskload_pd(pa.add(col + 4 * q), mask)
+                }
+            };
+            *sq = _mm256_add_pd(*sq, _mm256_mul_pd(x, b));
         }
-        // SAFETY: i + 4 ≤ rows.
-        unsafe { _mm256_storeu_pd(out.as_mut_ptr().add(i), s) };
-        i += 4;
     }
-    matvec_cols_portable(rows, cols, at, v, out, i)
+    let po = out.as_mut_ptr();
+    for (q, sq) in s.iter().enumerate() {
+        // SAFETY: as for the loads.
+        unsafe {
+            if q + 1 < K {
+                _mm256_storeu_pd(po.add(i + 4 * q), *sq)
+            } else {
+                _mm256_maskstore_pd(po.add(i + 4 * q), mask, *sq)
+            }
+        }
+    }
 }
 
 /// From this many entries on, `A·v` is summed by [`dot`] and [`residual_grad`] makes one pass
