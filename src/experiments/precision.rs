@@ -4,9 +4,9 @@
 
 use crate::dynamics::classify::{classify, log10_rounding_growth, ClassifyConfig, LongRun};
 use crate::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Outcome, Problem, Workspace};
+use crate::error::{Error, Result};
 use crate::experiments::sweep::*;
 use crate::numeric::parallel::{par_map_eta, Progress};
-use crate::error::{Error, Result};
 use crate::numeric::real::Real;
 use crate::numeric::{dd::Dd, qd::Qd};
 use crate::problem::model::Parametrization;
@@ -177,7 +177,13 @@ fn rerun(task: &Task, cfg: &SweepConfig, eta: f64, a: RerunArithmetic) -> (Preci
 
 /// [`classify`] in the arithmetic `a` (`None`: f64): the orbit in it, the tangent dynamics in f64.
 fn classify_in(task: &Task, cfg: &SweepConfig, eta: f64, a: Option<RerunArithmetic>, cc: &ClassifyConfig) -> PrecisionClass {
-    fn go<T: Real>(task: &Task, cfg: &SweepConfig, eta: f64, ctx: T::Ctx, cc: &ClassifyConfig) -> crate::dynamics::classify::Classification {
+    fn go<T: Real>(
+        task: &Task,
+        cfg: &SweepConfig,
+        eta: f64,
+        ctx: T::Ctx,
+        cc: &ClassifyConfig,
+    ) -> crate::dynamics::classify::Classification {
         let d = task.design::<T>(ctx);
         classify(&Problem::new(&cfg.model, &d), &T::from_rational(&cfg.alpha, ctx), &T::from_f64(eta, ctx), cc)
     }

@@ -441,8 +441,7 @@ mod tests {
         for rows in [0, 1, 3, 4, 5, 16, 17, 37] {
             for cols in [0, 1, 2, 7, 19] {
                 let (at, v) = (values(rows * cols, 4), values(cols, 5));
-                let want: Vec<u64> =
-                    (0..rows).map(|i| (0..cols).fold(0.0, |acc, j| acc + at[j * rows + i] * v[j]).to_bits()).collect();
+                let want: Vec<u64> = (0..rows).map(|i| (0..cols).fold(0.0, |acc, j| acc + at[j * rows + i] * v[j]).to_bits()).collect();
                 let mut out = vec![f64::NAN; rows];
                 matvec_cols_portable(rows, cols, &at, &v, &mut out, 0);
                 assert_eq!(out.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want, "portable {rows}x{cols}");
