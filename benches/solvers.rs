@@ -57,6 +57,40 @@ fn bench_steps<T: Real>(c: &mut Criterion, label: &str, ctx: T::Ctx, long_steps:
 
 fn gd_f64(c: &mut Criterion) {
     bench_steps::<f64>(c, "f64", (), |_| 10_000);
+    gd_f64_large(c);
+}
+
+/// n = 500, d = 1000: one SW step against the step's two bare matrix–vector products (faer's
+/// sequential kernels, `Xβ` and `Xᵀr` on the row-major X). The learning rate is tiny (the
+/// step's cost does not depend on it, and the iterates stay normal numbers).
+fn gd_f64_large(c: &mut Criterion) {
+    let (n, d) = (500, 1000);
+    let mut group = c.benchmark_group("gd_f64");
+    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+    let task = random_positive(3, n, d);
+    let design = task.design::<f64>(());
+    let problem = Problem::new(&Sw, &design);
+    let id = format!("n{n}_d{d}");
+    group.bench_function(BenchmarkId::new("one_step", &id), |b| {
+        let mut theta = Sw.init(d, &0.1);
+        let mut ws = Workspace::new(n, d, ());
+        b.iter(|| black_box(gd_step(&problem, &mut theta, &1e-9, &mut ws)))
+    });
+    group.bench_function(BenchmarkId::new("two_matvecs", &id), |b| {
+        let x = faer::MatRef::from_row_major_slice(&design.x, n, d);
+        let beta = vec![0.01; d];
+        let (mut r, mut g) = (vec![0.0; n], vec![0.0; d]);
+        b.iter(|| {
+            let rm = faer::MatMut::from_column_major_slice_mut(&mut r, n, 1);
+            let bm = faer::MatRef::from_column_major_slice(&beta, d, 1);
+            faer::linalg::matmul::matmul(rm, faer::Accum::Replace, x, bm, 1.0, faer::Par::Seq);
+            let gm = faer::MatMut::from_column_major_slice_mut(&mut g, d, 1);
+            let rr = faer::MatRef::from_column_major_slice(&r, n, 1);
+            faer::linalg::matmul::matmul(gm, faer::Accum::Replace, x.transpose(), rr, 1.0, faer::Par::Seq);
+            black_box(g[0])
+        })
+    });
+    group.finish();
 }
 
 /// Double-double and quad-double: 10⁴ steps up to n·d = 1000, 100 at n = 200, d = 500.

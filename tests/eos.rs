@@ -10,6 +10,7 @@ use common::check;
 use normsharp::dynamics::classify::{bifurcation, classify_task, ClassifyConfig, LongRun};
 use normsharp::dynamics::Outcome;
 use normsharp::experiments::precision::precision_check;
+use normsharp::experiments::precision::RerunArithmetic::{Dd, Mpfr, Qd};
 use normsharp::experiments::regimes::{regimes, RegimeConfig};
 use normsharp::experiments::sweep::{grid, run_sweep, Refine, Spacing, SweepConfig};
 use normsharp::output::csv::{bifurcation_csv, sweep_csv};
@@ -221,7 +222,7 @@ fn a_chaotic_eta_rerun_in_mpfr_stays_chaotic() {
     let task = scalar_task();
     let mut cfg = SweepConfig::new(AnyModel::Sw, tenths(9));
     cfg.max_steps = 20_000;
-    let pc = precision_check(&task, &cfg, 0.66, &[128, 256], 1e-8);
+    let pc = precision_check(&task, &cfg, 0.66, &[Mpfr(128), Mpfr(256)], 1e-8);
     assert!(pc.runs.iter().all(|r| r.outcome == Outcome::Unresolved));
     let classes = pc.classifications.as_ref().expect("unresolved rows are classified");
     assert_eq!(classes.iter().map(|c| c.bits).collect::<Vec<_>>(), vec![53, 128, 256]);
@@ -231,9 +232,37 @@ fn a_chaotic_eta_rerun_in_mpfr_stays_chaotic() {
     }
     assert!(pc.stable);
     // A periodic verdict: same period and the same orbit at every precision.
-    let p4 = precision_check(&task, &cfg, 0.62, &[128, 256], 1e-8);
+    let p4 = precision_check(&task, &cfg, 0.62, &[Mpfr(128), Mpfr(256)], 1e-8);
     assert!(p4.stable && p4.runs.iter().all(|r| r.period == Some(4)), "{p4:?}");
     assert!(p4.runs.iter().all(|r| r.limit_rel_diff.unwrap() < 1e-12));
+}
+
+/// Double-double and quad-double reruns give the verdict of MPFR at at least their precision
+/// (106 ≤ 128 bits, 212 ≤ 256 bits): the same outcome, period and long-run class on a chaotic,
+/// a periodic and a converged EoS row of the scalar task, and the same orbit or limit to the
+/// checks' own tolerance (1e-8 relative, the sweep's `limit_tol`).
+#[test]
+fn dd_and_qd_reruns_agree_with_mpfr_on_the_verdict() {
+    let task = scalar_task();
+    let mut cfg = SweepConfig::new(AnyModel::Sw, tenths(9));
+    cfg.max_steps = 20_000;
+    for eta in [0.66, 0.62, 0.45] {
+        let pc = precision_check(&task, &cfg, eta, &[Dd, Mpfr(128), Qd, Mpfr(256)], 1e-8);
+        let names: Vec<&str> = pc.runs.iter().map(|r| r.arithmetic.as_str()).collect();
+        assert_eq!(names, ["f64", "dd", "mpfr:128", "qd", "mpfr:256"]);
+        assert_eq!(pc.runs.iter().map(|r| r.bits).collect::<Vec<_>>(), vec![53, 106, 128, 212, 256]);
+        for pair in [(1, 2), (3, 4)] {
+            let (a, b) = (&pc.runs[pair.0], &pc.runs[pair.1]);
+            assert_eq!((a.outcome, a.period), (b.outcome, b.period), "η = {eta}: {a:?} vs {b:?}");
+        }
+        if let Some(classes) = &pc.classifications {
+            for pair in [(1, 2), (3, 4)] {
+                let (a, b) = (&classes[pair.0], &classes[pair.1]);
+                assert_eq!((a.kind, a.period), (b.kind, b.period), "η = {eta}: {a:?} vs {b:?}");
+            }
+        }
+        assert_ne!(pc.limit_agrees, Some(false), "η = {eta}: {pc:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

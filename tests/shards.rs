@@ -138,7 +138,38 @@ fn precision_checks_are_computed_by_the_merge() {
     let args = sweep_args(&dir, &canonical_two(), "sw", "0.001", 6, &["--precision-check", "--precisions", "128"]);
     let r = reference(&dir, &args);
     check_merge_equals(&dir, &args, 2, &r);
+    let args = sweep_args(&dir, &canonical_two(), "sw", "0.001", 6, &["--precision-check", "--precisions", "dd,qd,mpfr:256"]);
+    let r = reference(&dir, &args);
+    check_merge_equals(&dir, &args, 2, &r);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A plan's precision checks: MPFR-only as `bits` (the form of parts written before dd and qd
+/// existed, so those stay readable), otherwise as `arithmetics`; both read back exactly; a
+/// bad name is refused naming the field.
+#[test]
+fn precision_plans_round_trip_in_part_files() {
+    use normsharp::experiments::job::PrecisionSpec;
+    use normsharp::experiments::precision::RerunArithmetic::{Dd, Mpfr, Qd};
+    let task = random_positive(5, 1, 3);
+    let mut cfg = SweepConfig::new(AnyModel::Sw, Rational::from((1, 100)));
+    cfg.max_steps = 2_000;
+    let etas = default_grid(&task, &cfg, 3).unwrap();
+    for (arith, key) in [(vec![Mpfr(128), Mpfr(256)], "\"bits\""), (vec![Dd, Qd, Mpfr(512)], "\"arithmetics\"")] {
+        let spec = PrecisionSpec { arithmetics: arith.clone(), limit_tol: 1e-8 };
+        let job = SweepJob::new(task.clone(), &etas, cfg.clone(), Some(spec.clone())).unwrap();
+        let part = run_shard(&job, Shard { k: 1, n: 2 }).unwrap();
+        let text = part.to_text();
+        assert!(text.contains(key), "{text}");
+        let back = Part::from_text(&text).unwrap();
+        assert_eq!(back, part);
+        assert_eq!(back.plan.job().unwrap().precision, Some(spec));
+        if key == "\"arithmetics\"" {
+            let bad = text.replace("\"qd\"", "\"od\"");
+            let err = Part::from_text(&bad).and_then(|p| p.plan.job()).unwrap_err().to_string();
+            assert!(err.contains("precision.arithmetics"), "{err}");
+        }
+    }
 }
 
 /// The library: shards' rows cover the unsharded sweep's, so the merge runs none; shard K

@@ -5,6 +5,7 @@ use super::print::{emit, print_object};
 use crate::dynamics::classify::{bifurcation, ClassifyConfig, Observable};
 use crate::error::{Error, Result};
 use crate::experiments::job::{PrecisionSpec, SweepJob};
+use crate::experiments::precision::RerunArithmetic;
 use crate::experiments::regimes::{regimes, RegimeConfig};
 use crate::experiments::shard::run_shard;
 use crate::experiments::sweep::{default_grid, grid, run_sweep, Refine, Spacing, SweepArithmetic, SweepConfig};
@@ -116,12 +117,13 @@ pub(super) struct SweepArgs {
     /// Total points with --refine (default 2 × --points).
     #[arg(long, requires = "refine")]
     refine_budget: Option<usize>,
-    /// Rerun every EoS, periodic and unresolved row in MPFR (see --precisions).
+    /// Rerun every EoS, periodic and unresolved row in higher precision (see --precisions).
     #[arg(long)]
     precision_check: bool,
-    /// Precisions (bits) for --precision-check, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "128,256,512", requires = "precision_check")]
-    precisions: Vec<u32>,
+    /// Arithmetics of the --precision-check reruns, comma-separated: dd (double-double, 106
+    /// bits), qd (quad-double, 212 bits), mpfr:<bits> or <bits> (MPFR).
+    #[arg(long, value_delimiter = ',', default_value = "dd,qd,mpfr:512", requires = "precision_check")]
+    precisions: Vec<String>,
     /// Step budget of each run.
     #[arg(long, default_value_t = 1_000_000)]
     max_steps: u64,
@@ -221,12 +223,8 @@ pub(super) fn sweep(a: SweepArgs) -> Result<i32> {
         }
         cfg.refine = Some(Refine::with_budget(budget));
     }
-    for &b in &a.precisions {
-        if a.precision_check && !(64..=1 << 16).contains(&b) {
-            return Err(Error::arg("--precisions", format!("{b} bits"), "precisions with 64 ≤ bits ≤ 65536"));
-        }
-    }
-    let precision = a.precision_check.then(|| PrecisionSpec { bits: a.precisions.clone(), limit_tol: 1e-8 });
+    let arithmetics = a.precisions.iter().map(|t| RerunArithmetic::parse("--precisions", t)).collect::<Result<Vec<_>>>()?;
+    let precision = a.precision_check.then_some(PrecisionSpec { arithmetics, limit_tol: 1e-8 });
     let job = SweepJob::new(task, &etas, cfg, precision)?;
     if let Some(text) = &a.shard {
         let shard = parse_shard("--shard", text)?;

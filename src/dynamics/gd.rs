@@ -231,10 +231,9 @@ unsafe fn gd_step_wide<M: Parametrization, T: Real>(problem: &Problem<M, T>, the
 #[inline(always)]
 fn gd_step_body<M: Parametrization, T: Real>(problem: &Problem<M, T>, theta: &mut [T], eta: &T, ws: &mut Workspace<T>) -> T {
     problem.model.beta(theta, &mut ws.beta);
-    problem.design.residual(&ws.beta, &mut ws.r);
-    problem.design.grad_beta(&ws.r, &mut ws.g);
+    let loss = problem.design.residual_grad(&ws.beta, &mut ws.r, &mut ws.g);
     problem.model.step(theta, &ws.g, eta);
-    problem.design.loss(&ws.r)
+    loss
 }
 
 /// Run GD from the model's initialization at scale α.
@@ -263,10 +262,36 @@ unsafe fn run_gd_wide<M: Parametrization, T: Real, O: Observer<T>>(
     run_gd_body(problem, alpha, cfg, observer)
 }
 
+/// The step the loop takes from θ with β = β(θ) given: r, g (full batch, or the drawn
+/// sample's for SGD), the new θ and its β; returns L(θ). The rollback replays exactly this.
+#[inline(always)]
+fn advance<M: Parametrization, T: Real>(
+    problem: &Problem<M, T>,
+    theta: &mut [T],
+    buf: &mut (Vec<T>, Vec<T>, Vec<T>),
+    sampler: Option<&mut ChaCha8Rng>,
+    eta: &T,
+) {
+    let (beta, r, g) = buf;
+    match sampler {
+        None => {
+            problem.design.residual_grad(beta, r, g);
+        }
+        Some(rng) => {
+            problem.design.residual(beta, r);
+            problem.design.sample_grad(rng.gen_range(0..problem.design.n), r, g);
+        }
+    }
+    problem.model.step_beta(theta, g, eta, beta);
+}
+
 /// The GD loop. Bookkeeping per step is O(1) plus one copy of θ into the period ring: the
 /// divergence test reads only the loss (a non-finite θ makes β, hence r and L, non-finite:
 /// every parameter enters β through a product, and every β_i enters r through X), and θ's
-/// own finiteness is checked every [`PERIOD_CHECK_EVERY`] steps as a guard.
+/// own finiteness is checked every [`PERIOD_CHECK_EVERY`] steps as a guard. The last finite
+/// iterate is not copied every step: θ (and the SGD sampler) is checkpointed every
+/// [`PERIOD_CHECK_EVERY`] steps, and on divergence at step k the run returns θ_{k−1},
+/// replayed from the checkpoint with the very same operations (so the same bits).
 #[inline(always)]
 fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
     problem: &Problem<M, T>,
@@ -282,36 +307,51 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
     let mut r = vec![T::zero(ctx); design.n];
     let mut g = vec![T::zero(ctx); design.d];
     let mut history = History::new(theta.len());
-    let mut last_finite = theta.clone();
+    let mut sampler = cfg.sgd_seed.map(ChaCha8Rng::seed_from_u64);
+    let (mut ckpt, mut ckpt_k, mut ckpt_rng) = (theta.clone(), 0u64, sampler.clone());
     let mut trace = Vec::new();
     let mut loss_increases = 0;
-    let mut prev_loss: Option<f64> = None;
+    let mut prev_loss = f64::INFINITY;
     let mut k: u64 = 0;
-    let mut sampler = cfg.sgd_seed.map(ChaCha8Rng::seed_from_u64);
     let outcome;
     let mut period = None;
     let budget = match cfg.stop {
         Stop::Steps(n) => n,
         Stop::LossBelow => cfg.max_steps,
     };
+    model.beta(&theta, &mut beta);
     loop {
-        model.beta(&theta, &mut beta);
-        design.residual(&beta, &mut r);
-        let loss = design.loss(&r);
+        let loss = match sampler {
+            None => design.residual_grad(&beta, &mut r, &mut g),
+            Some(_) => {
+                design.residual(&beta, &mut r);
+                design.loss(&r)
+            }
+        };
         let loss64 = loss.to_f64();
-        if !loss64.is_finite() || loss64 > cfg.blowup || (k % PERIOD_CHECK_EVERY == 0 && theta.iter().any(|t| !t.is_finite())) {
-            theta = last_finite;
+        let check = k % PERIOD_CHECK_EVERY == 0;
+        if !loss64.is_finite() || loss64 > cfg.blowup || (check && theta.iter().any(|t| !t.is_finite())) {
+            // Back to θ_{k−1} (θ₀ if k = 0): replay from the checkpoint.
+            theta = ckpt;
             model.beta(&theta, &mut beta);
+            let mut buf = (beta, r, g);
+            for _ in ckpt_k + 1..k {
+                advance(problem, &mut theta, &mut buf, ckpt_rng.as_mut(), &cfg.eta);
+            }
+            (beta, r, _) = buf;
             design.residual(&beta, &mut r);
             outcome = Outcome::Diverged;
             break;
         }
-        if let Some(p) = prev_loss {
-            if loss64 > p {
-                loss_increases += 1;
-            }
+        if check {
+            ckpt.clone_from(&theta);
+            ckpt_k = k;
+            ckpt_rng.clone_from(&sampler);
         }
-        prev_loss = Some(loss64);
+        if loss64 > prev_loss {
+            loss_increases += 1;
+        }
+        prev_loss = loss64;
         if cfg.record_every > 0 && k % cfg.record_every == 0 {
             trace.push(trace_point(problem, k, &theta, &beta, loss64));
         }
@@ -320,7 +360,7 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
             break;
         }
         let mut confirmed = None;
-        if k % PERIOD_CHECK_EVERY == 0 && k > 0 && sampler.is_none() {
+        if check && k > 0 && sampler.is_none() {
             confirmed = history.confirmed_period(k, cfg.return_tol);
             if confirmed.is_some() && cfg.stop == Stop::LossBelow {
                 period = confirmed;
@@ -343,13 +383,11 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
             };
             break;
         }
-        match &mut sampler {
-            None => design.grad_beta(&r, &mut g),
-            Some(rng) => design.sample_grad(rng.gen_range(0..design.n), &r, &mut g),
+        if let Some(rng) = &mut sampler {
+            design.sample_grad(rng.gen_range(0..design.n), &r, &mut g);
         }
         observer.observe(k, &theta, &beta, &g, &cfg.eta);
-        last_finite.clone_from(&theta);
-        model.step(&mut theta, &g, &cfg.eta);
+        model.step_beta(&mut theta, &g, &cfg.eta, &mut beta);
         history.push(&theta);
         k += 1;
     }

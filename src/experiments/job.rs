@@ -4,17 +4,17 @@
 //! machine ([`SweepJob::run`]) or was merged from shards ([`crate::experiments::shard`]).
 
 use crate::error::Result;
-use crate::experiments::precision::{precision_checks, rows_to_check, PrecisionCheck};
+use crate::experiments::precision::{precision_checks, rows_to_check, PrecisionCheck, RerunArithmetic};
 use crate::experiments::regimes::{regimes, RegimeConfig, Regimes};
 use crate::experiments::sweep::{run_sweep_memo, sorted_etas, RowMemo, Sweep, SweepConfig};
 use crate::problem::task::Task;
 use serde_json::{json, Value};
 
-/// The MPFR reruns of `sweep --precision-check`.
+/// The reruns of `sweep --precision-check`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrecisionSpec {
-    /// The precisions (bits).
-    pub bits: Vec<u32>,
+    /// The arithmetics of the reruns (double-double, quad-double, MPFR at some bits).
+    pub arithmetics: Vec<RerunArithmetic>,
     /// Relative tolerance of the limit comparison.
     pub limit_tol: f64,
 }
@@ -64,7 +64,7 @@ impl SweepJob {
         let reg = regimes(&self.task, &sweep, &self.cfg, &RegimeConfig::default());
         let precision_checks = self.precision.as_ref().map(|p| {
             let ec = reg.eta_c_measured.or(reg.eta_c_predicted);
-            precision_checks(&self.task, &self.cfg, &rows_to_check(&sweep, ec), &p.bits, p.limit_tol)
+            precision_checks(&self.task, &self.cfg, &rows_to_check(&sweep, ec), &p.arithmetics, p.limit_tol)
         });
         Ok(SweepReport { sweep, regimes: reg, precision_checks, rows_run })
     }

@@ -10,6 +10,7 @@
 use crate::dynamics::Outcome;
 use crate::error::{Error, Result};
 use crate::experiments::job::{PrecisionSpec, SweepJob};
+use crate::experiments::precision::RerunArithmetic;
 use crate::experiments::sweep::{Refine, Spacing, SweepArithmetic, SweepConfig, SweepRow};
 use crate::problem::model::{AnyModel, Depth, Parametrization, UvGeneral, UvSigned};
 use crate::problem::task::{parse_exact, Task};
@@ -71,11 +72,32 @@ pub struct RefineSpec {
     min_rel_width: String,
 }
 
-/// Precision-check settings.
+/// Precision-check settings: MPFR-only reruns as `bits` (the form parts had before dd and
+/// qd existed, still read), any other list as `arithmetics` (`dd`, `qd`, `mpfr:<bits>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrecisionPlan {
-    bits: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bits: Option<Vec<u32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    arithmetics: Option<Vec<String>>,
     limit_tol: String,
+}
+
+impl PrecisionPlan {
+    fn new(arith: &[RerunArithmetic], limit_tol: String) -> Self {
+        let mpfr: Option<Vec<u32>> = arith.iter().map(|a| if let RerunArithmetic::Mpfr(b) = a { Some(*b) } else { None }).collect();
+        match mpfr {
+            Some(bits) => PrecisionPlan { bits: Some(bits), arithmetics: None, limit_tol },
+            None => PrecisionPlan { bits: None, arithmetics: Some(arith.iter().map(|a| a.to_string()).collect()), limit_tol },
+        }
+    }
+    fn arithmetics(&self) -> Result<Vec<RerunArithmetic>> {
+        match (&self.bits, &self.arithmetics) {
+            (Some(bits), None) => Ok(bits.iter().map(|&b| RerunArithmetic::Mpfr(b)).collect()),
+            (None, Some(names)) => names.iter().map(|t| RerunArithmetic::parse("precision.arithmetics", t)).collect(),
+            _ => Err(bad("precision", "needs exactly one of `bits` (MPFR precisions) and `arithmetics`")),
+        }
+    }
 }
 
 /// Everything that determines a sweep's output ([`SweepJob`]), exactly, plus the version
@@ -210,7 +232,7 @@ impl Plan {
                 sharpness_jump: f(r.sharpness_jump),
                 min_rel_width: f(r.min_rel_width),
             }),
-            precision: job.precision.as_ref().map(|p| PrecisionPlan { bits: p.bits.clone(), limit_tol: f(p.limit_tol) }),
+            precision: job.precision.as_ref().map(|p| PrecisionPlan::new(&p.arithmetics, f(p.limit_tol))),
         }
     }
 
@@ -257,7 +279,7 @@ impl Plan {
             None => None,
         };
         let precision = match &self.precision {
-            Some(p) => Some(PrecisionSpec { bits: p.bits.clone(), limit_tol: pf("precision.limit_tol", &p.limit_tol)? }),
+            Some(p) => Some(PrecisionSpec { arithmetics: p.arithmetics()?, limit_tol: pf("precision.limit_tol", &p.limit_tol)? }),
             None => None,
         };
         let etas = self.etas.iter().map(|e| pf("etas", e)).collect::<Result<Vec<_>>>()?;

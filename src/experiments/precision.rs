@@ -1,19 +1,72 @@
-//! Precision stability of a sweep's verdicts (THEORY.md §5): rerun a learning rate in MPFR at
-//! increasing bit counts and compare outcome, period and limit.
+//! Precision stability of a sweep's verdicts (THEORY.md §5): rerun a learning rate in higher
+//! precision — double-double (~106 bits) and quad-double (~212 bits), fast enough for 10⁶-step
+//! reruns, and MPFR at any bit count beyond — and compare outcome, period and limit.
 
-use crate::dynamics::classify::{classify_task, classify_task_mpfr, log10_rounding_growth, ClassifyConfig, LongRun};
+use crate::dynamics::classify::{classify, log10_rounding_growth, ClassifyConfig, LongRun};
 use crate::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Outcome, Problem, Workspace};
+use crate::error::{Error, Result};
 use crate::experiments::sweep::*;
 use crate::numeric::parallel::{par_map_eta, Progress};
 use crate::numeric::real::Real;
+use crate::numeric::{dd::Dd, qd::Qd};
 use crate::problem::model::Parametrization;
 use crate::problem::task::Task;
 use rug::Float;
 use serde::Serialize;
 
-/// One rerun of a row in MPFR.
+/// The arithmetic of a precision rerun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RerunArithmetic {
+    /// Double-double ([`Dd`], 106 bits).
+    Dd,
+    /// Quad-double ([`Qd`], 212 bits).
+    Qd,
+    /// MPFR at this many bits.
+    Mpfr(u32),
+}
+
+impl RerunArithmetic {
+    /// Bits of precision: 106 (dd), 212 (qd), the MPFR precision.
+    pub fn bits(self) -> u32 {
+        match self {
+            RerunArithmetic::Dd => 106,
+            RerunArithmetic::Qd => 212,
+            RerunArithmetic::Mpfr(b) => b,
+        }
+    }
+    /// Parse `dd`, `qd`, `mpfr:<bits>` or a bare `<bits>` (MPFR, as before dd and qd
+    /// existed), with 64 ≤ bits ≤ 65536 for MPFR; errors name `arg`.
+    pub fn parse(arg: &str, text: &str) -> Result<RerunArithmetic> {
+        let allowed = "dd, qd, mpfr:<bits> or <bits> (MPFR), with 64 ≤ bits ≤ 65536";
+        let t = text.trim();
+        match t {
+            "dd" => return Ok(RerunArithmetic::Dd),
+            "qd" => return Ok(RerunArithmetic::Qd),
+            _ => {}
+        }
+        let bits = t.strip_prefix("mpfr:").unwrap_or(t);
+        match bits.parse::<u32>() {
+            Ok(b) if (64..=1 << 16).contains(&b) => Ok(RerunArithmetic::Mpfr(b)),
+            _ => Err(Error::arg(arg, format!("\"{text}\""), allowed)),
+        }
+    }
+}
+
+impl std::fmt::Display for RerunArithmetic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RerunArithmetic::Dd => write!(f, "dd"),
+            RerunArithmetic::Qd => write!(f, "qd"),
+            RerunArithmetic::Mpfr(b) => write!(f, "mpfr:{b}"),
+        }
+    }
+}
+
+/// One rerun of a row.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrecisionRun {
+    /// `f64`, `dd`, `qd` or `mpfr:<bits>`.
+    pub arithmetic: String,
     /// Bits of precision (53 for the f64 run).
     pub bits: u32,
     /// Outcome.
@@ -60,6 +113,8 @@ pub struct PrecisionCheck {
 /// The long-run classification of an unresolved row at one precision.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrecisionClass {
+    /// `f64`, `dd`, `qd` or `mpfr:<bits>`.
+    pub arithmetic: String,
     /// Bits (53 for f64).
     pub bits: u32,
     /// The verdict.
@@ -92,7 +147,7 @@ fn hausdorff(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
     one(a, b).max(one(b, a))
 }
 
-fn precision_run<T: Real>(task: &Task, cfg: &SweepConfig, eta: f64, ctx: T::Ctx, bits: u32) -> (PrecisionRun, Vec<Vec<f64>>) {
+fn precision_run<T: Real>(task: &Task, cfg: &SweepConfig, eta: f64, ctx: T::Ctx, name: String, bits: u32) -> (PrecisionRun, Vec<Vec<f64>>) {
     let design = task.design::<T>(ctx);
     let _d64 = task.design::<f64>(());
     let problem = Problem::new(&cfg.model, &design);
@@ -107,15 +162,52 @@ fn precision_run<T: Real>(task: &Task, cfg: &SweepConfig, eta: f64, ctx: T::Ctx,
         (Outcome::Converged, _) => vec![beta.clone()],
         _ => Vec::new(),
     };
-    (PrecisionRun { bits, outcome: run.outcome, period: run.period, steps: run.steps, beta, limit_rel_diff: None }, orb)
+    (PrecisionRun { arithmetic: name, bits, outcome: run.outcome, period: run.period, steps: run.steps, beta, limit_rel_diff: None }, orb)
 }
 
-/// Rerun η in f64 and in MPFR at each of `bits`, and compare outcome, period and limit
+/// [`precision_run`] in the arithmetic `a`.
+fn rerun(task: &Task, cfg: &SweepConfig, eta: f64, a: RerunArithmetic) -> (PrecisionRun, Vec<Vec<f64>>) {
+    let name = a.to_string();
+    match a {
+        RerunArithmetic::Dd => precision_run::<Dd>(task, cfg, eta, (), name, 106),
+        RerunArithmetic::Qd => precision_run::<Qd>(task, cfg, eta, (), name, 212),
+        RerunArithmetic::Mpfr(b) => precision_run::<Float>(task, cfg, eta, b, name, b),
+    }
+}
+
+/// [`classify`] in the arithmetic `a` (`None`: f64): the orbit in it, the tangent dynamics in f64.
+fn classify_in(task: &Task, cfg: &SweepConfig, eta: f64, a: Option<RerunArithmetic>, cc: &ClassifyConfig) -> PrecisionClass {
+    fn go<T: Real>(
+        task: &Task,
+        cfg: &SweepConfig,
+        eta: f64,
+        ctx: T::Ctx,
+        cc: &ClassifyConfig,
+    ) -> crate::dynamics::classify::Classification {
+        let d = task.design::<T>(ctx);
+        classify(&Problem::new(&cfg.model, &d), &T::from_rational(&cfg.alpha, ctx), &T::from_f64(eta, ctx), cc)
+    }
+    let c = match a {
+        None => go::<f64>(task, cfg, eta, (), cc),
+        Some(RerunArithmetic::Dd) => go::<Dd>(task, cfg, eta, (), cc),
+        Some(RerunArithmetic::Qd) => go::<Qd>(task, cfg, eta, (), cc),
+        Some(RerunArithmetic::Mpfr(b)) => go::<Float>(task, cfg, eta, b, cc),
+    };
+    PrecisionClass {
+        arithmetic: a.map_or("f64".into(), |a| a.to_string()),
+        bits: a.map_or(53, RerunArithmetic::bits),
+        kind: c.kind,
+        period: c.period,
+        lyapunov: c.lyapunov,
+    }
+}
+
+/// Rerun η in f64 and in each arithmetic of `arith`, and compare outcome, period and limit
 /// (limits and orbits to `limit_tol`, relative, against the highest precision).
-pub fn precision_check(task: &Task, cfg: &SweepConfig, eta: f64, bits: &[u32], limit_tol: f64) -> PrecisionCheck {
-    let mut all = vec![precision_run::<f64>(task, cfg, eta, (), 53)];
-    for &b in bits {
-        all.push(precision_run::<Float>(task, cfg, eta, b, b));
+pub fn precision_check(task: &Task, cfg: &SweepConfig, eta: f64, arith: &[RerunArithmetic], limit_tol: f64) -> PrecisionCheck {
+    let mut all = vec![precision_run::<f64>(task, cfg, eta, (), "f64".into(), 53)];
+    for &a in arith {
+        all.push(rerun(task, cfg, eta, a));
     }
     let reference = all.iter().max_by_key(|(r, _)| r.bits).map(|(_, o)| o.clone()).unwrap_or_default();
     let scale = reference.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs())).max(f64::MIN_POSITIVE);
@@ -137,13 +229,7 @@ pub fn precision_check(task: &Task, cfg: &SweepConfig, eta: f64, bits: &[u32], l
     let limit_agrees = comparable.then_some(limit_ok);
     let classifications = (runs[0].outcome == Outcome::Unresolved).then(|| {
         let cc = ClassifyConfig::default();
-        let mut v = vec![classify_task(task, &cfg.model, &cfg.alpha, eta, &cc)];
-        v.extend(bits.iter().map(|&b| classify_task_mpfr(task, &cfg.model, &cfg.alpha, eta, b, &cc)));
-        std::iter::once(53)
-            .chain(bits.iter().copied())
-            .zip(v)
-            .map(|(bits, c)| PrecisionClass { bits, kind: c.kind, period: c.period, lyapunov: c.lyapunov })
-            .collect::<Vec<_>>()
+        std::iter::once(None).chain(arith.iter().map(|&a| Some(a))).map(|a| classify_in(task, cfg, eta, a, &cc)).collect::<Vec<_>>()
     });
     let class_agrees = classifications.as_ref().is_none_or(|v| v.windows(2).all(|w| w[0].kind == w[1].kind && w[0].period == w[1].period));
     let growth = log10_rounding_growth(task, &cfg.model, &cfg.alpha, eta, cfg.loss_tol, cfg.max_steps);
@@ -183,9 +269,9 @@ pub fn rows_to_check(sweep: &Sweep, eta_c: Option<f64>) -> Vec<f64> {
 }
 
 /// [`precision_check`] for every η of `etas`, in parallel, in η order.
-pub fn precision_checks(task: &Task, cfg: &SweepConfig, etas: &[f64], bits: &[u32], limit_tol: f64) -> Vec<PrecisionCheck> {
+pub fn precision_checks(task: &Task, cfg: &SweepConfig, etas: &[f64], arith: &[RerunArithmetic], limit_tol: f64) -> Vec<PrecisionCheck> {
     let pb = Progress::new(cfg.progress, etas.len(), "precision");
-    let out = par_map_eta(etas, &pb, |eta| precision_check(task, cfg, eta, bits, limit_tol));
+    let out = par_map_eta(etas, &pb, |eta| precision_check(task, cfg, eta, arith, limit_tol));
     pb.finish();
     out
 }

@@ -10,6 +10,7 @@ pub mod dixon;
 pub mod eft;
 pub mod exact;
 pub mod interval;
+pub mod kernels;
 pub mod lanczos;
 pub mod linalg;
 pub mod mixed_dot;

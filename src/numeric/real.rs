@@ -19,6 +19,7 @@
 //! assert_eq!(<f64 as Real>::from_ratio(1, 4, ()), 0.25);
 //! ```
 
+use crate::numeric::kernels;
 use crate::numeric::mpfr_dot::{scaled_matvec, ScaledCols};
 use rug::{Assign, Float, Rational};
 use std::fmt::Debug;
@@ -143,6 +144,18 @@ pub trait Real:
             }
         }
     }
+    /// `r = A·v − y`, `g = Aᵀr` (both layouts of A given, as in [`Real::matvec_both`]);
+    /// returns `Σ r_i²` summed in index order. The default is [`Real::matvec_both`], `− y`,
+    /// [`Real::matvec_t`] and that sum; f64 fuses them into one pass over A.
+    #[allow(clippy::too_many_arguments)]
+    fn residual_grad(rows: usize, cols: usize, a: &[Self], at: &[Self], v: &[Self], y: &[Self], r: &mut [Self], g: &mut [Self]) -> Self {
+        Self::matvec_both(rows, cols, a, at, v, r);
+        for (o, yi) in r.iter_mut().zip(y) {
+            *o -= yi;
+        }
+        Self::matvec_t(rows, cols, a, r, g);
+        norm2_sq(r, v[0].ctx())
+    }
     /// `*self /= d`, given also `inv_d` ≈ 1/d: division for f64 and MPFR (correctly rounded);
     /// double-double and quad-double multiply by `inv_d` (their division is a long division
     /// several times the cost of a product, and adds no accuracy here: one more rounding ε).
@@ -220,6 +233,16 @@ impl Real for f64 {
     fn is_finite(&self) -> bool {
         f64::is_finite(*self)
     }
+    /// A power-of-two count divides exactly as a product by `inv_d = 1/k` (exact), the same
+    /// correctly rounded quotient without a division.
+    #[inline(always)]
+    fn div_by_count(&mut self, k: u64, d: &Self, inv_d: &Self) {
+        if k.is_power_of_two() {
+            *self *= inv_d;
+        } else {
+            *self /= d;
+        }
+    }
     fn add_mul(&mut self, a: &Self, b: &Self) {
         *self += a * b;
     }
@@ -232,55 +255,25 @@ impl Real for f64 {
     fn decimal_digits(&self) -> usize {
         17
     }
-    /// faer's sequential kernel above 4096 entries (bit-identical for any thread count).
+    /// In the order of [`kernels`] (left to right below 32768 entries).
+    #[inline(always)]
     fn matvec(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
-        if rows * cols < FAER_MIN_ENTRIES {
-            return generic_matvec(rows, cols, a, v, out);
-        }
-        let am = faer::MatRef::from_row_major_slice(a, rows, cols);
-        let vm = faer::MatRef::from_column_major_slice(v, cols, 1);
-        let om = faer::MatMut::from_column_major_slice_mut(out, rows, 1);
-        faer::linalg::matmul::matmul(om, faer::Accum::Replace, am, vm, 1.0, faer::Par::Seq);
+        kernels::matvec(rows, cols, a, v, out)
     }
-    /// faer on the row-major copy above 4096 entries (as [`Real::matvec`]), else the
-    /// column axpys (same sums, in the same order, as the plain loop).
+    /// The same sums as [`Real::matvec`].
+    #[inline(always)]
     fn matvec_both(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64], out: &mut [f64]) {
-        if rows * cols >= FAER_MIN_ENTRIES {
-            return Self::matvec(rows, cols, a, v, out);
-        }
-        out.iter_mut().for_each(|o| *o = 0.0);
-        for (j, &vj) in v.iter().enumerate().take(cols) {
-            for (o, aij) in out.iter_mut().zip(&at[j * rows..(j + 1) * rows]) {
-                *o += aij * vj;
-            }
-        }
+        kernels::matvec_both(rows, cols, a, at, v, out)
     }
+    /// Each entry summed left to right ([`kernels::matvec_t`]).
+    #[inline(always)]
     fn matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
-        if rows * cols < FAER_MIN_ENTRIES {
-            return generic_matvec_t(rows, cols, a, v, out);
-        }
-        let am = faer::MatRef::from_row_major_slice(a, rows, cols);
-        let vm = faer::MatRef::from_column_major_slice(v, rows, 1);
-        let om = faer::MatMut::from_column_major_slice_mut(out, cols, 1);
-        faer::linalg::matmul::matmul(om, faer::Accum::Replace, am.transpose(), vm, 1.0, faer::Par::Seq);
+        kernels::matvec_t(rows, cols, a, v, out)
     }
-}
-
-/// Below this many matrix entries a plain loop beats faer's dispatch overhead.
-const FAER_MIN_ENTRIES: usize = 4096;
-
-fn generic_matvec(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
-    for (i, o) in out.iter_mut().enumerate().take(rows) {
-        *o = a[i * cols..(i + 1) * cols].iter().zip(v).fold(0.0, |acc, (x, y)| acc + x * y);
-    }
-}
-
-fn generic_matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
-    out.iter_mut().for_each(|o| *o = 0.0);
-    for i in 0..rows {
-        for (o, aij) in out.iter_mut().zip(&a[i * cols..(i + 1) * cols]) {
-            *o += aij * v[i];
-        }
+    /// One fused pass over A ([`kernels::residual_grad`]).
+    #[inline(always)]
+    fn residual_grad(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64], y: &[f64], r: &mut [f64], g: &mut [f64]) -> f64 {
+        kernels::residual_grad(rows, cols, a, at, v, y, r, g)
     }
 }
 

@@ -94,14 +94,33 @@ impl<T: Real> Design<T> {
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
     #[inline(always)]
     pub fn grad_beta(&self, r: &[T], out: &mut [T]) {
-        if !self.scaled.as_ref().is_some_and(|s| T::scaled_matvec(&s.1, r, None, out)) {
+        if !self.scaled.as_ref().is_some_and(|sc| T::scaled_matvec(&sc.1, r, None, out)) {
             match &self.exact64 {
                 Some((x64, _)) => T::matvec_t_f64(self.n, self.d, x64, r, out),
                 None => T::matvec_t(self.n, self.d, &self.x, r, out),
             }
         }
-        for o in out.iter_mut() {
-            o.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
+        self.div_n(out);
+    }
+    /// r = Xβ − y, g = Xᵀr/n and L = ‖r‖²/(2n) at once: the same values as
+    /// [`Design::residual`], [`Design::grad_beta`] and [`Design::loss`] (f64: one pass over X,
+    /// [`Real::residual_grad`]; MPFR and dd/qd on exact-double data: their own dot kernels).
+    #[inline(always)]
+    pub fn residual_grad(&self, beta: &[T], r: &mut [T], g: &mut [T]) -> T {
+        if self.scaled.is_some() || self.exact64.is_some() {
+            self.residual(beta, r);
+            self.grad_beta(r, g);
+            return self.loss(r);
+        }
+        let ss = T::residual_grad(self.n, self.d, &self.x, &self.xt, beta, &self.y, r, g);
+        self.div_n(g);
+        self.loss_from_sum_sq(ss)
+    }
+    /// Each entry divided by n (nothing for n = 1: x/1 = x), by [`Real::div_by_count`].
+    #[inline(always)]
+    fn div_n(&self, out: &mut [T]) {
+        if self.n != 1 {
+            out.iter_mut().for_each(|o| o.div_by_count(self.n as u64, &self.n_real, &self.inv_n));
         }
     }
     /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).
@@ -113,9 +132,14 @@ impl<T: Real> Design<T> {
     /// Loss from the residual: L = ‖r‖²/(2n).
     #[inline(always)]
     pub fn loss(&self, r: &[T]) -> T {
-        let ctx = self.ctx();
-        let mut l = crate::numeric::real::norm2_sq(r, ctx);
-        l.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
+        self.loss_from_sum_sq(crate::numeric::real::norm2_sq(r, self.ctx()))
+    }
+    /// L = s/(2n) from s = ‖r‖² (both divisions by [`Real::div_by_count`]; halving is exact).
+    #[inline(always)]
+    fn loss_from_sum_sq(&self, mut l: T) -> T {
+        if self.n != 1 {
+            l.div_by_count(self.n as u64, &self.n_real, &self.inv_n);
+        }
         l.div_by_count(2, &self.two, &self.half);
         l
     }

@@ -27,6 +27,12 @@ pub trait Parametrization: Sync {
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]);
     /// One GD step θ ← θ − η∇_θL = θ − η·Jᵀg, given g = ∇_βL = Xᵀr/n at θ.
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T);
+    /// [`Parametrization::step`], then `beta = β(θ)` at the new θ (one pass for SW).
+    #[inline(always)]
+    fn step_beta<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T, beta: &mut [T]) {
+        self.step(theta, g, eta);
+        self.beta(theta, beta);
+    }
     /// ∂β_i/∂θ_(b,i) for each block b (length `blocks()`).
     fn local_jacobian(&self, theta: &[f64], d: usize, i: usize, out: &mut [f64]);
     /// ∂²β_i/∂θ_(b,i)∂θ_(c,i), row-major `blocks()×blocks()`.
@@ -176,6 +182,15 @@ impl Parametrization for Sw {
         let two_eta = eta.clone() + eta;
         for (w, gi) in theta.iter_mut().zip(g) {
             w.sub_scaled(&two_eta, gi);
+        }
+    }
+    /// w ← w − (w·2η)·g and β = w⊙w in one pass.
+    #[inline(always)]
+    fn step_beta<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T, beta: &mut [T]) {
+        let two_eta = eta.clone() + eta;
+        for ((w, gi), b) in theta.iter_mut().zip(g).zip(beta.iter_mut()) {
+            w.sub_scaled(&two_eta, gi);
+            b.set_mul(w, w);
         }
     }
     fn local_jacobian(&self, w: &[f64], _d: usize, i: usize, out: &mut [f64]) {
@@ -500,6 +515,10 @@ impl Parametrization for AnyModel {
     #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
         dispatch!(self, m => m.step(theta, g, eta))
+    }
+    #[inline(always)]
+    fn step_beta<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T, beta: &mut [T]) {
+        dispatch!(self, m => m.step_beta(theta, g, eta, beta))
     }
     fn local_jacobian(&self, theta: &[f64], d: usize, i: usize, out: &mut [f64]) {
         dispatch!(self, m => m.local_jacobian(theta, d, i, out))

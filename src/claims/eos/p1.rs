@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::dynamics::classify::log10_rounding_growth;
-use crate::experiments::precision::{precision_check, predicted_stable_log10_growth, PrecisionCheck};
+use crate::experiments::precision::{precision_check, predicted_stable_log10_growth, PrecisionCheck, RerunArithmetic};
 use rayon::prelude::*;
 
 fn describe(k: &PrecisionCheck) -> String {
@@ -29,7 +29,8 @@ fn spread<T: Copy>(v: &[T], n: usize) -> Vec<T> {
 fn rerun(c: &Case, row: &SweepRow, bits: &[u32]) -> PrecisionCheck {
     let mut cfg = sweep_config(&AnyModel::Sw, &c.alpha);
     cfg.max_steps = (4 * row.steps).max(10_000);
-    precision_check(&c.task, &cfg, row.eta, bits, P1_TOL)
+    let arith: Vec<RerunArithmetic> = bits.iter().map(|&b| RerunArithmetic::Mpfr(b)).collect();
+    precision_check(&c.task, &cfg, row.eta, &arith, P1_TOL)
 }
 
 const P1_TOL: f64 = 1e-8;
