@@ -69,7 +69,10 @@ fn singular_systems_are_a_clear_error() {
         assert_eq!(solve_square(&a, &b), Err(SquareSolveError::Singular { rank, n }), "case {case}");
     }
     let zero = vec![vec![Rational::new(); 3]; 3];
-    assert_eq!(solve_square(&zero, &[Rational::new(), Rational::new(), Rational::new()]), Err(SquareSolveError::Singular { rank: 0, n: 3 }));
+    assert_eq!(
+        solve_square(&zero, &[Rational::new(), Rational::new(), Rational::new()]),
+        Err(SquareSolveError::Singular { rank: 0, n: 3 })
+    );
     let err = solve_square(&zero, &[Rational::new()]).unwrap_err();
     assert!(err.to_string().contains("not a square system"), "{err}");
 }

@@ -285,3 +285,16 @@ fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
         assert!(with_proofs.contains(&id), "{id} has no proved check");
     }
 }
+
+/// Above `KRAWCZYK_MAX_WORK` (n²d) the MPFR Krawczyk enclosure is not attempted: an honest
+/// error naming the size, returned at once (not minutes of interval work).
+#[test]
+fn oversized_krawczyk_is_refused_with_its_reason() {
+    use normsharp::theory::enclosures::dual::{enclose_beta_gf_dual, enclose_woodworth_limit, KRAWCZYK_MAX_WORK};
+    let task = normsharp::problem::tasks::random_positive(5, 60, 600);
+    assert!((60.0f64 * 60.0 * 600.0) > KRAWCZYK_MAX_WORK);
+    let alpha = Rational::from((1, 10));
+    for e in [enclose_woodworth_limit(&task, &alpha, 128).unwrap_err(), enclose_beta_gf_dual(&task, &alpha, 128).unwrap_err()] {
+        assert!(e.to_string().contains("not attempted: n²d = 2.16e6"), "{e}");
+    }
+}

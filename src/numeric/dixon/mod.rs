@@ -108,7 +108,9 @@ impl IntMat {
         let mut total = 0u64;
         for i in 0..n {
             let small_sum = self.small.as_ref().and_then(|a| {
-                a[i * n..(i + 1) * n].iter().try_fold(0u128, |acc, &v| acc.checked_add(u128::from(v.unsigned_abs()) * u128::from(v.unsigned_abs())))
+                a[i * n..(i + 1) * n]
+                    .iter()
+                    .try_fold(0u128, |acc, &v| acc.checked_add(u128::from(v.unsigned_abs()) * u128::from(v.unsigned_abs())))
             });
             let mut s = match small_sum {
                 Some(v) => Integer::from(v),
@@ -333,7 +335,8 @@ impl DixonSolver {
             }
         }
         let modulus = Integer::from(P).pow(digits.len() as u32);
-        reconstruct(&horner(&digits, n), &modulus, num_bits, None).unwrap_or_else(|| CommonDenominator { numer: vec![Integer::new(); n], denom: Integer::from(1) })
+        reconstruct(&horner(&digits, n), &modulus, num_bits, None)
+            .unwrap_or_else(|| CommonDenominator { numer: vec![Integer::new(); n], denom: Integer::from(1) })
     }
 }
 

@@ -32,7 +32,11 @@ pub fn scale_rows(a: &[Vec<Rational>]) -> (Vec<Vec<Integer>>, Vec<Integer>) {
                 l.lcm_mut(v.denom());
             }
         }
-        rows.push(row.iter().map(|v| if *v.denom() == l { v.numer().clone() } else { Integer::from(v.numer() * Integer::from(&l / v.denom())) }).collect());
+        rows.push(
+            row.iter()
+                .map(|v| if *v.denom() == l { v.numer().clone() } else { Integer::from(v.numer() * Integer::from(&l / v.denom())) })
+                .collect(),
+        );
         scales.push(l);
     }
     (rows, scales)
@@ -99,7 +103,9 @@ pub fn common_denominator(v: &[Rational]) -> (Vec<Integer>, Integer) {
             q.lcm_mut(x.denom());
         }
     }
-    let nums = v.iter().map(|x| if *x.denom() == q { x.numer().clone() } else { Integer::from(x.numer() * Integer::from(&q / x.denom())) }).collect();
+    let nums = v
+        .iter()
+        .map(|x| if *x.denom() == q { x.numer().clone() } else { Integer::from(x.numer() * Integer::from(&q / x.denom())) })
+        .collect();
     (nums, q)
 }
-

@@ -49,8 +49,12 @@ fn min_l2_pair(task: &Task) -> Result<(Vec<Rational>, Vec<Rational>)> {
         let (nums, q) = common_denominator(&ly);
         let mut mu = solver.solve(&nums);
         mu.denom *= &q;
-        let lambda: Vec<Rational> =
-            mu.numer.iter().zip(&scales).map(|(m, l)| if *m == 0 { Rational::new() } else { Rational::from((Integer::from(m * l), mu.denom.clone())) }).collect();
+        let lambda: Vec<Rational> = mu
+            .numer
+            .iter()
+            .zip(&scales)
+            .map(|(m, l)| if *m == 0 { Rational::new() } else { Rational::from((Integer::from(m * l), mu.denom.clone())) })
+            .collect();
         let beta: Vec<Rational> = (0..task.d())
             .map(|j| {
                 let mut acc = Integer::new();
@@ -94,8 +98,11 @@ fn integer_gram(xi: &[Vec<Integer>]) -> Vec<Integer> {
     let d = xi.first().map_or(0, Vec::len);
     let bits = xi.iter().flatten().map(Integer::significant_bits).max().unwrap_or(0);
     let mut g = vec![Integer::new(); n * n];
-    let small: Option<Vec<Vec<i64>>> =
-        if 2 * u64::from(bits) + u64::from(usize::BITS - d.leading_zeros()) <= 126 { xi.iter().map(|r| r.iter().map(Integer::to_i64).collect()).collect() } else { None };
+    let small: Option<Vec<Vec<i64>>> = if 2 * u64::from(bits) + u64::from(usize::BITS - d.leading_zeros()) <= 126 {
+        xi.iter().map(|r| r.iter().map(Integer::to_i64).collect()).collect()
+    } else {
+        None
+    };
     for i in 0..n {
         for j in 0..=i {
             let v = match &small {

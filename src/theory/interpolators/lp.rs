@@ -3,11 +3,11 @@
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::numeric::dixon::ScaledRows;
 use crate::numeric::real::Nearest;
 use crate::problem::task::Task;
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
-use crate::numeric::dixon::ScaledRows;
 use rug::{Integer, Rational};
 
 mod dual_simplex;
@@ -146,7 +146,8 @@ pub fn min_weighted_l1(task: &Task, weights: &[Rational], sign: Sign) -> Result<
             Some((beta, nu)) => {
                 let mut certificate = check_lp_scaled(task, lp.xi, weights, sign, &beta, &nu);
                 if certificate.valid {
-                    certificate.note = format!("{}; exact basic solution of the f64 dual simplex's optimal basis ({iters} pivots)", certificate.note);
+                    certificate.note =
+                        format!("{}; exact basic solution of the f64 dual simplex's optimal basis ({iters} pivots)", certificate.note);
                     return Ok(certified(weights, beta, nu, certificate));
                 }
                 tried.push(format!("dual simplex ({iters} pivots): invalid exact certificate"));

@@ -35,9 +35,9 @@
 //! ```
 
 use crate::error::Result;
+use crate::numeric::dixon::common_denominator;
 use crate::numeric::real::Nearest;
 use crate::problem::task::Task;
-use crate::numeric::dixon::common_denominator;
 use rug::{Integer, Rational};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};

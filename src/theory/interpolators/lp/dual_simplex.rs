@@ -67,7 +67,9 @@ impl Lp<'_> {
                     }
                 }
             }
-            let Some((r, _)) = leave else { return Ok((basis.iter().map(|&k| if k < m { Basic::Feature(col(k)) } else { Basic::Unit(k - m) }).collect(), iter)) };
+            let Some((r, _)) = leave else {
+                return Ok((basis.iter().map(|&k| if k < m { Basic::Feature(col(k)) } else { Basic::Unit(k - m) }).collect(), iter));
+            };
             let sgn = if xb[r] < 0.0 { -1.0 } else { 1.0 };
             // Row r of B⁻¹A over the feature columns.
             let rho = &binv[r * n..(r + 1) * n];
@@ -185,8 +187,10 @@ impl Lp<'_> {
             }
         };
         let t = solver.solve(&self.task.y)?;
-        let cb: Vec<Rational> =
-            basis.iter().map(|bc| if let Basic::Feature(Col { j, .. }) = *bc { self.weights[j].clone() } else { Rational::new() }).collect();
+        let cb: Vec<Rational> = basis
+            .iter()
+            .map(|bc| if let Basic::Feature(Col { j, .. }) = *bc { self.weights[j].clone() } else { Rational::new() })
+            .collect();
         let nu = solver.solve_t(&cb)?;
         let mut beta = vec![Rational::new(); d];
         for (bc, v) in basis.iter().zip(t) {
@@ -199,7 +203,16 @@ impl Lp<'_> {
 
     /// B⁻¹, x_B = B⁻¹y and the reduced costs c − Aᵀν (ν = B⁻ᵀc_B) recomputed from the basis.
     #[allow(clippy::too_many_arguments)]
-    fn refactor(&self, basis: &[usize], m: usize, xc: &[f64], binv: &mut [f64], xb: &mut [f64], rc: &mut [f64], in_basis: &[bool]) -> Result<(), String> {
+    fn refactor(
+        &self,
+        basis: &[usize],
+        m: usize,
+        xc: &[f64],
+        binv: &mut [f64],
+        xb: &mut [f64],
+        rc: &mut [f64],
+        in_basis: &[bool],
+    ) -> Result<(), String> {
         let (n, d) = (self.n(), self.d());
         let sign_of = |k: usize| if k < d { 1.0 } else { -1.0 };
         let mut b = vec![0.0; n * n];
