@@ -37,6 +37,7 @@ def main():
         ours = criterion(f"gd_f64/one_step/{s}")
         for peer in ("numpy", "jax"):
             rows.append((f"SW GD step f64, {s}", "gd_f64", f"{peer}", ours, peers.get(f"{peer}/sw_gd_one_step/{s}")))
+    rows.append(("SW GD step f64, n500_d1000 (target: ≤ 1.3× the two matvecs)", "gd_f64", "normsharp gd_f64/two_matvecs (faer Xβ + Xᵀr)", criterion("gd_f64/one_step/n500_d1000"), criterion("gd_f64/two_matvecs/n500_d1000")))
     for s in sizes:
         ours = criterion(f"gd_mpfr256/one_step/{s}")
         rows.append((f"SW GD step 256 bits, {s}", "gd_mpfr256", "mpmath (256 bits)", ours, peers.get(f"mpmath256/sw_gd_one_step/{s}")))

@@ -97,24 +97,8 @@ pub fn eliminate(a: &[Vec<Rational>], b: &[Rational]) -> (Option<Vec<Rational>>,
 }
 
 /// The Mersenne prime 2⁶¹ − 1, the modulus of [`rank_mod_p`].
-pub const P61: u64 = (1 << 61) - 1;
-
-fn mul_mod(a: u64, b: u64) -> u64 {
-    ((a as u128 * b as u128) % P61 as u128) as u64
-}
-
-fn inv_mod(a: u64) -> u64 {
-    // Fermat: a^(p−2).
-    let (mut base, mut e, mut acc) = (a, P61 - 2, 1u64);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = mul_mod(acc, base);
-        }
-        base = mul_mod(base, base);
-        e >>= 1;
-    }
-    acc
-}
+pub const P61: u64 = crate::numeric::modp::P;
+use crate::numeric::modp::{inv_mod, mul_mod};
 
 /// Rank over the field 𝔽_p (p = 2⁶¹ − 1) of A with each row scaled to integers by the lcm of
 /// its denominators, or `None` when some denominator vanishes mod p. Always ≤ the rank over

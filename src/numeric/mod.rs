@@ -14,6 +14,7 @@ pub mod kernels;
 pub mod lanczos;
 pub mod linalg;
 pub mod mixed_dot;
+pub mod modp;
 pub mod mpfr_dot;
 pub mod parallel;
 pub mod qd;

@@ -16,41 +16,8 @@ pub use scaled::{common_denominator, scale_rows, ScaledRows};
 use rug::ops::Pow;
 use rug::{Integer, Rational};
 
-/// The Mersenne prime 2⁶¹ − 1.
-pub const P: u64 = (1 << 61) - 1;
-
-#[inline]
-fn mul_mod(a: u64, b: u64) -> u64 {
-    let z = a as u128 * b as u128;
-    let s = (z as u64 & P) + (z >> 61) as u64;
-    if s >= P {
-        s - P
-    } else {
-        s
-    }
-}
-
-#[inline]
-fn sub_mod(a: u64, b: u64) -> u64 {
-    if a >= b {
-        a - b
-    } else {
-        a + P - b
-    }
-}
-
-fn inv_mod(a: u64) -> u64 {
-    // Fermat: a^(p−2).
-    let (mut base, mut e, mut acc) = (a, P - 2, 1u64);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = mul_mod(acc, base);
-        }
-        base = mul_mod(base, base);
-        e >>= 1;
-    }
-    acc
-}
+pub use crate::numeric::modp::P;
+use crate::numeric::modp::{add_mod, inv_mod, mul_mod, sub_mod};
 
 /// v mod p in [0, p).
 fn reduce(v: &Integer) -> u64 {
@@ -215,16 +182,6 @@ impl ModLu {
             x[p] = z[k];
         }
         x
-    }
-}
-
-#[inline]
-fn add_mod(a: u64, b: u64) -> u64 {
-    let s = a + b;
-    if s >= P {
-        s - P
-    } else {
-        s
     }
 }
 
