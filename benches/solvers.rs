@@ -36,7 +36,6 @@ fn bench_steps<T: Real>(c: &mut Criterion, label: &str, ctx: T::Ctx, long_steps:
     group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
     for (n, d, task) in sizes() {
         let design = task.design::<T>(ctx);
-        let d64 = task.design::<f64>(());
         let problem = Problem::new(&Sw, &design);
         let eta = T::from_f64(eta_for(&task), ctx);
         let alpha = T::from_f64(0.1, ctx);
