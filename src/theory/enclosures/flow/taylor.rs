@@ -21,7 +21,9 @@ use rug::Rational;
 
 /// The vector field's data as intervals.
 pub(super) struct Field {
+    /// Samples (the dimension of ν).
     pub n: usize,
+    /// Features (the dimension of β and w).
     pub d: usize,
     /// X row-major (n×d).
     x: Vec<Interval>,
@@ -33,13 +35,17 @@ pub(super) struct Field {
     gram4: Vec<Interval>,
     /// 1/n.
     inv_n: Interval,
+    /// Working precision of the intervals (bits).
     pub prec: u32,
 }
 
 /// Coefficients ν_0..ν_K and z_k = Xᵀν_k, β_k = α²e_k for k < K.
 pub(super) struct Series {
+    /// ν_k, the k-th Taylor coefficient of the dual path (ν_0 = the expansion point).
     pub nu: Vec<Vec<Interval>>,
+    /// z_k = Xᵀν_k (linear in ν).
     pub z: Vec<Vec<Interval>>,
+    /// β_k = α²·(e^{z})_k, from the exponential's recurrence k·e_k = Σ_{j=1..k} j·z_j·e_{k−j}.
     pub beta: Vec<Vec<Interval>>,
 }
 

@@ -20,7 +20,9 @@ pub struct Cert {
     pub dual_viol: f64,
     /// `(λ_max(X diag|β| Xᵀ) − yᵀν) / max(λ_max, |yᵀν|)` (signed value)
     pub gap: f64,
+    /// λ_max(X diag|β| Xᵀ), the primal objective.
     pub lmax: f64,
+    /// yᵀν, the dual objective.
     pub dobj: f64,
 }
 
@@ -41,6 +43,9 @@ fn sym_eigs(a: &Mat<f64>) -> Vec<f64> {
     a.self_adjoint_eigenvalues(Side::Lower).expect("eigenvalues")
 }
 
+/// The relative violations of the min-λ_max KKT point (β, w = |β|, ν, Z) on row-major X (n×d):
+/// primal ‖Xβ − y‖∞, dual A_j = ⟨x_j, ν⟩ ≤ x_jᵀZx_j (|·| when signed), Z ⪰ 0 with tr Z = 1, and
+/// the gap λ_max(X diag w Xᵀ) − yᵀν (weak duality of the SDP in `lmax`'s module doc).
 #[allow(clippy::too_many_arguments)]
 pub fn certify(x: &[f64], n: usize, d: usize, y: &[f64], signed: bool, beta: &[f64], w: &[f64], nu: &[f64], z: &[f64]) -> Cert {
     let tiny = f64::MIN_POSITIVE;
