@@ -1,7 +1,7 @@
 #![allow(dead_code)]
 //! Independent certificate checker: uses only the raw data, the returned
 //! `(β, w, ν, Z)` and faer's symmetric eigenvalues (none of the solver's code).
-//! It is shared with `examples/timing.rs` through `#[path]`.
+//! The solver's unit tests (`tests.rs`) use it as their oracle.
 
 use faer::{Mat, Side};
 
