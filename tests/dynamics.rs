@@ -79,3 +79,27 @@ fn trace_records_every_k_steps() {
     assert_eq!(steps, (0..=100).step_by(10).collect::<Vec<u64>>());
     assert!(r.trace.iter().all(|t| t.sharpness.is_finite() && t.l1 > 0.0));
 }
+
+/// A diverged run reports θ_{k−1}, the last iterate before the step whose loss blew up, bit for
+/// bit — the loop keeps a checkpoint every 64 steps and replays from it, so this checks the
+/// replay against an independent run of exactly k − 1 steps, over a grid of η straddling the
+/// onset of divergence on x = (1,2,3,4), α = 0.1 (η ≈ 0.25, where divergence comes late enough
+/// that at least one run replays from a checkpoint after θ₀).
+#[test]
+fn divergence_replay_gives_the_exact_last_iterate() {
+    let task = canonical_four();
+    let mut late = 0;
+    for i in 0..40 {
+        let eta = 0.25 + 0.00025 * i as f64;
+        let r = run(&task, 0.1, &GdConfig::until_loss(eta, 1e-24).with_max_steps(100_000), ());
+        if r.outcome != Outcome::Diverged {
+            continue;
+        }
+        assert!(r.steps >= 1, "η = {eta}");
+        let again = run(&task, 0.1, &GdConfig::exact_steps(eta, r.steps - 1, 0.0), ());
+        let bits = |r: &RunResult<f64>| r.beta.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&r), bits(&again), "η = {eta}: diverged at step {}", r.steps);
+        late += usize::from(r.steps > 64);
+    }
+    assert!(late > 0, "no run of the grid diverged after the first checkpoint");
+}
