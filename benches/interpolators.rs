@@ -1,5 +1,5 @@
-//! Criterion benches of the interpolator solvers: the min-ℓ1 LP (clarabel plus the exact
-//! rational repair), the sharpness SDP (n = 10, 20, 40 samples, d = 50), and the independent
+//! Criterion benches of the interpolator solvers: the min-ℓ1 and min-trace LPs (dual simplex,
+//! exact Dixon solve of the basis, certificate), the sharpness SDP (n = 10, 20, 40 samples, d = 50), and the independent
 //! certificate checks, at n = 20, d = 50 and n = 80, d = 200 (the SDP, the min-λ_max
 //! interpolator's own interior-point solver on faer, runs at d = 50 only).
 //! Run: `cargo bench --bench interpolators` (about two minutes); `cargo test --release --benches`
@@ -7,7 +7,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use normsharp::problem::tasks::random_positive;
-use normsharp::theory::interpolators::{check_lp_certificate, check_sdp_certificate, min_l1, min_l2, min_sharpness_sdp, Sign, Witness};
+use normsharp::theory::interpolators::{
+    check_lp_certificate, check_sdp_certificate, min_l1, min_l2, min_sharpness_sdp, min_trace_sharpness, Sign, Witness,
+};
 use rug::Rational;
 use std::hint::black_box;
 use std::time::Duration;
@@ -20,6 +22,10 @@ fn lp(c: &mut Criterion) {
         for sign in [Sign::Nonnegative, Sign::Signed] {
             let label = format!("n{n}_d{d}_{sign:?}");
             group.bench_function(BenchmarkId::new("min_l1_solve_repair_certify", &label), |b| b.iter(|| black_box(min_l1(&task, sign))));
+            // The trace LP: weights ‖X_{:,i}‖² (exact rationals), same pipeline.
+            group.bench_function(BenchmarkId::new("min_trace_solve_repair_certify", &label), |b| {
+                b.iter(|| black_box(min_trace_sharpness(&task, sign)))
+            });
             let opt = min_l1(&task, sign).expect("LP solves");
             let Witness::Lp { beta, nu } = &opt.witness else { unreachable!("LP witness") };
             let ones = vec![Rational::from(1); d];

@@ -7,7 +7,8 @@ cvxpy with Clarabel), then times:
     JAX (jit, x64, lax.fori_loop), at n1_d4, n20_d50, n200_d500;
   * the same step in mpmath at 256 bits (n1_d4, n20_d50; one step at n200_d500);
   * cvxpy + Clarabel: min lambda_max(X diag(beta) X^T) s.t. X beta = y, beta >= 0 at n20_d50,
-    n40_d50, and min ||beta||_1 s.t. X beta = y (beta >= 0, and signed) at n80_d200.
+    n40_d50, and min ||beta||_1 and min sum ||X_{:,i}||^2 |beta_i| s.t. X beta = y (beta >= 0, and
+    signed) at n80_d200.
 Tasks have the distribution of normsharp's `random_positive` (X_ij = k/8, k uniform in
 1..=16, a 3-sparse nonnegative teacher, y = X beta*), seeded; n1_d4 is x = (1,2,3,4), y = 1.
 Prints one JSON object: {"peer/op/id": nanoseconds per operation, ...}.
@@ -138,6 +139,11 @@ def sdp_lp(out):
         beta = cp.Variable(200, nonneg=nonneg)
         prob = cp.Problem(cp.Minimize(cp.norm1(beta)), [x @ beta == y])
         out[f"cvxpy_clarabel/min_l1/n80_d200_{label}"] = per_op(lambda: prob.solve(solver=cp.CLARABEL), min_time=2.0)
+        # The trace LP: min sum_i ||X_{:,i}||^2 |beta_i| s.t. X beta = y.
+        wts = (x * x).sum(axis=0)
+        beta = cp.Variable(200, nonneg=nonneg)
+        prob = cp.Problem(cp.Minimize(wts @ cp.abs(beta)), [x @ beta == y])
+        out[f"cvxpy_clarabel/min_trace/n80_d200_{label}"] = per_op(lambda: prob.solve(solver=cp.CLARABEL), min_time=2.0)
     del np
 
 

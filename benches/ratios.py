@@ -48,6 +48,7 @@ def main():
         rows.append((f"min-λ_max SDP, n{n}_d50", "sdp/min_sharpness_sdp", "cvxpy + Clarabel", criterion(f"sdp/min_sharpness_sdp/n{n}_d50"), peers.get(f"cvxpy_clarabel/min_sharpness_sdp/n{n}_d50")))
     for sign in ("Nonnegative", "Signed"):
         rows.append((f"min-ℓ1 LP {sign.lower()}, n80_d200", "lp/min_l1_solve_repair_certify", "cvxpy + Clarabel", criterion(f"lp/min_l1_solve_repair_certify/n80_d200_{sign}"), peers.get(f"cvxpy_clarabel/min_l1/n80_d200_{sign}")))
+        rows.append((f"min-trace LP {sign.lower()}, n80_d200", "lp/min_trace_solve_repair_certify", "cvxpy + Clarabel", criterion(f"lp/min_trace_solve_repair_certify/n80_d200_{sign}"), peers.get(f"cvxpy_clarabel/min_trace/n80_d200_{sign}")))
     print("| operation | normsharp bench | normsharp | peer | peer time | peer / normsharp |")
     print("| --- | --- | --- | --- | --- | --- |")
     for op, bench, peer, ours, theirs in rows:

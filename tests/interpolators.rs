@@ -12,6 +12,7 @@ use normsharp::theory::interpolators::{
     check_lp_certificate, check_sdp_certificate, column_norms_sq, min_l1, min_l2, min_sharpness_sdp, min_trace_sharpness, predict_fields,
     trace_vs_lambda_task, Certified, Sign, Witness,
 };
+use rug::ops::Pow;
 use rug::Rational;
 
 #[test]
@@ -291,5 +292,25 @@ fn lp_optima_at_n80_d200_come_from_the_dual_simplex_basis() {
             assert!(c.valid && c.gap == 0.0 && c.infeasibility == 0.0 && c.dual_infeasibility == 0.0, "{what} {sign:?}: {c:?}");
             assert!(c.note.contains("dual simplex"), "{what} {sign:?}: {}", c.note);
         }
+    }
+}
+
+/// The trace LP's weights ‖X_{:,j}‖² (integer arithmetic over one common denominator) equal
+/// the naive rational sums, exactly: on random tasks (i128 path), on rows with coprime
+/// denominators, and on entries too large for i64 (the GMP path).
+#[test]
+fn column_norms_sq_equal_the_rational_sums() {
+    let naive = |t: &Task| -> Vec<Rational> {
+        (0..t.d()).map(|j| t.x.iter().fold(Rational::new(), |acc, row| acc + Rational::from(&row[j] * &row[j]))).collect()
+    };
+    let mut tasks: Vec<Task> = (1..=5).map(|s| random_positive(s, 7, 11)).collect();
+    let r = |a: i64, b: i64| Rational::from((a, b));
+    let rows = vec![vec![r(1, 3), r(-2, 7), r(5, 11)], vec![r(4, 9), r(1, 1), r(-3, 13)]];
+    tasks.push(Task::new("coprime", rows, vec![r(1, 1), r(2, 1)], None, Rational::new()).unwrap());
+    let huge = Rational::from((rug::Integer::from(3).pow(45), rug::Integer::from(7).pow(30)));
+    let rows = vec![vec![huge.clone(), r(1, 2)], vec![r(-1, 5), Rational::from(-&huge)]];
+    tasks.push(Task::new("huge", rows, vec![r(1, 1), r(1, 1)], None, Rational::new()).unwrap());
+    for t in &tasks {
+        assert_eq!(column_norms_sq(t), naive(t), "task {}", t.name);
     }
 }

@@ -86,8 +86,34 @@ pub(super) fn run_clarabel(what: &str, q: &[f64], a: Columns, b: &[f64], cones: 
 
 /// Weights of the trace LP: c_i = ‖X_{:,i}‖² (the SW trace at an interpolator is
 /// (4/n)·Σ_i c_i β_i).
+///
+/// Exact, over one common denominator: with X = diag(L)⁻¹X' (X' integer, [`ScaledRows`]) and
+/// D = lcm_i L_i², c_j = (Σ_i X'_ij²·(D/L_i²))/D — machine integers (i128, checked) when they
+/// fit, GMP integers otherwise; no rational is canonicalized until the end.
 pub fn column_norms_sq(task: &Task) -> Vec<Rational> {
-    (0..task.d()).map(|j| task.x.iter().fold(Rational::new(), |acc, row| acc + Rational::from(&row[j] * &row[j]))).collect()
+    let xi = ScaledRows::new(&task.x);
+    let sq: Vec<Integer> = xi.scales.iter().map(|l| Integer::from(l * l)).collect();
+    let den = sq.iter().fold(Integer::from(1), |acc, l2| acc.lcm(l2));
+    let factors: Vec<Integer> = sq.iter().map(|l2| Integer::from(&den / l2)).collect();
+    let small_factors: Option<Vec<i128>> = factors.iter().map(|f| f.to_i64().map(i128::from)).collect();
+    (0..xi.d)
+        .map(|j| {
+            let machine = match (&xi.small, &small_factors) {
+                (Some(s), Some(f)) => (0..xi.n).try_fold(0i128, |acc, i| {
+                    let v = i128::from(s[i * xi.d + j]);
+                    v.checked_mul(v)?.checked_mul(f[i])?.checked_add(acc)
+                }),
+                _ => None,
+            };
+            let num = machine.map(Integer::from).unwrap_or_else(|| {
+                (0..xi.n).fold(Integer::new(), |acc, i| {
+                    let v = xi.get(i, j);
+                    acc + Integer::from(&v * &v) * &factors[i]
+                })
+            });
+            Rational::from((num, den.clone()))
+        })
+        .collect()
 }
 
 /// Minimum ℓ1 interpolator: minimize Σ|β_i| s.t. Xβ = y (β ≥ 0 for [`Sign::Nonnegative`]).
