@@ -129,11 +129,23 @@ pub(super) use super::super::{x_times as x_times_exact, xt_times as xt_times_exa
 /// numerators): every intermediate entry is a minor of the scaled matrix and every division
 /// is exact, so the cost grows with the size of the minors instead of with the gcds of a
 /// rational elimination (about 30× faster than [`crate::numeric::exact::solve_exact`] on
-/// dense f64-valued 40×40 systems).
+/// dense f64-valued 40×40 systems). A square system is first tried by Dixon lifting
+/// ([`crate::numeric::dixon::solve_square_dixon`]: the same unique solution when A is
+/// nonsingular, faster past a few dozen rows); Bareiss decides the rest.
 pub(crate) fn solve_fraction_free(a: &[Vec<Rational>], b: &[Rational]) -> Option<Vec<Rational>> {
-    use rug::Integer;
     let rows = a.len();
     let cols = a.first().map_or(0, Vec::len);
+    if rows == cols && rows > 0 && b.len() == rows {
+        if let Some(z) = crate::numeric::dixon::solve_square_dixon(a, b) {
+            return Some(z);
+        }
+    }
+    bareiss(a, b, rows, cols)
+}
+
+/// Bareiss elimination of [A | b] (the general-shape path of [`solve_fraction_free`]).
+fn bareiss(a: &[Vec<Rational>], b: &[Rational], rows: usize, cols: usize) -> Option<Vec<Rational>> {
+    use rug::Integer;
     let mut m: Vec<Vec<Integer>> = Vec::with_capacity(rows);
     for (row, bi) in a.iter().zip(b) {
         let mut l = Integer::from(1);
@@ -200,4 +212,42 @@ pub(crate) fn solve_fraction_free(a: &[Vec<Rational>], b: &[Rational]) -> Option
         big[pivots[k]] = v;
     }
     Some(big.into_iter().map(|v| if v == 0 { Rational::new() } else { Rational::from((v, det.clone())) }).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seeded square systems with entries k/8 and k/7 (|k| ≤ 40): the Dixon path and Bareiss
+    /// give the same exact solution, and it solves A z = b exactly; a consistent 3×5 system
+    /// (Bareiss only) is solved exactly too.
+    #[test]
+    fn dixon_and_bareiss_agree_exactly() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 81) as i64 - 40
+        };
+        for n in [1usize, 2, 5, 12, 30] {
+            let a: Vec<Vec<Rational>> =
+                (0..n).map(|i| (0..n).map(|_| Rational::from((next(), if i % 2 == 0 { 8 } else { 7 }))).collect()).collect();
+            let b: Vec<Rational> = (0..n).map(|_| Rational::from((next(), 3))).collect();
+            let (Some(z), Some(zb)) = (solve_fraction_free(&a, &b), bareiss(&a, &b, n, n)) else { continue };
+            assert_eq!(z, zb, "n = {n}");
+            for (row, bi) in a.iter().zip(&b) {
+                let lhs = row.iter().zip(&z).fold(Rational::new(), |acc, (x, v)| acc + Rational::from(x * v));
+                assert_eq!(&lhs, bi);
+            }
+        }
+        let a: Vec<Vec<Rational>> = (0..3).map(|_| (0..5).map(|_| Rational::from((next(), 8))).collect()).collect();
+        let z0: Vec<Rational> = (0..5).map(|_| Rational::from(next())).collect();
+        let b: Vec<Rational> =
+            a.iter().map(|row| row.iter().zip(&z0).fold(Rational::new(), |acc, (x, v)| acc + Rational::from(x * v))).collect();
+        let z = solve_fraction_free(&a, &b).expect("consistent");
+        for (row, bi) in a.iter().zip(&b) {
+            assert_eq!(&row.iter().zip(&z).fold(Rational::new(), |acc, (x, v)| acc + Rational::from(x * v)), bi);
+        }
+    }
 }
