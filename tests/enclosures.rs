@@ -285,7 +285,7 @@ fn broken_formulas_fail_to_prove_at_irrational_points() {
     }
 }
 
-/// Every claim with proved checks (T2, T3, T5-bound, T5-thresholds, T6-eta-c, T8-prior, I2) registers a broken
+/// Every claim with proved checks (T2, T3, T5-bound, T5-thresholds, T6-eta-c, T8-prior, I2, E2) registers a broken
 /// formula under which one of its proved checks fails to prove.
 #[test]
 fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
@@ -303,7 +303,7 @@ fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
         assert!(broken_proof, "{}: no broken formula makes a proved check fail", claim.id);
         with_proofs.push(claim.id);
     }
-    for id in ["T2", "T3", "T5-bound", "T5-thresholds", "T6-eta-c", "T8-prior", "I2-sharpness-sdp"] {
+    for id in ["T2", "T3", "T5-bound", "T5-thresholds", "T6-eta-c", "T8-prior", "I2-sharpness-sdp", "E2"] {
         assert!(with_proofs.contains(&id), "{id} has no proved check");
     }
 }
