@@ -263,7 +263,29 @@ fn multi_sample_runs_are_proved_stable() {
     assert!(proved >= 6, "only {proved} converged runs");
 }
 
-/// Every claim with proved checks (T3, T5-bound, T5-thresholds, T6-eta-c, I2) registers a broken
+/// Every broken formula of T2 and T8-prior makes at least one of their proved checks at the
+/// gradient-flow limits β_GF(α) fail (and the correct formulas prove all of them). T2's
+/// include β_N → 1.03·β_N: β_GF(10⁻³) has ‖β‖₁ within 1.2 % of y/x_max on x = (1,2,3,4).
+#[test]
+fn broken_formulas_fail_to_prove_at_irrational_points() {
+    use normsharp::claims::paper::proved_points::proved_point_checks;
+    use normsharp::claims::{registry, Formulas, Grade, Settings};
+    let s = Settings::default();
+    let good = proved_point_checks(&Formulas::default(), &s);
+    assert!(good.len() >= 40 && good.iter().all(|r| r.pass && r.grade == Grade::Proved), "correct formulas must prove");
+    for id in ["T2", "T8-prior"] {
+        assert!(good.iter().any(|r| r.claim == id), "{id} has no proved check");
+    }
+    for claim in registry().into_iter().filter(|c| ["T2", "T8-prior"].contains(&c.id)) {
+        for b in &claim.broken {
+            let rows = proved_point_checks(&(b.formulas)(), &s);
+            let failed = rows.iter().filter(|r| r.claim == claim.id && !r.pass).count();
+            assert!(failed > 0, "{} broken '{}' still proves", claim.id, b.name);
+        }
+    }
+}
+
+/// Every claim with proved checks (T2, T3, T5-bound, T5-thresholds, T6-eta-c, T8-prior, I2, E2) registers a broken
 /// formula under which one of its proved checks fails to prove.
 #[test]
 fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
@@ -281,7 +303,7 @@ fn every_proved_check_has_a_broken_formula_that_breaks_the_proof() {
         assert!(broken_proof, "{}: no broken formula makes a proved check fail", claim.id);
         with_proofs.push(claim.id);
     }
-    for id in ["T3", "T5-bound", "T5-thresholds", "T6-eta-c", "I2-sharpness-sdp"] {
+    for id in ["T2", "T3", "T5-bound", "T5-thresholds", "T6-eta-c", "T8-prior", "I2-sharpness-sdp", "E2"] {
         assert!(with_proofs.contains(&id), "{id} has no proved check");
     }
 }

@@ -6,6 +6,7 @@ use crate::claims::paper::product::{order_check, sweep_loss_tol, ETA_S};
 use crate::claims::Kind;
 use crate::numeric::vector::rel_dist_coordinatewise;
 use crate::theory::effective_init as eff;
+use crate::numeric::interval::Interval;
 
 /// UV sharpness at the gradient-flow limit from α (u₀ = √2α, v₀ = 0).
 pub(super) fn uv_gf_sharpness(design: &Design<f64>, alpha: f64) -> Result<f64> {
@@ -297,7 +298,74 @@ pub(super) fn e2_case(f: &Formulas, task: &Task, alpha: f64) -> Vec<CheckResult>
         ),
         Err(e) => out.push(CheckResult::failed("E2", &ql, qs, e.to_string()).kind(Kind::Solver, "solver failed")),
     }
+    out.extend(e2_proved(f, task, &sw, floor, &ql));
     out
+}
+
+/// Worst coordinatewise relative distance sup_{t ∈ enc} |v_i − t_i|/max(|t_i|, floor) over a
+/// proved enclosure, rounded up (∞ when it cannot be bounded).
+fn worst_rel_over(v: &[f64], enc: &[Interval], floor: f64) -> f64 {
+    if v.len() != enc.len() {
+        return f64::INFINITY;
+    }
+    v.iter()
+        .zip(enc)
+        .map(|(vi, e)| {
+            let num = Interval::point(&Float::with_val(53, *vi)).sub(e).mag();
+            let den = Float::with_val(e.prec(), e.mig()).max(&Float::with_val(53, floor));
+            Interval::point(&num).div(&Interval::point(&den)).map_or(f64::INFINITY, |q| q.hi().to_f64_round(rug::float::Round::Up))
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Precision of E2's proved enclosure (bits).
+const E2_PROOF_PRECISION: u32 = 128;
+
+/// E2, proved (Solver kind, like the row it sharpens): Even's limit at the run's own
+/// (α²₊,∞, α²₋,∞) — the f64 values taken as exact inputs — is enclosed by Krawczyk on the
+/// dual system β = ½(α²₊e^{Xᵀν} − α²₋e^{−Xᵀν}), Xβ = y ([`enclose_hyperbolic_limit`]:
+/// existence and uniqueness proved). The formula's limit (the f64 solver) and GD's final
+/// iterate must each lie within 1e-9 of every point of it: the tolerance of the unproved
+/// row above, which holds the two to 1e-9 of each other; here each is held to it against the
+/// proved limit. A limit of the wrong form (the symmetric broken formula) fails the first.
+fn e2_proved(f: &EarlierFormulas, task: &Task, sw: &UvSweep, floor: f64, label: &str) -> Vec<CheckResult> {
+    use crate::claims::check::Grade;
+    use crate::theory::enclosures::dual::enclose_hyperbolic_limit;
+    let tol = 1e-9;
+    let origin = "the unproved GD-vs-solver row's 1e-9 (the run's rounding ≤ 2·10⁵ steps × 1e-16 and its stop at |r| ≲ 1e-12·|y|, two decades of margin), \
+                  now against every point of a proved enclosure (Krawczyk, outward rounding, 128 bits)";
+    let qf = "Even's limit at the run's own α²± (formula, f64 solver) vs the proved Krawczyk enclosure of ½(α²₊e^{Xᵀν} − α²₋e^{−Xᵀν}), Xβ = y";
+    let qg = "GD's final iterate vs the proved Krawczyk enclosure of Even's limit at the run's own α²₊,∞, α²₋,∞";
+    let half = |v: &[f64]| v.iter().map(|a| Rational::from_f64(*a).map(|q| q / 2u32)).collect::<Option<Vec<Rational>>>();
+    let design = task.design::<f64>(());
+    let enc = match (half(&sw.plus[0]), half(&sw.minus[0])) {
+        (Some(p), Some(m)) => enclose_hyperbolic_limit(task, &p, &m, E2_PROOF_PRECISION).map_err(|e| e.to_string()),
+        _ => Err("the run's α²± are not finite".into()),
+    };
+    let enc = match enc {
+        Ok(e) => e,
+        Err(e) => {
+            return [qf, qg].iter().map(|q| CheckResult::failed("E2", label, q, e.clone()).kind(Kind::Solver, "not proved").graded(Grade::Proved)).collect()
+        }
+    };
+    let mids: Vec<f64> = enc.iter().map(|e| e.mid().to_f64()).collect();
+    let width = enc.iter().map(|e| e.width().to_f64() / e.mig().to_f64().max(floor)).fold(0.0, f64::max);
+    let row = |q: &str, v: std::result::Result<Vec<f64>, String>, what: &str| match v {
+        Ok(v) => {
+            let worst = worst_rel_over(&v, &enc, floor);
+            let mut r = CheckResult::vector("E2", label, q, &mids, &v, tol, Relation::RelativeError).with_floor(floor);
+            r.rel_err = worst.is_finite().then_some(worst);
+            r.pass = worst <= tol;
+            r.kind(Kind::Solver, origin)
+                .graded(Grade::Proved)
+                .with_note(format!("{what}; enclosure widths ≤ {width:.1e} relative (floor α²); rel err is the worst over the whole enclosure"))
+        }
+        Err(e) => CheckResult::failed("E2", label, q, e).kind(Kind::Solver, origin).graded(Grade::Proved),
+    };
+    vec![
+        row(qf, (f.even_limit)(&design, &sw.plus[0], &sw.minus[0]).map_err(|e| e.to_string()), "the formula's limit at the run's α²±"),
+        row(qg, Ok(sw.limits[0].clone()), &format!("GD at ηS_GF = {}, {} steps", ETA_S[0], sw.steps[0])),
+    ]
 }
 
 pub(super) fn check_e3(f: &Formulas, _: &Settings) -> Vec<CheckResult> {

@@ -108,6 +108,8 @@ pub mod generalization;
 use generalization::*;
 pub mod proved;
 use proved::*;
+pub mod proved_points;
+use proved_points::*;
 
 /// The paper's claims, in THEORY.md order.
 pub fn claims() -> Vec<Claim> {
@@ -115,7 +117,7 @@ pub fn claims() -> Vec<Claim> {
         // T1–T3, T5–T9: their rows (hypotheses, per-task checks, broken formulas) are in
         // simplex.rs, stability.rs and generalization.rs.
         t1_claim(),
-        t2_claim(),
+        Claim { check: check_t2_with_proofs, ..t2_claim() },
         Claim { check: check_t3_with_proofs, ..t3_claim() },
         Claim::new(
             "T4-identity",
@@ -152,7 +154,7 @@ pub fn claims() -> Vec<Claim> {
         Claim { check: check_t5_bound_with_proofs, ..t5_bound_claim() },
         Claim { check: check_t6_with_proofs, ..t6_eta_c_claim() },
         t7_claim(),
-        t8_prior_claim(),
+        Claim { check: check_t8_prior_with_proofs, ..t8_prior_claim() },
         t8_generalization_claim(),
         t9_claim(),
     ]
