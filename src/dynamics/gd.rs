@@ -216,10 +216,11 @@ pub fn gd_step<M: Parametrization, T: Real>(problem: &Problem<M, T>, theta: &mut
 /// instruction for the error-free products of double-double and quad-double instead of a
 /// library call). Results are the same bits either way: Rust never contracts a·b + c into
 /// an FMA, vectorized loops keep each entry's order of operations, and `f64::mul_add` is
-/// correctly rounded on both paths.
+/// correctly rounded on both paths. ([`crate::numeric::lanes::portable`] turns it off on a
+/// thread, for the test of that claim.)
 #[cfg(target_arch = "x86_64")]
 fn wide_simd() -> bool {
-    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    crate::numeric::lanes::wide()
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -17,6 +17,7 @@ use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssi
 use std::sync::OnceLock;
 
 pub use crate::numeric::eft::{quick_two_sum, two_prod, two_sum};
+use crate::numeric::lanes::{lane, map_pairs, update_pairs, Lane, Limbs, F4};
 
 /// A double-double number hi + lo (normalized: hi = fl(hi + lo)).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
@@ -31,6 +32,30 @@ impl From<f64> for Dd {
     fn from(v: f64) -> Self {
         Dd { hi: v, lo: 0.0 }
     }
+}
+
+impl Limbs<2> for Dd {
+    #[inline(always)]
+    fn limbs(&self) -> [f64; 2] {
+        [self.hi, self.lo]
+    }
+    #[inline(always)]
+    fn from_limbs(c: [f64; 2]) -> Self {
+        Dd { hi: c[0], lo: c[1] }
+    }
+}
+
+/// Three exact levels of four dot products (numeric::mixed_dot), each rounded by [`from_levels`].
+#[inline(always)]
+fn finish_lanes(s: [F4; 3]) -> [Dd; 4] {
+    let r = from_levels(s);
+    std::array::from_fn(|l| lane(&r, l))
+}
+
+/// a − b on lanes.
+#[inline(always)]
+fn sub_l<L: Lane>(a: [L; 2], b: [L; 2]) -> [L; 2] {
+    add_l(a, [-b[0], -b[1]])
 }
 
 impl Dd {
@@ -65,29 +90,41 @@ impl Dd {
 
 /// Accurate double-double addition (QD's ieee_add): relative error ≤ 2·2⁻¹⁰⁶ of the sum.
 #[inline(always)]
-fn add(a: Dd, b: Dd) -> Dd {
-    let (s1, s2) = two_sum(a.hi, b.hi);
-    let (t1, t2) = two_sum(a.lo, b.lo);
+pub(crate) fn add_l<L: Lane>(a: [L; 2], b: [L; 2]) -> [L; 2] {
+    let (s1, s2) = two_sum(a[0], b[0]);
+    let (t1, t2) = two_sum(a[1], b[1]);
     let (s1, s2) = quick_two_sum(s1, s2 + t1);
-    Dd::norm(s1, s2 + t2)
+    let (hi, lo) = quick_two_sum(s1, s2 + t2);
+    [hi, lo]
 }
 
 /// Double-double multiplication (QD's mul): relative error ≤ ~4·2⁻¹⁰⁶.
 #[inline(always)]
-fn mul(a: Dd, b: Dd) -> Dd {
-    let (p, e) = two_prod(a.hi, b.hi);
-    let e = a.hi.mul_add(b.lo, a.lo.mul_add(b.hi, e));
-    Dd::norm(p, e)
+pub(crate) fn mul_l<L: Lane>(a: [L; 2], b: [L; 2]) -> [L; 2] {
+    let (p, e) = two_prod(a[0], b[0]);
+    let e = a[0].mul_add(b[1], a[1].mul_add(b[0], e));
+    let (hi, lo) = quick_two_sum(p, e);
+    [hi, lo]
 }
 
 /// The exact sum s₀ + s₁ + s₂ of a dot product's levels (numeric::mixed_dot) rounded to a
 /// double-double: two_sums from the bottom (exact) give a normalized pair z₀ + z₁, then one
 /// accurate addition of z₂.
 #[inline(always)]
-fn from_levels(s: [f64; 3]) -> Dd {
+pub(crate) fn from_levels<L: Lane>(s: [L; 3]) -> [L; 2] {
     let (t, z2) = two_sum(s[1], s[2]);
     let (z0, z1) = two_sum(s[0], t);
-    add(Dd { hi: z0, lo: z1 }, Dd::from(z2))
+    add_l([z0, z1], [z2, L::splat(0.0)])
+}
+
+#[inline(always)]
+fn add(a: Dd, b: Dd) -> Dd {
+    Dd::from_limbs(add_l(a.limbs(), b.limbs()))
+}
+
+#[inline(always)]
+fn mul(a: Dd, b: Dd) -> Dd {
+    Dd::from_limbs(mul_l(a.limbs(), b.limbs()))
 }
 
 /// Long division with three quotient digits (QD's accurate_div).
@@ -355,6 +392,35 @@ impl Real for Dd {
     fn has_f64_matrix_kernel() -> bool {
         true
     }
+    /// [`Real::set_mul`]'s product, four entries at a time.
+    #[inline(always)]
+    fn squares(w: &[Self], out: &mut [Self]) {
+        map_pairs(out, w, |_, x| mul_l(x, x));
+    }
+    /// [`Real::sub_scaled`] and [`Real::set_mul`]'s formulas, four entries at a time.
+    #[inline(always)]
+    fn sub_scaled_squares(w: &mut [Self], a: &Self, g: &[Self], out: &mut [Self]) {
+        let a = a.limbs().map(F4::splat);
+        update_pairs(w, g, out, |x, gi| {
+            let x = sub_l(x, mul_l(mul_l(x, a), gi));
+            (x, mul_l(x, x))
+        });
+    }
+    #[inline(always)]
+    fn sub_each(x: &mut [Self], y: &[Self]) {
+        map_pairs(x, y, sub_l);
+    }
+    /// [`Real::div_by`]'s product by 1/k (or exact scaling), four entries at a time.
+    #[inline(always)]
+    fn div_each_by_count(x: &mut [Self], _k: u64, _d: &Self, inv_d: &Self) {
+        if crate::numeric::eft::power_of_two(inv_d.hi) && inv_d.lo == 0.0 {
+            x.iter_mut().for_each(|o| *o = o.scale(inv_d.hi));
+        } else {
+            let inv = inv_d.limbs().map(F4::splat);
+            map_pairs(x, &[], |v, _| mul_l(v, inv));
+        }
+    }
+
     /// Levels of error-free products, one renormalization per entry (numeric::mixed_dot:
     /// normwise error ≤ 2⁻¹⁰⁴·Σ|a_ij||v_i| per 256 rows); one row: a·v per entry.
     #[inline(always)]
@@ -365,7 +431,7 @@ impl Real for Dd {
             }
             return;
         }
-        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], from_levels)
+        crate::numeric::mixed_dot::dd_matvec_t(rows, cols, a, v, out, |d: &Dd| [d.hi, d.lo], finish_lanes)
     }
     #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {

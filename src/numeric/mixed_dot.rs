@@ -43,6 +43,7 @@
 //! each), so for n ≥ 4 the bound is smaller than before.
 
 use crate::numeric::eft::{two_prod, two_sum};
+use crate::numeric::lanes::F4;
 
 /// Columns processed together (one AVX2 register of f64).
 const W: usize = 4;
@@ -50,7 +51,7 @@ const W: usize = 4;
 pub const BLOCK: usize = 256;
 
 /// Quad-double `out_j = Σ_i a[i·cols + j]·v_i` (see the module doc). `comps` reads a value's
-/// four components, `finish` rounds five exact levels to a value.
+/// four components, `finish` rounds five exact levels to a value (four lanes at once).
 pub fn qd_matvec_t<T: Copy>(
     rows: usize,
     cols: usize,
@@ -58,10 +59,10 @@ pub fn qd_matvec_t<T: Copy>(
     v: &[T],
     out: &mut [T],
     comps: impl Fn(&T) -> [f64; 4] + Copy,
-    finish: impl Fn([f64; 5]) -> T + Copy,
+    finish: impl Fn([F4; 5]) -> [T; W] + Copy,
 ) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if crate::numeric::lanes::wide() {
         // SAFETY: the CPU has AVX2 and FMA (checked just above).
         return unsafe { qd_wide(rows, cols, a, v, out, comps, finish) };
     }
@@ -76,10 +77,10 @@ pub fn dd_matvec_t<T: Copy>(
     v: &[T],
     out: &mut [T],
     comps: impl Fn(&T) -> [f64; 2] + Copy,
-    finish: impl Fn([f64; 3]) -> T + Copy,
+    finish: impl Fn([F4; 3]) -> [T; W] + Copy,
 ) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if crate::numeric::lanes::wide() {
         // SAFETY: the CPU has AVX2 and FMA (checked just above).
         return unsafe { dd_wide(rows, cols, a, v, out, comps, finish) };
     }
@@ -95,7 +96,7 @@ unsafe fn qd_wide<T: Copy>(
     v: &[T],
     out: &mut [T],
     comps: impl Fn(&T) -> [f64; 4] + Copy,
-    finish: impl Fn([f64; 5]) -> T + Copy,
+    finish: impl Fn([F4; 5]) -> [T; W] + Copy,
 ) {
     qd_body(rows, cols, a, v, out, comps, finish)
 }
@@ -109,7 +110,7 @@ unsafe fn dd_wide<T: Copy>(
     v: &[T],
     out: &mut [T],
     comps: impl Fn(&T) -> [f64; 2] + Copy,
-    finish: impl Fn([f64; 3]) -> T + Copy,
+    finish: impl Fn([F4; 3]) -> [T; W] + Copy,
 ) {
     dd_body(rows, cols, a, v, out, comps, finish)
 }
@@ -178,10 +179,10 @@ fn dd_row(s: &mut [[f64; W]; 3], x: &[f64; W], v: [f64; 2]) {
     }
 }
 
-/// The levels of lane l.
+/// The levels of the W lanes as lane vectors.
 #[inline(always)]
-fn lane<const L: usize>(s: &[[f64; W]; L], l: usize) -> [f64; L] {
-    std::array::from_fn(|k| s[k][l])
+fn levels<const L: usize>(s: &[[f64; W]; L]) -> [F4; L] {
+    std::array::from_fn(|k| F4(s[k]))
 }
 
 /// Levels restarted from rounded values (a block boundary): components on their levels.
@@ -205,20 +206,21 @@ macro_rules! body {
             v: &[T],
             out: &mut [T],
             comps: impl Fn(&T) -> [f64; $k] + Copy,
-            finish: impl Fn([f64; $l]) -> T + Copy,
+            finish: impl Fn([F4; $l]) -> [T; W] + Copy,
         ) {
             for j0 in (0..cols).step_by(W) {
                 let mut s = [[0.0f64; W]; $l];
                 for i in 0..rows {
                     if i > 0 && i % BLOCK == 0 {
-                        let vals: [T; W] = std::array::from_fn(|l| finish(lane(&s, l)));
+                        let vals = finish(levels(&s));
                         reseed(&mut s, &vals, comps);
                     }
                     let x = load(&a[i * cols..(i + 1) * cols], j0);
                     $row(&mut s, &x, comps(&v[i]));
                 }
-                for (l, o) in out[j0..cols.min(j0 + W)].iter_mut().enumerate() {
-                    *o = finish(lane(&s, l));
+                let vals = finish(levels(&s));
+                for (o, val) in out[j0..cols.min(j0 + W)].iter_mut().zip(vals) {
+                    *o = val;
                 }
             }
         }

@@ -11,7 +11,9 @@
 //! assert!((back - &Qd::from(1.0)).abs().to_f64() < 1e-62);
 //! ```
 
-use crate::numeric::dd::{components, decimal, exp_reduced, ln2, ln_newton, quick_two_sum, sqrt_newton, two_prod, two_sum};
+use crate::numeric::dd::{components, decimal, exp_reduced, ln2, ln_newton, sqrt_newton};
+use crate::numeric::eft::{quick_two_sum, two_prod, two_sum};
+use crate::numeric::lanes::{lane, map_pairs, update_pairs, Lane, Limbs, F4};
 use crate::numeric::real::Real;
 use rug::{Float, Rational};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -29,7 +31,7 @@ impl From<f64> for Qd {
 
 /// (a, b, c) → (s, e₁, e₂) with s + e₁ + e₂ = a + b + c exactly.
 #[inline(always)]
-fn three_sum(a: f64, b: f64, c: f64) -> (f64, f64, f64) {
+fn three_sum<L: Lane>(a: L, b: L, c: L) -> (L, L, L) {
     let (t1, t2) = two_sum(a, b);
     let (s, t3) = two_sum(c, t1);
     let (e1, e2) = two_sum(t2, t3);
@@ -38,42 +40,29 @@ fn three_sum(a: f64, b: f64, c: f64) -> (f64, f64, f64) {
 
 /// (a, b, c) → (s, e) with s + e = a + b + c up to one rounding of the smallest terms.
 #[inline(always)]
-fn three_sum2(a: f64, b: f64, c: f64) -> (f64, f64) {
+fn three_sum2<L: Lane>(a: L, b: L, c: L) -> (L, L) {
     let (t1, t2) = two_sum(a, b);
     let (s, t3) = two_sum(c, t1);
     (s, t2 + t3)
 }
 
-/// Renormalization of five overlapping components into four (QD's renorm).
+/// Renormalization of five overlapping components into four: QD's renorm (a bottom-up pass
+/// of quick_two_sums, then a top-down pass emitting a component per step), without its
+/// branches. QD skips a component whose carry vanishes and merges the next one into it; here
+/// the pass goes on: a zero carry e makes the following quick_two_sum(e, c) = (c, 0) exact,
+/// so the result is then the exact sum (with a gap, still non-overlapping); with no zero
+/// carry both are the same operations. A non-finite leading component returns the input.
 #[inline(always)]
-fn renorm(c0: f64, c1: f64, c2: f64, c3: f64, c4: f64) -> Qd {
-    if !c0.is_finite() {
-        return Qd([c0, c1, c2, c3]);
-    }
-    let (s, c4) = quick_two_sum(c3, c4);
-    let (s, c3) = quick_two_sum(c2, s);
-    let (s, c2) = quick_two_sum(c1, s);
-    let (c0, c1) = quick_two_sum(c0, s);
-    // Compress: a component is finished when the next error term is nonzero.
-    let mut out = [0.0; 4];
-    let mut k = 0;
-    let mut acc = c0;
-    for c in [c1, c2, c3, c4] {
-        if k == 3 {
-            acc += c;
-            continue;
-        }
-        let (s, e) = quick_two_sum(acc, c);
-        if e != 0.0 {
-            out[k] = s;
-            k += 1;
-            acc = e;
-        } else {
-            acc = s;
-        }
-    }
-    out[k] = acc;
-    Qd(out)
+fn renorm<L: Lane>(c0: L, c1: L, c2: L, c3: L, c4: L) -> [L; 4] {
+    let (s, d4) = quick_two_sum(c3, c4);
+    let (s, d3) = quick_two_sum(c2, s);
+    let (s, d2) = quick_two_sum(c1, s);
+    let (d0, d1) = quick_two_sum(c0, s);
+    let (o0, e) = quick_two_sum(d0, d1);
+    let (o1, e) = quick_two_sum(e, d2);
+    let (o2, e) = quick_two_sum(e, d3);
+    let o3 = e + d4;
+    [L::if_finite(c0, o0, c0), L::if_finite(c0, o1, c1), L::if_finite(c0, o2, c2), L::if_finite(c0, o3, c3)]
 }
 
 /// Addition (QD's default sloppy_add): componentwise two_sums, the carries merged with
@@ -82,8 +71,7 @@ fn renorm(c0: f64, c1: f64, c2: f64, c3: f64, c4: f64) -> Qd {
 /// (the "IEEE" merge add is 3× slower and only matters for relative accuracy under
 /// cancellation, which no quantity here relies on: residuals are compared with ‖y‖).
 #[inline(always)]
-fn add(a: Qd, b: Qd) -> Qd {
-    let (a, b) = (a.0, b.0);
+pub(crate) fn add<L: Lane>(a: [L; 4], b: [L; 4]) -> [L; 4] {
     let (s0, t0) = two_sum(a[0], b[0]);
     let (s1, t1) = two_sum(a[1], b[1]);
     let (s2, t2) = two_sum(a[2], b[2]);
@@ -95,10 +83,15 @@ fn add(a: Qd, b: Qd) -> Qd {
     renorm(s0, s1, s2, s3, t0)
 }
 
+/// a − b.
+#[inline(always)]
+pub(crate) fn sub<L: Lane>(a: [L; 4], b: [L; 4]) -> [L; 4] {
+    add(a, b.map(|c| -c))
+}
+
 /// Multiplication with every product of order ≤ ε³ (QD's mul).
 #[inline(always)]
-fn mul(a: Qd, b: Qd) -> Qd {
-    let (a, b) = (a.0, b.0);
+pub(crate) fn mul<L: Lane>(a: [L; 4], b: [L; 4]) -> [L; 4] {
     let (p0, q0) = two_prod(a[0], b[0]);
     let (p1, q1) = two_prod(a[0], b[1]);
     let (p2, q2) = two_prod(a[1], b[0]);
@@ -119,8 +112,7 @@ fn mul(a: Qd, b: Qd) -> Qd {
 
 /// a·b for an f64 b (QD's mul_qd_d).
 #[inline(always)]
-fn mul_f64(a: Qd, b: f64) -> Qd {
-    let a = a.0;
+pub(crate) fn mul_f64<L: Lane>(a: [L; 4], b: L) -> [L; 4] {
     let (p0, q0) = two_prod(a[0], b);
     let (p1, q1) = two_prod(a[1], b);
     let (p2, q2) = two_prod(a[2], b);
@@ -133,8 +125,7 @@ fn mul_f64(a: Qd, b: f64) -> Qd {
 
 /// a + b for an f64 b (QD's add_qd_d): exact two_sums down the components, then renorm.
 #[inline(always)]
-fn add_f64(a: Qd, b: f64) -> Qd {
-    let a = a.0;
+fn add_f64<L: Lane>(a: [L; 4], b: L) -> [L; 4] {
     let (c0, e) = two_sum(a[0], b);
     let (c1, e) = two_sum(a[1], e);
     let (c2, e) = two_sum(a[2], e);
@@ -146,32 +137,44 @@ fn add_f64(a: Qd, b: f64) -> Qd {
 /// quad-double: two_sums from the bottom (exact) give a renormalized pair z₀ + z₁ and the
 /// rest z₂, z₃, z₄, added with [`add_f64`].
 #[inline(always)]
-fn from_levels(s: [f64; 5]) -> Qd {
+pub(crate) fn from_levels<L: Lane>(s: [L; 5]) -> [L; 4] {
     let (t, z4) = two_sum(s[3], s[4]);
     let (t, z3) = two_sum(s[2], t);
     let (t, z2) = two_sum(s[1], t);
     let (z0, z1) = two_sum(s[0], t);
-    add_f64(add_f64(add_f64(Qd([z0, z1, 0.0, 0.0]), z2), z3), z4)
+    let zero = L::splat(0.0);
+    add_f64(add_f64(add_f64([z0, z1, zero, zero], z2), z3), z4)
 }
 
 /// Long division with five quotient digits (QD's accurate_div).
 #[inline(always)]
 fn div(a: Qd, b: Qd) -> Qd {
-    let q0 = a.0[0] / b.0[0];
-    let r = sub(a, mul_f64(b, q0));
-    let q1 = r.0[0] / b.0[0];
+    let b = b.0;
+    let q0 = a.0[0] / b[0];
+    let r = sub(a.0, mul_f64(b, q0));
+    let q1 = r[0] / b[0];
     let r = sub(r, mul_f64(b, q1));
-    let q2 = r.0[0] / b.0[0];
+    let q2 = r[0] / b[0];
     let r = sub(r, mul_f64(b, q2));
-    let q3 = r.0[0] / b.0[0];
+    let q3 = r[0] / b[0];
     let r = sub(r, mul_f64(b, q3));
-    let q4 = r.0[0] / b.0[0];
-    renorm(q0, q1, q2, q3, q4)
+    let q4 = r[0] / b[0];
+    Qd(renorm(q0, q1, q2, q3, q4))
 }
 
 #[inline(always)]
-fn sub(a: Qd, b: Qd) -> Qd {
-    add(a, -b)
+fn add_qd(a: Qd, b: Qd) -> Qd {
+    Qd(add(a.0, b.0))
+}
+
+#[inline(always)]
+fn sub_qd(a: Qd, b: Qd) -> Qd {
+    Qd(sub(a.0, b.0))
+}
+
+#[inline(always)]
+fn mul_qd(a: Qd, b: Qd) -> Qd {
+    Qd(mul(a.0, b.0))
 }
 
 impl Neg for Qd {
@@ -182,7 +185,25 @@ impl Neg for Qd {
     }
 }
 
-crate::multiprec_ops!(Qd, Add add AddAssign add_assign add; Sub sub SubAssign sub_assign sub; Mul mul MulAssign mul_assign mul; Div div DivAssign div_assign div;);
+crate::multiprec_ops!(Qd, Add add AddAssign add_assign add_qd; Sub sub SubAssign sub_assign sub_qd; Mul mul MulAssign mul_assign mul_qd; Div div DivAssign div_assign div;);
+
+impl Limbs<4> for Qd {
+    #[inline(always)]
+    fn limbs(&self) -> [f64; 4] {
+        self.0
+    }
+    #[inline(always)]
+    fn from_limbs(c: [f64; 4]) -> Self {
+        Qd(c)
+    }
+}
+
+/// Five exact levels of four dot products (numeric::mixed_dot), each rounded by [`from_levels`].
+#[inline(always)]
+fn finish_lanes(s: [F4; 5]) -> [Qd; 4] {
+    let r = from_levels(s);
+    std::array::from_fn(|l| lane(&r, l))
+}
 
 impl Qd {
     /// The exact rational value (None if not finite).
@@ -212,7 +233,7 @@ impl Real for Qd {
     fn from_rational(q: &Rational, _: ()) -> Self {
         let mut c = [0.0; 4];
         components(q, &mut c);
-        renorm(c[0], c[1], c[2], c[3], 0.0)
+        Qd(renorm(c[0], c[1], c[2], c[3], 0.0))
     }
     /// 2⁻²⁰⁹: the QD library's quad-double epsilon (the arithmetic is not correctly rounded).
     fn epsilon(_: ()) -> Self {
@@ -243,7 +264,7 @@ impl Real for Qd {
     }
     #[inline(always)]
     fn add_mul(&mut self, a: &Self, b: &Self) {
-        *self = add(*self, mul(*a, *b));
+        *self = Qd(add(self.0, mul(a.0, b.0)));
     }
     fn matvec(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {
         crate::numeric::dd::fma_dispatch_matvec(rows, cols, a, v, out)
@@ -254,33 +275,62 @@ impl Real for Qd {
     }
     #[inline(always)]
     fn set_mul(&mut self, a: &Self, b: &Self) {
-        *self = mul(*a, *b);
+        *self = Qd(mul(a.0, b.0));
     }
     /// w − (w·a)·b with two products and one addition, inlined into the caller's loop.
     #[inline(always)]
     fn sub_scaled(&mut self, a: &Self, b: &Self) {
-        *self = sub(*self, mul(mul(*self, *a), *b));
+        *self = Qd(sub(self.0, mul(mul(self.0, a.0), b.0)));
     }
     fn has_f64_matrix_kernel() -> bool {
         true
     }
+    /// [`Real::set_mul`]'s product, four entries at a time.
+    #[inline(always)]
+    fn squares(w: &[Self], out: &mut [Self]) {
+        map_pairs(out, w, |_, x| mul(x, x));
+    }
+    /// [`Real::sub_scaled`] and [`Real::set_mul`]'s formulas, four entries at a time.
+    #[inline(always)]
+    fn sub_scaled_squares(w: &mut [Self], a: &Self, g: &[Self], out: &mut [Self]) {
+        let a = a.0.map(F4::splat);
+        update_pairs(w, g, out, |x, gi| {
+            let x = sub(x, mul(mul(x, a), gi));
+            (x, mul(x, x))
+        });
+    }
+    #[inline(always)]
+    fn sub_each(x: &mut [Self], y: &[Self]) {
+        map_pairs(x, y, sub);
+    }
+    /// [`Real::div_by`]'s product by 1/k (or exact scaling), four entries at a time.
+    #[inline(always)]
+    fn div_each_by_count(x: &mut [Self], _k: u64, _d: &Self, inv_d: &Self) {
+        if crate::numeric::eft::power_of_two(inv_d.0[0]) && inv_d.0[1] == 0.0 {
+            x.iter_mut().for_each(|o| *o = o.scale(inv_d.0[0]));
+        } else {
+            let inv = inv_d.0.map(F4::splat);
+            map_pairs(x, &[], |v, _| mul(v, inv));
+        }
+    }
+
     /// Levels of error-free products, one renormalization per entry (numeric::mixed_dot:
     /// normwise error ≤ 2⁻²⁰⁵·Σ|a_ij||v_i| per 256 rows); one row: a·v per entry.
     #[inline(always)]
     fn matvec_t_f64(rows: usize, cols: usize, a: &[f64], v: &[Self], out: &mut [Self]) {
         if rows == 1 {
             for (o, &aj) in out.iter_mut().zip(&a[..cols]) {
-                *o = mul_f64(v[0], aj);
+                *o = Qd(mul_f64(v[0].0, aj));
             }
             return;
         }
-        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, from_levels)
+        crate::numeric::mixed_dot::qd_matvec_t(rows, cols, a, v, out, |q: &Qd| q.0, finish_lanes)
     }
     #[inline(always)]
     fn div_by(&mut self, _d: &Self, inv_d: &Self) {
         *self = match crate::numeric::eft::power_of_two(inv_d.0[0]) && inv_d.0[1] == 0.0 {
             true => self.scale(inv_d.0[0]),
-            false => mul(*self, *inv_d),
+            false => Qd(mul(self.0, inv_d.0)),
         };
     }
     fn matvec_t(rows: usize, cols: usize, a: &[Self], v: &[Self], out: &mut [Self]) {

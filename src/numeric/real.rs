@@ -184,6 +184,32 @@ pub trait Real:
         let t = self.clone() * a * b;
         *self -= &t;
     }
+    /// `out_i = w_i²` ([`Real::set_mul`] per entry; dd and qd four entries at a time, the same bits).
+    fn squares(w: &[Self], out: &mut [Self]) {
+        for (o, x) in out.iter_mut().zip(w) {
+            o.set_mul(x, x);
+        }
+    }
+    /// `w_i ← w_i − (w_i·a)·g_i` ([`Real::sub_scaled`]) then `out_i = w_i²`, for each i (dd and qd
+    /// four entries at a time, the same bits).
+    fn sub_scaled_squares(w: &mut [Self], a: &Self, g: &[Self], out: &mut [Self]) {
+        for ((x, gi), o) in w.iter_mut().zip(g).zip(out.iter_mut()) {
+            x.sub_scaled(a, gi);
+            o.set_mul(x, x);
+        }
+    }
+    /// `x_i −= y_i` for each i (dd and qd four entries at a time, the same bits).
+    fn sub_each(x: &mut [Self], y: &[Self]) {
+        for (o, yi) in x.iter_mut().zip(y) {
+            *o -= yi;
+        }
+    }
+    /// [`Real::div_by_count`] on each entry (dd and qd four entries at a time, the same bits).
+    fn div_each_by_count(x: &mut [Self], k: u64, d: &Self, inv_d: &Self) {
+        for o in x.iter_mut() {
+            o.div_by_count(k, d, inv_d);
+        }
+    }
     /// Whether [`Real::scaled_matvec`] is implemented (then a design of exact doubles keeps
     /// its [`ScaledCols`] form).
     const SCALED_DOTS: bool = false;

@@ -87,9 +87,7 @@ impl<T: Real> Design<T> {
             Some((_, xt64)) => T::matvec_t_f64(self.d, self.n, xt64, beta, out),
             None => T::matvec_both(self.n, self.d, &self.x, &self.xt, beta, out),
         }
-        for (o, yi) in out.iter_mut().zip(&self.y) {
-            *o -= yi;
-        }
+        T::sub_each(out, &self.y);
     }
     /// `out = Xᵀr / n` (the gradient in β of L = (1/2n)‖Xβ − y‖²).
     #[inline(always)]
@@ -120,7 +118,7 @@ impl<T: Real> Design<T> {
     #[inline(always)]
     fn div_n(&self, out: &mut [T]) {
         if self.n != 1 {
-            out.iter_mut().for_each(|o| o.div_by_count(self.n as u64, &self.n_real, &self.inv_n));
+            T::div_each_by_count(out, self.n as u64, &self.n_real, &self.inv_n);
         }
     }
     /// `out = x_i·r_i`, the gradient in β of ½(⟨x_i, β⟩ − y_i)² (one sample, for SGD).

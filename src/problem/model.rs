@@ -173,9 +173,7 @@ impl Parametrization for Sw {
     }
     #[inline(always)]
     fn beta<T: Real>(&self, theta: &[T], out: &mut [T]) {
-        for (b, w) in out.iter_mut().zip(theta) {
-            b.set_mul(w, w);
-        }
+        T::squares(theta, out);
     }
     #[inline(always)]
     fn step<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T) {
@@ -188,10 +186,7 @@ impl Parametrization for Sw {
     #[inline(always)]
     fn step_beta<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T, beta: &mut [T]) {
         let two_eta = eta.clone() + eta;
-        for ((w, gi), b) in theta.iter_mut().zip(g).zip(beta.iter_mut()) {
-            w.sub_scaled(&two_eta, gi);
-            b.set_mul(w, w);
-        }
+        T::sub_scaled_squares(theta, &two_eta, g, beta);
     }
     fn local_jacobian(&self, w: &[f64], _d: usize, i: usize, out: &mut [f64]) {
         out[0] = 2.0 * w[i];
