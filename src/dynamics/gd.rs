@@ -230,6 +230,9 @@ unsafe fn gd_step_wide<M: Parametrization, T: Real>(problem: &Problem<M, T>, the
 
 #[inline(always)]
 fn gd_step_body<M: Parametrization, T: Real>(problem: &Problem<M, T>, theta: &mut [T], eta: &T, ws: &mut Workspace<T>) -> T {
+    if let Some(loss) = problem.model.fused_step(problem.design, theta, eta) {
+        return loss;
+    }
     problem.model.beta(theta, &mut ws.beta);
     let loss = problem.design.residual_grad(&ws.beta, &mut ws.r, &mut ws.g);
     problem.model.step(theta, &ws.g, eta);
