@@ -405,7 +405,10 @@ pub fn residual_grad(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64],
 /// `None` (w untouched) unless every w_j is finite and non-zero and x, w have one length ≥ 1.
 #[inline(always)]
 pub fn sw_step_one_sample(x: &[f64], y: f64, w: &mut [f64], eta: f64) -> Option<f64> {
-    if x.len() != w.len() || w.is_empty() || !w.iter().all(|v| v.is_finite() && *v != 0.0) {
+    // w_j finite and non-zero ⟺ 1 ≤ bits(|w_j|) ≤ bits(f64::MAX) (no early exit: one
+    // branch for the whole check).
+    let bad = w.iter().fold(false, |b, v| b | ((v.to_bits() & (u64::MAX >> 1)).wrapping_sub(1) >= f64::MAX.to_bits()));
+    if bad || x.len() != w.len() || w.is_empty() {
         return None;
     }
     let mut acc = x[0] * (w[0] * w[0]);
