@@ -105,7 +105,6 @@ struct Scratch {
     limbs: Vec<u64>,
     terms: Vec<Shifted>,
     lanes: Vec<u128>,
-    neg: Vec<u128>,
     acc: Vec<u64>,
 }
 
@@ -221,45 +220,6 @@ fn add_row<const N: usize>(row: &[i64], terms: &[Shifted], limbs: &[u64], lanes:
     err
 }
 
-/// Where every non-zero term has `N` limbs, their grid blocks span `blk.0..=blk.1` (then a row
-/// whose window holds that span takes [`add_row_split`]).
-#[derive(Clone, Copy)]
-struct Uniform {
-    n: usize,
-    blk: (i64, i64),
-}
-
-/// [`add_row`] for a window holding every term (`o ≥ 0`, none cut): positive terms into `pos`,
-/// negative ones into `neg` (a pointer select, not a branch on the sign, which is random in
-/// Xᵀr), no bounds checks in the loop; the caller forms pos − neg.
-///
-/// # Safety
-/// Every non-zero term has `N` limbs at `limbs[t.off..t.off + N]`, and `0 ≤ t.blk − lsb_blk`
-/// with `t.blk − lsb_blk + N < pos.len() = neg.len()`.
-#[inline(always)]
-unsafe fn add_row_split<const N: usize>(row: &[i64], terms: &[Shifted], limbs: &[u64], pos: &mut [u128], neg: &mut [u128], lsb_blk: i64) {
-    let (pp, pn, pl) = (pos.as_mut_ptr(), neg.as_mut_ptr(), limbs.as_ptr());
-    for (&k, t) in row.iter().zip(terms) {
-        if k == 0 || t.zero {
-            continue;
-        }
-        let base = if t.neg != (k < 0) { pn } else { pp };
-        let k = u128::from(k.unsigned_abs());
-        // SAFETY: by the caller's contract the N + 1 lanes from o and the N limbs from t.off exist.
-        unsafe {
-            let w = base.add((t.blk - lsb_blk) as usize);
-            let s = pl.add(t.off);
-            let mut carry = 0u128;
-            for l in 0..N {
-                let p = u128::from(*s.add(l)) * k + carry;
-                *w.add(l) = (*w.add(l)).wrapping_add(u128::from(p as u64));
-                carry = p >> 64;
-            }
-            *w.add(N) = (*w.add(N)).wrapping_add(carry);
-        }
-    }
-}
-
 /// The lanes' sum Σ lane_l·2^(64l) as two's-complement limbs (|lane_l| < 2^126: each term adds
 /// or subtracts one value below 2^64 to a lane, for far fewer than 2^62 terms).
 fn lanes_to_limbs(lanes: &[u128], limbs: &mut Vec<u64>) {
@@ -277,7 +237,7 @@ fn lanes_to_limbs(lanes: &[u128], limbs: &mut Vec<u64>) {
 pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: &mut [Float]) {
     SCRATCH.with(|cell| {
         let mut guard = cell.borrow_mut();
-        let Scratch { limbs, terms, lanes, neg, acc } = &mut *guard;
+        let Scratch { limbs, terms, lanes, acc } = &mut *guard;
         limbs.clear();
         terms.clear();
         let mut special = false;
@@ -287,11 +247,6 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
                 None => special = true,
             }
         }
-        let live = || terms.iter().filter(|t| !t.zero);
-        let uniform = live().next().map(|t| t.len).filter(|&n| live().all(|t| t.len == n)).map(|n| Uniform {
-            n,
-            blk: (live().map(|t| t.blk).min().unwrap_or(0), live().map(|t| t.blk).max().unwrap_or(0)),
-        });
         for (i, o) in out.iter_mut().enumerate().take(a.rows) {
             let row = &a.k[i * a.cols..(i + 1) * a.cols];
             let mi = minus.map(|m| &m[i]);
@@ -302,7 +257,7 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
                     None => row_special = true,
                 }
             }
-            if row_special || !row_dot(row, terms, mterm, limbs, (lanes, neg), uniform, acc, o) {
+            if row_special || !row_dot(row, terms, mterm, limbs, lanes, acc, o) {
                 exact_fallback(row, &a.scale, v, mi, o);
             }
             if let Some(t) = mterm {
@@ -319,8 +274,7 @@ fn row_dot(
     terms: &[Shifted],
     mterm: Option<Shifted>,
     limbs: &[u64],
-    (lanes, neg): (&mut Vec<u128>, &mut Vec<u128>),
-    uniform: Option<Uniform>,
+    lanes: &mut Vec<u128>,
     acc: &mut Vec<u64>,
     out: &mut Float,
 ) -> bool {
@@ -345,29 +299,11 @@ fn row_dot(
     lanes.clear();
     lanes.resize(len, 0);
     let mut err: u128 = 0;
-    // 128 and 256 bits: the loop over a term's limbs at a fixed length (unrolled); when the
-    // window holds every term, split by sign without bounds checks.
-    let split = uniform.filter(|u| (u.n == 3 || u.n == 5) && u.blk.0 >= lsb_blk && u.blk.1 - lsb_blk + (u.n as i64) < len as i64);
-    if let Some(u) = split {
-        neg.clear();
-        neg.resize(len, 0);
-        // SAFETY: `split` checked the contract of `add_row_split` (every live term has u.n limbs
-        // and its lanes o..=o + u.n lie in the window of `len` lanes).
-        unsafe {
-            match u.n {
-                3 => add_row_split::<3>(row, terms, limbs, lanes, neg, lsb_blk),
-                _ => add_row_split::<5>(row, terms, limbs, lanes, neg, lsb_blk),
-            }
-        }
-        for (l, m) in lanes.iter_mut().zip(neg.iter()) {
-            *l = l.wrapping_sub(*m);
-        }
-    } else {
-        match terms.first().map(|t| t.len) {
-            Some(3) => err += add_row::<3>(row, terms, limbs, lanes, lsb_blk),
-            Some(5) => err += add_row::<5>(row, terms, limbs, lanes, lsb_blk),
-            _ => err += add_row::<0>(row, terms, limbs, lanes, lsb_blk),
-        }
+    // 128 and 256 bits: the loop over a term's limbs at a fixed length (unrolled).
+    match terms.first().map(|t| t.len) {
+        Some(3) => err += add_row::<3>(row, terms, limbs, lanes, lsb_blk),
+        Some(5) => err += add_row::<5>(row, terms, limbs, lanes, lsb_blk),
+        _ => err += add_row::<0>(row, terms, limbs, lanes, lsb_blk),
     }
     if let Some(t) = minus {
         if add_term(lanes, t.blk - lsb_blk, &limbs[t.off..t.off + t.len], 1, !t.neg) {
