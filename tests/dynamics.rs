@@ -1,9 +1,10 @@
 //! The GD runner: outcomes (converged, periodic with its period, diverged, unresolved),
 //! exact step counts, reproducibility, and agreement of f64 and MPFR runs.
 
-use normsharp::dynamics::{run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult};
+use normsharp::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult, Workspace};
 use normsharp::numeric::real::Real;
-use normsharp::problem::model::Sw;
+use normsharp::problem::design::Design;
+use normsharp::problem::model::{Parametrization, Sw};
 use normsharp::problem::task::Task;
 use normsharp::problem::tasks::canonical_four;
 use rug::Float;
@@ -102,4 +103,36 @@ fn divergence_replay_gives_the_exact_last_iterate() {
         late += usize::from(r.steps > 64);
     }
     assert!(late > 0, "no run of the grid diverged after the first checkpoint");
+}
+
+/// The fused one-sample step gives the bits of the separate passes (β, then r, g and L,
+/// then the update), including the signs of zeros: x = −0 entries (every product −0) with
+/// y = +0, and a −0 weight (the fused kernel declines it).
+#[test]
+fn fused_one_sample_step_matches_the_separate_passes() {
+    let cases: [(Vec<f64>, f64, Vec<f64>); 5] = [
+        (vec![1.0, 2.0, 3.0, 4.0], 1.0, vec![0.1, 0.2, 0.3, 0.4]),
+        (vec![-0.0, -0.0, -0.0], 0.0, vec![0.5, -0.25, 3.0]),
+        (vec![-0.0, 0.0, 1e-300], 0.0, vec![0.5, 0.25, 1e-10]),
+        (vec![0.3, -0.7, 1.1, 2.9, -1.3], -0.4, vec![0.31, 0.17, 0.9, 0.05, 1.7]),
+        (vec![1.0, -2.0], 0.5, vec![-0.0, 0.75]),
+    ];
+    for (x, y, w0) in cases {
+        let d = x.len();
+        let design = Design::new(1, d, x, vec![y], ());
+        let problem = Problem::new(&Sw, &design);
+        // The fused kernel runs exactly when every weight is finite and non-zero.
+        assert_eq!(design.sw_step_one_sample(&mut w0.clone(), &0.1).is_some(), w0.iter().all(|v| *v != 0.0));
+        for eta in [0.1, 0.37, 2.5] {
+            let mut w = w0.clone();
+            let mut ws = Workspace::new(1, d, ());
+            let loss = gd_step(&problem, &mut w, &eta, &mut ws);
+            let (mut w_ref, mut beta, mut r, mut g) = (w0.clone(), vec![0.0; d], vec![0.0; 1], vec![0.0; d]);
+            Sw.beta(&w_ref, &mut beta);
+            let loss_ref = design.residual_grad(&beta, &mut r, &mut g);
+            Sw.step(&mut w_ref, &g, &eta);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!((bits(&w), loss.to_bits()), (bits(&w_ref), loss_ref.to_bits()), "w0 {w0:?} eta {eta}");
+        }
+    }
 }

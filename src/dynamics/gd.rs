@@ -204,6 +204,10 @@ impl<T: Real> Workspace<T> {
 /// One GD step θ ← θ − η∇L(θ) without allocation; returns L(θ) before the step.
 /// (The building block that [`run_gd`] iterates; exposed for benchmarks.)
 pub fn gd_step<M: Parametrization, T: Real>(problem: &Problem<M, T>, theta: &mut [T], eta: &T, ws: &mut Workspace<T>) -> T {
+    // A one-kernel step (SW on one f64 sample) needs neither the buffers nor wide vectors.
+    if let Some(loss) = problem.model.fused_step(problem.design, theta, eta) {
+        return loss;
+    }
     #[cfg(target_arch = "x86_64")]
     if wide_simd() {
         // SAFETY: the CPU has AVX2 and FMA (checked by `wide_simd`).

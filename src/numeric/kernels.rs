@@ -395,6 +395,35 @@ pub fn residual_grad(rows: usize, cols: usize, a: &[f64], at: &[f64], v: &[f64],
     }
 }
 
+/// One shared-weights GD step on one sample (n = 1), fused in two passes over w:
+/// β_j = w_j², r = Σ_j x_j β_j − y (left to right), g_j = x_j·r, w_j ← w_j − (w_j·2η)·g_j
+/// (THEORY.md §2); returns L = r²/2 at the old w. The same bits as the separate passes
+/// (`beta`, [`residual_grad`], `step`), without their `0 + ·` sign fixes on the critical path:
+/// a left-to-right sum started at its first product instead of at +0 differs only when every
+/// product is −0 (then −0 instead of +0), so r differs at most in the sign of a zero, g_j = x_j·r
+/// then at most in the sign of a zero product, and w − (w·2η)·(±0) = w for finite w ≠ 0.
+/// `None` (w untouched) unless every w_j is finite and non-zero and x, w have one length ≥ 1.
+#[inline(always)]
+pub fn sw_step_one_sample(x: &[f64], y: f64, w: &mut [f64], eta: f64) -> Option<f64> {
+    // w_j finite and non-zero ⟺ 1 ≤ bits(|w_j|) ≤ bits(f64::MAX) (no early exit: one
+    // branch for the whole check).
+    let bad = w.iter().fold(false, |b, v| b | ((v.to_bits() & (u64::MAX >> 1)).wrapping_sub(1) >= f64::MAX.to_bits()));
+    if bad || x.len() != w.len() || w.is_empty() {
+        return None;
+    }
+    let mut acc = x[0] * (w[0] * w[0]);
+    for (xj, wj) in x[1..].iter().zip(&w[1..]) {
+        acc += xj * (wj * wj);
+    }
+    let r = acc - y;
+    let two_eta = eta + eta;
+    for (xj, wj) in x.iter().zip(w.iter_mut()) {
+        let g = xj * r;
+        *wj -= (*wj * two_eta) * g;
+    }
+    Some((r * r) * 0.5)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,6 +219,14 @@ pub trait Real:
         let _ = (a, v, minus, out);
         false
     }
+    /// One shared-weights GD step on a single sample x (n = 1) in one kernel, returning
+    /// L = (⟨x, w⊙w⟩ − y)²/2 at the old w, with the bits of the separate passes; `None` (w
+    /// untouched) where the type has no such kernel or it does not apply (f64:
+    /// [`kernels::sw_step_one_sample`]).
+    fn sw_step_one_sample(x: &[Self], y: &Self, w: &mut [Self], eta: &Self) -> Option<Self> {
+        let _ = (x, y, w, eta);
+        None
+    }
     /// The larger of two values (the first if they compare equal or are unordered).
     fn max_of(self, other: Self) -> Self {
         if other > self {
@@ -295,6 +303,11 @@ impl Real for f64 {
     #[inline(always)]
     fn matvec_t(rows: usize, cols: usize, a: &[f64], v: &[f64], out: &mut [f64]) {
         kernels::matvec_t(rows, cols, a, v, out)
+    }
+    /// The fused one-sample SW step ([`kernels::sw_step_one_sample`]).
+    #[inline(always)]
+    fn sw_step_one_sample(x: &[f64], y: &f64, w: &mut [f64], eta: &f64) -> Option<f64> {
+        kernels::sw_step_one_sample(x, *y, w, *eta)
     }
     /// One fused pass over A ([`kernels::residual_grad`]).
     #[inline(always)]

@@ -114,6 +114,16 @@ impl<T: Real> Design<T> {
         self.div_n(g);
         self.loss_from_sum_sq(ss)
     }
+    /// One shared-weights GD step w ← w − 2ηw⊙g on a one-sample design in one kernel
+    /// ([`Real::sw_step_one_sample`]; the plain layout only), returning L(w) before the step;
+    /// `None` (w untouched) where it does not apply.
+    #[inline(always)]
+    pub fn sw_step_one_sample(&self, w: &mut [T], eta: &T) -> Option<T> {
+        if self.n != 1 || self.scaled.is_some() || self.exact64.is_some() {
+            return None;
+        }
+        T::sw_step_one_sample(&self.x, &self.y[0], w, eta)
+    }
     /// Each entry divided by n (nothing for n = 1: x/1 = x), by [`Real::div_by_count`].
     #[inline(always)]
     fn div_n(&self, out: &mut [T]) {

@@ -33,6 +33,14 @@ pub trait Parametrization: Sync {
         self.step(theta, g, eta);
         self.beta(theta, beta);
     }
+    /// The whole GD step (β, r, g and the update) in one kernel where one exists, returning
+    /// L(θ) before the step, with the bits of [`Parametrization::beta`], [`Design::residual_grad`]
+    /// and [`Parametrization::step`]; `None` (θ untouched) otherwise.
+    #[inline(always)]
+    fn fused_step<T: Real>(&self, design: &Design<T>, theta: &mut [T], eta: &T) -> Option<T> {
+        let _ = (design, theta, eta);
+        None
+    }
     /// ∂β_i/∂θ_(b,i) for each block b (length `blocks()`).
     fn local_jacobian(&self, theta: &[f64], d: usize, i: usize, out: &mut [f64]);
     /// ∂²β_i/∂θ_(b,i)∂θ_(c,i), row-major `blocks()×blocks()`.
@@ -187,6 +195,11 @@ impl Parametrization for Sw {
     fn step_beta<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T, beta: &mut [T]) {
         let two_eta = eta.clone() + eta;
         T::sub_scaled_squares(theta, &two_eta, g, beta);
+    }
+    /// One sample in f64: [`Design::sw_step_one_sample`].
+    #[inline(always)]
+    fn fused_step<T: Real>(&self, design: &Design<T>, theta: &mut [T], eta: &T) -> Option<T> {
+        design.sw_step_one_sample(theta, eta)
     }
     fn local_jacobian(&self, w: &[f64], _d: usize, i: usize, out: &mut [f64]) {
         out[0] = 2.0 * w[i];
@@ -514,6 +527,10 @@ impl Parametrization for AnyModel {
     #[inline(always)]
     fn step_beta<T: Real>(&self, theta: &mut [T], g: &[T], eta: &T, beta: &mut [T]) {
         dispatch!(self, m => m.step_beta(theta, g, eta, beta))
+    }
+    #[inline(always)]
+    fn fused_step<T: Real>(&self, design: &Design<T>, theta: &mut [T], eta: &T) -> Option<T> {
+        dispatch!(self, m => m.fused_step(design, theta, eta))
     }
     fn local_jacobian(&self, theta: &[f64], d: usize, i: usize, out: &mut [f64]) {
         dispatch!(self, m => m.local_jacobian(theta, d, i, out))
