@@ -137,10 +137,10 @@ fn t6_proved_multi(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
                 Ok(b) => b.iter().map(Float::to_f64).collect::<Vec<f64>>(),
                 Err(e) => return not_computed("T6-eta-c", &c.label, q, e.to_string(), Kind::Certificate),
             };
-            // The method's resolution on this task: RK4 at log-steps 0.01 (the formula's) and 0.005
-            // differ by ~15/16 of the coarse error (order 4); ten times that, floored by the f64
-            // eigenvalues' rounding (Weyl: ≤ d·ε·‖H‖, taken as 4d·ε).
-            let res = match (pred::gf_path_sharpness_max_step(&d64, a, &gf, 0.01), pred::gf_path_sharpness_max_step(&d64, a, &gf, 0.005)) {
+            // The method's resolution on this task: RK4 (order 4) at log-steps 0.02 and 0.01 (the
+            // formula's) differ by ~15 times the error at 0.01; ten times that difference, floored
+            // by the f64 eigenvalues' rounding (Weyl: ≤ d·ε·‖H‖, taken as 4d·ε).
+            let res = match (pred::gf_path_sharpness_max_step(&d64, a, &gf, 0.02), pred::gf_path_sharpness_max_step(&d64, a, &gf, 0.01)) {
                 (Ok(c1), Ok(c2)) => (10.0 * (c1 - c2).abs() / c2).max(4.0 * d64.d as f64 * f64::EPSILON),
                 _ => return not_computed("T6-eta-c", &c.label, q, "the RK4 path maximum failed".into(), Kind::Certificate),
             };
@@ -157,7 +157,7 @@ fn t6_proved_multi(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
                 eta_enc.lo_decimal(17),
                 eta_enc.hi_decimal(17)
             );
-            proved_row("T6-eta-c", &c.label, q, &[eta], &[eta_enc], res + PATH_MAX_TARGET, "the formula's RK4 resolution measured on the task (10× the change from log-step 0.01 to 0.005, floored by 4d·ε) plus the proved enclosure's largest width 1e-12", note)
+            proved_row("T6-eta-c", &c.label, q, &[eta], &[eta_enc], res + PATH_MAX_TARGET, "the formula's RK4 resolution measured on the task (10× the change from log-step 0.02 to 0.01, ~150× the error at 0.01; floored by 4d·ε) plus the proved enclosure's largest width 1e-12", note)
         })
         .collect()
 }

@@ -15,7 +15,9 @@
 //!    A path point's ‖H₀‖ bounds s_GF from below (Rayleigh quotients).
 //! 4. **Tail.** ν* ∈ V (Krawczyk, [`super::dual`]) is a fixed point, so by 1 every ν(t), t ≥ T,
 //!    lies within R = ρ_T + max_{v∈V}‖c_T − v‖ of ν*: in V inflated by R, where ‖H‖ is bounded
-//!    by one interval Hessian. The end value S(β_GF) bounds s_GF from below.
+//!    by one interval Hessian; or, usually much tighter, on the sublevel set of Φ ([`tail`]:
+//!    β*_i·h(β_i/β*_i) ≤ Φ(ν_T) − Φ(ν*)). The smaller bound is kept. The end value S(β_GF)
+//!    bounds s_GF from below.
 //! 5. **Branch and bound.** The piece with the largest upper bound is split in two half steps
 //!    until every upper bound is within `tol` (relative) of the best lower bound.
 //!
