@@ -48,3 +48,40 @@ fn broken_hessian_factor_excludes_the_truth() {
     let enc = enclose_path_max_with(&task, &alpha, P, budget, &Rational::from((21, 5))).expect("an enclosure");
     assert!(enc.lo().to_f64() > fl * (1.0 + res), "broken factor still holds the truth: lo {} vs {fl}", enc.lo().to_f64());
 }
+
+/// Where the path's maximum is early and well above its end (α = 1: the start, 8.9× and 2.1× the
+/// end value), the Φ-tail closes the enclosure at `predict`'s budget to the 1e-12
+/// (relative; PATH_MAX_TARGET), and the fine float maximum lies inside up to its resolution.
+#[test]
+fn phi_tail_reaches_the_target_width_at_alpha_one() {
+    use normsharp::theory::enclosures::PATH_MAX_TARGET;
+    let alpha = Rational::from(1);
+    for task in [canonical_multi(), random_positive(300, 2, 5)] {
+        let enc = enclose_path_max_multi(&task, &alpha, P, Budget::default()).unwrap_or_else(|e| panic!("{}: {e}", task.name));
+        assert!(enc.rel_width() <= PATH_MAX_TARGET, "{}: relative width {:.1e}", task.name, enc.rel_width());
+        let (fl, res) = float_path_max(&task, &alpha);
+        let (lo, hi) = (enc.lo().to_f64(), enc.hi().to_f64());
+        assert!(lo <= fl * (1.0 + res) && fl <= hi * (1.0 + res), "{}: float {fl} (resolution {res:.1e}) outside [{lo}, {hi}]", task.name);
+    }
+}
+
+/// Each broken formula of T6-eta-c makes the multi-sample proved check fail on both of its tasks
+/// (η_c → 1.05·η_c; s_GF = S at the path's end only, which here is 8.9× and 2.1× below s_GF),
+/// while the correct formulas prove it.
+#[test]
+fn broken_formulas_fail_the_multi_sample_proved_check() {
+    use normsharp::claims::paper::proved::proved_checks;
+    use normsharp::claims::{registry, Formulas, Grade, Settings};
+    let s = Settings::default();
+    let multi = |rows: &[normsharp::claims::CheckResult]| -> Vec<bool> {
+        rows.iter().filter(|r| r.claim == "T6-eta-c" && r.task.starts_with("random-sw")).map(|r| r.pass && r.grade == Grade::Proved).collect()
+    };
+    let good = multi(&proved_checks(&Formulas::default(), &s));
+    assert_eq!(good, vec![true, true], "the correct formulas must prove both multi-sample rows");
+    let claim = registry().into_iter().find(|c| c.id == "T6-eta-c").expect("T6-eta-c is registered");
+    assert!(!claim.broken.is_empty());
+    for b in &claim.broken {
+        let rows = multi(&proved_checks(&(b.formulas)(), &s));
+        assert!(rows.len() == 2 && rows.iter().all(|p| !p), "broken '{}' still proves a multi-sample row: {rows:?}", b.name);
+    }
+}

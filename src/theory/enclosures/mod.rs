@@ -127,7 +127,7 @@ fn path_max_bounds(enc: std::result::Result<Interval, String>, prec: u32, digits
     }
     let wide = |v: &Interval| {
         format!(
-            "proved only to [{}, {}] (relative width {:.1e} > {PATH_MAX_TARGET:e}): the step budget ran out before the flow's tail ball around ν* was small enough",
+            "proved only to [{}, {}] (relative width {:.1e} > {PATH_MAX_TARGET:e}): the step budget ran out before the tail bound (the ball around ν* or the sublevel set of Φ) was tight enough",
             v.lo_decimal(17),
             v.hi_decimal(17),
             v.rel_width()

@@ -15,7 +15,9 @@
 //!    A path point's ‖H₀‖ bounds s_GF from below (Rayleigh quotients).
 //! 4. **Tail.** ν* ∈ V (Krawczyk, [`super::dual`]) is a fixed point, so by 1 every ν(t), t ≥ T,
 //!    lies within R = ρ_T + max_{v∈V}‖c_T − v‖ of ν*: in V inflated by R, where ‖H‖ is bounded
-//!    by one interval Hessian. The end value S(β_GF) bounds s_GF from below.
+//!    by one interval Hessian; or, usually much tighter, on the sublevel set of Φ ([`tail`]:
+//!    β*_i·h(β_i/β*_i) ≤ Φ(ν_T) − Φ(ν*)). The smaller bound is kept. The end value S(β_GF)
+//!    bounds s_GF from below.
 //! 5. **Branch and bound.** The piece with the largest upper bound is split in two half steps
 //!    until every upper bound is within `tol` (relative) of the best lower bound.
 //!
@@ -24,6 +26,7 @@
 //! in [`eig`]) and by the split budget; the target is 1e-13 relative.
 
 mod eig;
+mod tail;
 mod taylor;
 
 use crate::numeric::interval::{sum, Interval};
@@ -214,6 +217,8 @@ pub fn enclose_path_max_with(task: &Task, alpha: &Rational, prec: u32, budget: B
     let mut rho = Float::new(prec);
     let mut tail: Option<Float> = None;
     let mut last_r = f64::INFINITY;
+    let phi_tail = tail::PhiTail::new(&f, &v_star);
+    let mut last_gap = f64::INFINITY;
     for _ in 0..budget.steps {
         let sc = sv.point_series(&c);
         let mut h = sv.step_size(&sc);
@@ -239,19 +244,29 @@ pub fn enclose_path_max_with(task: &Task, alpha: &Rational, prec: u32, budget: B
         let r = Float::with_val_round(prec, sum(&dist, prec).hi().sqrt_ref(), Round::Up).0 + &rho;
         let r = Float::with_val_round(prec, r, Round::Up).0;
         let rf = r.to_f64();
+        let limit = Float::with_val(prec, &best * (Float::with_val(prec, 1) + &tol));
+        // Two proved tails for t ≥ T (each alone bounds ‖H‖ there): the Euclidean ball of radius
+        // R around ν* (contraction) and the sublevel set of Φ (tail.rs); the smaller is kept.
+        let mut cands: Vec<Float> = Vec::new();
         if rf < 0.5 * last_r {
             last_r = rf;
             let vb: Vec<Interval> = v_star.iter().map(|v| v.inflate(&r)).collect();
             let ht = f.hessian_coeffs(&f.series(&vb, 1), 0);
-            let tu = eig::op_norm_upper(&ht[0], d);
-            if let Some(u) = tu {
-                let limit = Float::with_val(prec, &best * (Float::with_val(prec, 1) + &tol));
-                let done = u <= limit || rf < up(53, 1e-30).to_f64();
+            cands.extend(eig::op_norm_upper(&ht[0], d));
+        }
+        let (gap, rn) = phi_tail.gap(&c, &rho);
+        let gf = gap.to_f64();
+        if gf < 0.25 * last_gap {
+            last_gap = gf;
+            cands.extend(phi_tail.bound(&gap, &rn));
+        }
+        for u in cands {
+            if tail.as_ref().is_none_or(|t| u < *t) {
                 tail = Some(u);
-                if done {
-                    break;
-                }
             }
+        }
+        if tail.as_ref().is_some_and(|t| *t <= limit) || rf < up(53, 1e-30).to_f64() {
+            break;
         }
     }
     let tail = tail.ok_or("the flow did not reach a box around ν* where the tail is bounded")?;

@@ -87,6 +87,55 @@ impl Field {
         (0..self.n).map(|k| sum(&(0..self.d).map(|i| self.x[k * self.d + i].mul(&b[i])).collect::<Vec<_>>(), self.prec)).collect()
     }
 
+    /// β(N) = α²·exp(XᵀN) coordinatewise on a box N.
+    pub fn beta_at(&self, nu: &[Interval]) -> Vec<Interval> {
+        self.xt(nu).iter().map(|z| self.a2.mul(&z.exp())).collect()
+    }
+
+    /// The residual r = X·b − y for β-coordinates b (∇Φ in ν).
+    pub fn residual(&self, b: &[Interval]) -> Vec<Interval> {
+        self.xv(b).iter().zip(&self.y).map(|(a, y)| a.sub(y)).collect()
+    }
+
+    /// Φ(N) = α²Σ_i e^{(XᵀN)_i} − yᵀN, the flow's Lyapunov function (ν′ = −∇Φ), on a box N.
+    pub fn phi(&self, nu: &[Interval]) -> Interval {
+        let p = self.prec;
+        let yv = sum(&self.y.iter().zip(nu).map(|(a, b)| a.mul(b)).collect::<Vec<_>>(), p);
+        sum(&self.beta_at(nu), p).sub(&yv)
+    }
+
+    /// ‖X_{:,i}‖₂ per column, rounded up.
+    pub fn column_norms_upper(&self) -> Vec<rug::Float> {
+        let p = self.prec;
+        (0..self.d)
+            .map(|i| {
+                let s = sum(&(0..self.n).map(|k| self.x[k * self.d + i].sqr()).collect::<Vec<_>>(), p);
+                rug::Float::with_val_round(p, s.hi().sqrt_ref(), rug::float::Round::Up).0
+            })
+            .collect()
+    }
+
+    /// H = (k/n)·diag(w)XᵀX diag(w) + 2·diag(g) from enclosures of w and g (d×d row-major).
+    pub fn hessian_from(&self, w: &[Interval], g: &[Interval]) -> Vec<Interval> {
+        let d = self.d;
+        let mut h = Vec::with_capacity(d * d);
+        for i in 0..d {
+            for j in 0..d {
+                let mut v = self.gram4[i * d + j].mul(&w[i].mul(&w[j]));
+                if i == j {
+                    v = v.add(&g[i].mul_i64(2));
+                }
+                h.push(v);
+            }
+        }
+        h
+    }
+
+    /// g = Xᵀr/n.
+    pub fn grad_coeffs(&self, r: &[Interval]) -> Vec<Interval> {
+        self.xt(r).iter().map(|v| v.mul(&self.inv_n)).collect()
+    }
+
     /// ν_0..ν_K at ν_0 = `nu0` (a point or a box).
     pub fn series(&self, nu0: &[Interval], order: usize) -> Series {
         let p = self.prec;
