@@ -74,7 +74,10 @@ fn broken_formulas_fail_the_multi_sample_proved_check() {
     use normsharp::claims::{registry, Formulas, Grade, Settings};
     let s = Settings::default();
     let multi = |rows: &[normsharp::claims::CheckResult]| -> Vec<bool> {
-        rows.iter().filter(|r| r.claim == "T6-eta-c" && r.task.starts_with("random-sw")).map(|r| r.pass && r.grade == Grade::Proved).collect()
+        rows.iter()
+            .filter(|r| r.claim == "T6-eta-c" && r.task.starts_with("random-sw"))
+            .map(|r| r.pass && r.grade == Grade::Proved)
+            .collect()
     };
     let good = multi(&proved_checks(&Formulas::default(), &s));
     assert_eq!(good, vec![true, true], "the correct formulas must prove both multi-sample rows");

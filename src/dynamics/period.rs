@@ -3,7 +3,7 @@
 //! and by the long-run classification ([`crate::dynamics::classify`]).
 
 use crate::numeric::real::Real;
-use crate::numeric::vector::dist;
+use crate::numeric::vector::within;
 
 /// Largest period detected.
 pub const MAX_PERIOD: usize = 64;
@@ -53,11 +53,11 @@ impl History {
         }
         let scale = 1.0 + self.back(0).iter().map(|v| v * v).sum::<f64>().sqrt();
         let eps = tol * scale;
-        let spread = (0..MAX_PERIOD.min(self.filled - 1)).map(|j| dist(self.back(j), self.back(j + 1))).fold(0.0, f64::max);
-        if spread <= 100.0 * eps {
+        // A slow drift: every step moves by ≤ 100·tol (each test leaves at its first far pair).
+        if (0..MAX_PERIOD.min(self.filled - 1)).all(|j| within(self.back(j), self.back(j + 1), 100.0 * eps)) {
             return None;
         }
-        (2..=MAX_PERIOD).find(|&p| 3 * p < self.filled && (0..2 * p).all(|j| dist(self.back(j), self.back(j + p)) <= eps))
+        (2..=MAX_PERIOD).find(|&p| 3 * p < self.filled && (0..2 * p).all(|j| within(self.back(j), self.back(j + p), eps)))
     }
     /// At step k (the newest state is θ_k): a period confirmed over ≥ [`CONFIRM_AFTER`]
     /// steps, updating the candidate orbit.
@@ -67,7 +67,7 @@ impl History {
             if *p == pn && k - kc >= CONFIRM_AFTER {
                 let j = ((k - kc) % *p as u64) as usize;
                 let scale = 1.0 + state.iter().map(|v| v * v).sum::<f64>().sqrt();
-                if dist(self.back(j), state) <= tol * scale {
+                if within(self.back(j), state, tol * scale) {
                     return Some(pn);
                 }
                 self.candidate = None;
@@ -89,7 +89,7 @@ impl History {
                 && (0..2 * q).all(|j| {
                     let a = self.back(j);
                     let s = 1.0 + a.iter().map(|x| x * x).sum::<f64>().sqrt();
-                    dist(a, self.back(j + q)) <= tol * s
+                    within(a, self.back(j + q), tol * s)
                 })
         })
     }

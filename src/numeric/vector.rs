@@ -10,6 +10,23 @@ pub fn dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum::<f64>().sqrt()
 }
 
+/// `dist(a, b) <= eps`, decided with the same sum in the same order, but leaving as soon as
+/// a partial sum proves the distance larger: partial sums of nonnegative terms only grow, and
+/// s > fl(fl(eps²)·(1 + 10⁻¹²)) gives √s > eps·(1 + 4.9·10⁻¹³) (eps² normal, rounding ≤ 2⁻⁵³
+/// per operation), so fl(√s) > eps. Same answer as [`dist`] for every finite input.
+pub fn within(a: &[f64], b: &[f64], eps: f64) -> bool {
+    let e2 = eps * eps;
+    let thr = if e2.is_normal() { e2 * (1.0 + 1e-12) } else { f64::INFINITY };
+    let mut s = 0.0f64;
+    for (k, (p, q)) in a.iter().zip(b).enumerate() {
+        s += (p - q) * (p - q);
+        if k % 8 == 7 && s > thr {
+            return false;
+        }
+    }
+    s.sqrt() <= eps
+}
+
 /// ‖a − b‖∞.
 pub fn dist_inf(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(p, q)| (p - q).abs()).fold(0.0, nan_max)
@@ -63,4 +80,32 @@ pub fn loglog_slope(x: &[f64], y: &[f64]) -> f64 {
     let sxy: f64 = lx.iter().zip(&ly).map(|(a, b)| (a - mx) * (b - my)).sum();
     let sxx: f64 = lx.iter().map(|a| (a - mx).powi(2)).sum();
     sxy / sxx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `within` decides exactly as `dist(a, b) <= eps`: seeded vectors of lengths 1..40 at
+    /// thresholds straddling their distance by one ulp, tiny (subnormal eps²) and huge eps.
+    #[test]
+    fn within_decides_as_dist() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        for len in 1..40 {
+            for scale in [1e-170, 1e-3, 1.0, 1e150] {
+                let a: Vec<f64> = (0..len).map(|_| next() * scale).collect();
+                let b: Vec<f64> = (0..len).map(|_| next() * scale).collect();
+                let d = dist(&a, &b);
+                for eps in [d, d.next_up(), d.next_down(), d * 0.5, d * 2.0, 0.0, f64::MIN_POSITIVE, 1e-160] {
+                    assert_eq!(within(&a, &b, eps), d <= eps, "len {len} scale {scale} eps {eps} d {d}");
+                }
+            }
+        }
+    }
 }

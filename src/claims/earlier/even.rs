@@ -4,9 +4,9 @@
 use super::*;
 use crate::claims::paper::product::{order_check, sweep_loss_tol, ETA_S};
 use crate::claims::Kind;
+use crate::numeric::interval::Interval;
 use crate::numeric::vector::rel_dist_coordinatewise;
 use crate::theory::effective_init as eff;
-use crate::numeric::interval::Interval;
 
 /// UV sharpness at the gradient-flow limit from α (u₀ = √2α, v₀ = 0).
 pub(super) fn uv_gf_sharpness(design: &Design<f64>, alpha: f64) -> Result<f64> {
@@ -334,7 +334,8 @@ fn e2_proved(f: &EarlierFormulas, task: &Task, sw: &UvSweep, floor: f64, label: 
     let tol = 1e-9;
     let origin = "the unproved GD-vs-solver row's 1e-9 (the run's rounding ≤ 2·10⁵ steps × 1e-16 and its stop at |r| ≲ 1e-12·|y|, two decades of margin), \
                   now against every point of a proved enclosure (Krawczyk, outward rounding, 128 bits)";
-    let qf = "Even's limit at the run's own α²± (formula, f64 solver) vs the proved Krawczyk enclosure of ½(α²₊e^{Xᵀν} − α²₋e^{−Xᵀν}), Xβ = y";
+    let qf =
+        "Even's limit at the run's own α²± (formula, f64 solver) vs the proved Krawczyk enclosure of ½(α²₊e^{Xᵀν} − α²₋e^{−Xᵀν}), Xβ = y";
     let qg = "GD's final iterate vs the proved Krawczyk enclosure of Even's limit at the run's own α²₊,∞, α²₋,∞";
     let half = |v: &[f64]| v.iter().map(|a| Rational::from_f64(*a).map(|q| q / 2u32)).collect::<Option<Vec<Rational>>>();
     let design = task.design::<f64>(());
@@ -345,7 +346,10 @@ fn e2_proved(f: &EarlierFormulas, task: &Task, sw: &UvSweep, floor: f64, label: 
     let enc = match enc {
         Ok(e) => e,
         Err(e) => {
-            return [qf, qg].iter().map(|q| CheckResult::failed("E2", label, q, e.clone()).kind(Kind::Solver, "not proved").graded(Grade::Proved)).collect()
+            return [qf, qg]
+                .iter()
+                .map(|q| CheckResult::failed("E2", label, q, e.clone()).kind(Kind::Solver, "not proved").graded(Grade::Proved))
+                .collect()
         }
     };
     let mids: Vec<f64> = enc.iter().map(|e| e.mid().to_f64()).collect();
@@ -356,9 +360,9 @@ fn e2_proved(f: &EarlierFormulas, task: &Task, sw: &UvSweep, floor: f64, label: 
             let mut r = CheckResult::vector("E2", label, q, &mids, &v, tol, Relation::RelativeError).with_floor(floor);
             r.rel_err = worst.is_finite().then_some(worst);
             r.pass = worst <= tol;
-            r.kind(Kind::Solver, origin)
-                .graded(Grade::Proved)
-                .with_note(format!("{what}; enclosure widths ≤ {width:.1e} relative (floor α²); rel err is the worst over the whole enclosure"))
+            r.kind(Kind::Solver, origin).graded(Grade::Proved).with_note(format!(
+                "{what}; enclosure widths ≤ {width:.1e} relative (floor α²); rel err is the worst over the whole enclosure"
+            ))
         }
         Err(e) => CheckResult::failed("E2", label, q, e).kind(Kind::Solver, origin).graded(Grade::Proved),
     };

@@ -40,11 +40,8 @@ fn gf_enclosure(x: &[Rational], y: &Rational, alpha: &Rational, prec: u32) -> st
 /// (a margin, not an error: rel err is left empty so that the claim's largest relative error
 /// stays that of its comparisons).
 fn bound_row(claim: &str, label: &str, q: &str, bound: &Rational, enc: &Interval, below: bool, note: String) -> CheckResult {
-    let (end, pass, rel) = if below {
-        (enc.hi(), *enc.hi() < *bound, Relation::AtMost)
-    } else {
-        (enc.lo(), *enc.lo() > *bound, Relation::AtLeast)
-    };
+    let (end, pass, rel) =
+        if below { (enc.hi(), *enc.hi() < *bound, Relation::AtMost) } else { (enc.lo(), *enc.lo() > *bound, Relation::AtLeast) };
     let mut r = CheckResult::scalar(claim, label, q, bound.nearest(), end.to_f64(), 0.0, rel);
     r.pass = pass;
     r.rel_err = None;
@@ -86,10 +83,42 @@ fn t2_proved(f: &PaperFormulas, s: &Settings) -> Vec<CheckResult> {
             let norm = sum(&beta, s.precision);
             let sharp = enclose_sharpness_on_z(x, &beta);
             let note = |v: &Rational, name: &str| format!("{name} = {v} from the formula");
-            out.push(bound_row("T2", &label, "‖β_GF(α)‖₁ > ‖β_N‖₁ (the minimum of ‖β‖₁ over Z, y/x_max)", &norm_n, &norm, false, note(&norm_n, "‖β_N‖₁")));
-            out.push(bound_row("T2", &label, "‖β_GF(α)‖₁ < ‖β_S‖₁ (the maximum of ‖β‖₁ over Z, y/x_min)", &norm_s, &norm, true, note(&norm_s, "‖β_S‖₁")));
-            out.push(bound_row("T2", &label, "S(β_GF(α)) > S(β_S) (the minimum of S over Z, 4x_min·y)", &s_s, &sharp, false, note(&s_s, "S(β_S)")));
-            out.push(bound_row("T2", &label, "S(β_GF(α)) < S(β_N) (the maximum of S over Z, 4x_max·y)", &s_n, &sharp, true, note(&s_n, "S(β_N)")));
+            out.push(bound_row(
+                "T2",
+                &label,
+                "‖β_GF(α)‖₁ > ‖β_N‖₁ (the minimum of ‖β‖₁ over Z, y/x_max)",
+                &norm_n,
+                &norm,
+                false,
+                note(&norm_n, "‖β_N‖₁"),
+            ));
+            out.push(bound_row(
+                "T2",
+                &label,
+                "‖β_GF(α)‖₁ < ‖β_S‖₁ (the maximum of ‖β‖₁ over Z, y/x_min)",
+                &norm_s,
+                &norm,
+                true,
+                note(&norm_s, "‖β_S‖₁"),
+            ));
+            out.push(bound_row(
+                "T2",
+                &label,
+                "S(β_GF(α)) > S(β_S) (the minimum of S over Z, 4x_min·y)",
+                &s_s,
+                &sharp,
+                false,
+                note(&s_s, "S(β_S)"),
+            ));
+            out.push(bound_row(
+                "T2",
+                &label,
+                "S(β_GF(α)) < S(β_N) (the maximum of S over Z, 4x_max·y)",
+                &s_n,
+                &sharp,
+                true,
+                note(&s_n, "S(β_N)"),
+            ));
         }
     }
     out
