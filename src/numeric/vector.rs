@@ -90,13 +90,9 @@ mod tests {
     /// thresholds straddling their distance by one ulp, tiny (subnormal eps²) and huge eps.
     #[test]
     fn within_decides_as_dist() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut next = move || rng.gen::<f64>() - 0.5;
         for len in 1..40 {
             for scale in [1e-170, 1e-3, 1.0, 1e150] {
                 let a: Vec<f64> = (0..len).map(|_| next() * scale).collect();

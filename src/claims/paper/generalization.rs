@@ -40,8 +40,18 @@ pub(super) fn simplex_monomial_integral(a: &[u32]) -> Rational {
 }
 
 /// E_t[t^a] under the uniform law on Δ: the monomial's integral over the volume.
-pub(super) fn simplex_moment(a: &[u32]) -> Rational {
+fn simplex_moment(a: &[u32]) -> Rational {
     simplex_monomial_integral(a) / simplex_monomial_integral(&vec![0; a.len()])
+}
+
+/// (E t_i, E t_i²) for t uniform on the standard simplex in d coordinates, each integrated on
+/// its own by [`simplex_monomial_integral`] (no symmetry assumed).
+pub(super) fn simplex_marginal_moments(d: usize, i: usize) -> (Rational, Rational) {
+    let mut a = vec![0u32; d];
+    a[i] = 1;
+    let m1 = simplex_moment(&a);
+    a[i] = 2;
+    (m1, simplex_moment(&a))
 }
 
 /// E‖β − β*‖² + σ² for β* uniform on Z, by integrating the polynomial
@@ -51,11 +61,7 @@ pub(super) fn expected_error_by_integration(beta: &[Rational], x: &[Rational], y
     let d = x.len();
     let mut acc = Rational::from(sigma * sigma);
     for i in 0..d {
-        let mut a = vec![0u32; d];
-        a[i] = 1;
-        let m1 = simplex_moment(&a);
-        a[i] = 2;
-        let m2 = simplex_moment(&a);
+        let (m1, m2) = simplex_marginal_moments(d, i);
         let s = Rational::from(y / &x[i]);
         acc += Rational::from(&beta[i] * &beta[i]) - Rational::from(2) * Rational::from(&beta[i] * &s) * m1 + Rational::from(&s * &s) * m2;
     }

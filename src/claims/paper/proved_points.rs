@@ -5,7 +5,7 @@
 //! a proved enclosure of a point of Z that is no rational vertex. The exact checks of T2 and
 //! T8-prior (dual certificates, exact integration) cover the rational points.
 
-use super::generalization::simplex_moment;
+use super::generalization::simplex_marginal_moments;
 use super::simplex::{check_t2, not_computed};
 use super::*;
 use crate::claims::check::Grade;
@@ -131,11 +131,7 @@ fn expected_error_enclosed(beta: &[Interval], x: &[Rational], y: &Rational, sigm
     let d = x.len();
     let mut terms = vec![Interval::from_rational(&Rational::from(sigma * sigma), prec)];
     for i in 0..d {
-        let mut a = vec![0u32; d];
-        a[i] = 1;
-        let m1 = simplex_moment(&a);
-        a[i] = 2;
-        let m2 = simplex_moment(&a);
+        let (m1, m2) = simplex_marginal_moments(d, i);
         let si = Rational::from(y / &x[i]);
         let lin = Interval::from_rational(&(Rational::from(2) * Rational::from(&si * &m1)), prec);
         let cst = Interval::from_rational(&(Rational::from(&si * &si) * m2), prec);
