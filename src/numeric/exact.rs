@@ -96,17 +96,16 @@ pub fn eliminate(a: &[Vec<Rational>], b: &[Rational]) -> (Option<Vec<Rational>>,
     (Some(z), rank)
 }
 
-/// The Mersenne prime 2⁶¹ − 1, the modulus of [`rank_mod_p`].
-pub const P61: u64 = crate::numeric::modp::P;
-use crate::numeric::modp::{inv_mod, mul_mod};
+use crate::numeric::modp::{inv_mod, mul_mod, sub_mod, P};
 
-/// Rank over the field 𝔽_p (p = 2⁶¹ − 1) of A with each row scaled to integers by the lcm of
-/// its denominators, or `None` when some denominator vanishes mod p. Always ≤ the rank over
+/// Rank over the field 𝔽_p (p = 2⁶¹ − 1, [`crate::numeric::modp::P`]) of A with each row
+/// scaled to integers by the lcm of its denominators (so no denominator is reduced mod p:
+/// the `Option` is always `Some`). Always ≤ the rank over
 /// ℚ (a minor that is nonzero mod p is a nonzero integer), so rank_p = number of rows proves
 /// full row rank over ℚ in O(n²d) word operations instead of an exact elimination.
 pub fn rank_mod_p(a: &[Vec<Rational>]) -> Option<usize> {
     use rug::Integer;
-    let p = Integer::from(P61);
+    let p = Integer::from(P);
     let mut m: Vec<Vec<u64>> = Vec::with_capacity(a.len());
     for row in a {
         let lcm = row.iter().fold(Integer::from(1), |l, q| l.lcm(q.denom()));
@@ -134,7 +133,7 @@ pub fn rank_mod_p(a: &[Vec<Rational>]) -> Option<usize> {
                 let f = mul_mod(m[r][c], inv);
                 for k in c..cols {
                     let sub = mul_mod(f, m[rank][k]);
-                    m[r][k] = (m[r][k] + P61 - sub) % P61;
+                    m[r][k] = sub_mod(m[r][k], sub);
                 }
             }
         }
