@@ -148,12 +148,17 @@ fn t6_proved_multi(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
                 Ok(v) => Float::with_val(53, v),
                 Err(e) => return not_computed("T6-eta-c", &c.label, q, e.to_string(), Kind::Certificate),
             };
-            let end = sw_interpolator_sharpness(&d64, &gf).unwrap_or(f64::NAN);
+            // The end value, for the note only (a failed f64 eigen-solve says so, never NaN).
+            let end = match sw_interpolator_sharpness(&d64, &gf) {
+                Some(e) if e.is_finite() && e > 0.0 => {
+                    format!("S(β_GF) = {e:.10}, the peak is {:.1}% above the end", 100.0 * (sp.mid().to_f64() / e - 1.0))
+                }
+                _ => "S(β_GF) not available in f64".to_string(),
+            };
             let note = format!(
-                "proved by validated integration of the dual flow (Taylor models, a-priori boxes, contraction) with the Φ-sublevel tail: s_GF ∈ [{}, {}] (S(β_GF) = {end:.10}, the peak is {:.1}% above the end); η_c ∈ [{}, {}]; formula resolution {res:.1e}",
+                "proved by validated integration of the dual flow (Taylor models, a-priori boxes, contraction) with the Φ-sublevel tail: s_GF ∈ [{}, {}] ({end}); η_c ∈ [{}, {}]; formula resolution {res:.1e}",
                 sp.lo_decimal(17),
                 sp.hi_decimal(17),
-                100.0 * (sp.mid().to_f64() / end - 1.0),
                 eta_enc.lo_decimal(17),
                 eta_enc.hi_decimal(17)
             );
