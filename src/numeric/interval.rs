@@ -15,7 +15,7 @@
 //! ```
 
 use rug::float::{Constant, Round};
-use rug::ops::AssignRound;
+use rug::ops::{AddAssignRound, AssignRound};
 use rug::{Float, Rational};
 use std::cmp::Ordering;
 
@@ -173,6 +173,17 @@ impl Interval {
         let p = self.prec2(o);
         Interval { lo: down(p, &self.lo + &o.lo), hi: up(p, &self.hi + &o.hi) }
     }
+    /// In-place sum: the same bits as `*self = self.add(o)`.
+    pub fn add_assign(&mut self, o: &Interval) {
+        let p = self.prec2(o);
+        for e in [&mut self.lo, &mut self.hi] {
+            if e.prec() < p {
+                e.set_prec(p);
+            }
+        }
+        self.lo.add_assign_round(&o.lo, Round::Down);
+        self.hi.add_assign_round(&o.hi, Round::Up);
+    }
     /// Difference.
     pub fn sub(&self, o: &Interval) -> Interval {
         let p = self.prec2(o);
@@ -183,12 +194,72 @@ impl Interval {
         Interval { lo: Float::with_val(self.hi.prec(), -&self.hi), hi: Float::with_val(self.lo.prec(), -&self.lo) }
     }
     /// Product (the four end products, rounded outward).
+    ///
+    /// The end pair is chosen by the signs (Moore's nine cases): two roundings instead of eight,
+    /// four when both straddle 0. Directed rounding is monotone, so the ends are the same bits
+    /// as the min and max over all four rounded products. A zero end (whose sign depends on the
+    /// pair) takes all four.
     pub fn mul(&self, o: &Interval) -> Interval {
+        let p = self.prec2(o);
+        let mut out = Interval { lo: Float::new(p), hi: Float::new(p) };
+        self.mul_into(o, &mut out);
+        out
+    }
+    /// The min and max over the four end products, each rounded outward.
+    fn mul_four(&self, o: &Interval) -> Interval {
         let p = self.prec2(o);
         let pairs = [(&self.lo, &o.lo), (&self.lo, &o.hi), (&self.hi, &o.lo), (&self.hi, &o.hi)];
         let lo = pairs.iter().map(|(a, b)| down(p, *a * *b)).reduce(fmin).expect("four products");
         let hi = pairs.iter().map(|(a, b)| up(p, *a * *b)).reduce(fmax).expect("four products");
         Interval { lo, hi }
+    }
+    /// `*out = self.mul(o)`, reusing `out`'s memory (the same bits).
+    pub fn mul_into(&self, o: &Interval, out: &mut Interval) {
+        let p = self.prec2(o);
+        let (a, b) = (self, o);
+        let ends = match (a.sign_class(), b.sign_class()) {
+            (1, 1) => Some(((&a.lo, &b.lo), (&a.hi, &b.hi))),
+            (1, -1) => Some(((&a.hi, &b.lo), (&a.lo, &b.hi))),
+            (1, 0) => Some(((&a.hi, &b.lo), (&a.hi, &b.hi))),
+            (-1, 1) => Some(((&a.lo, &b.hi), (&a.hi, &b.lo))),
+            (-1, -1) => Some(((&a.hi, &b.hi), (&a.lo, &b.lo))),
+            (-1, 0) => Some(((&a.lo, &b.hi), (&a.lo, &b.lo))),
+            (0, 1) => Some(((&a.lo, &b.hi), (&a.hi, &b.hi))),
+            (0, -1) => Some(((&a.hi, &b.lo), (&a.lo, &b.lo))),
+            _ => None,
+        };
+        if ends.is_none() && !a.lo.is_zero() && !a.hi.is_zero() && !b.lo.is_zero() && !b.hi.is_zero() {
+            // Both straddle 0 strictly: lo = min(a₁b₂, a₂b₁) < 0, hi = max(a₁b₁, a₂b₂) > 0.
+            let lo = fmin(down(p, &a.lo * &b.hi), down(p, &a.hi * &b.lo));
+            let hi = fmax(up(p, &a.lo * &b.lo), up(p, &a.hi * &b.hi));
+            if !lo.is_zero() && !hi.is_zero() {
+                *out = Interval { lo, hi };
+                return;
+            }
+        }
+        if let Some(((l1, l2), (h1, h2))) = ends {
+            for e in [&mut out.lo, &mut out.hi] {
+                if e.prec() != p {
+                    e.set_prec(p);
+                }
+            }
+            out.lo.assign_round(l1 * l2, Round::Down);
+            out.hi.assign_round(h1 * h2, Round::Up);
+            if !out.lo.is_zero() && !out.hi.is_zero() {
+                return;
+            }
+        }
+        *out = self.mul_four(o);
+    }
+    /// 1 if every point is > 0, −1 if every point is < 0, 0 if 0 is inside or an end.
+    fn sign_class(&self) -> i8 {
+        if self.lo.is_sign_positive() && !self.lo.is_zero() {
+            1
+        } else if self.hi.is_sign_negative() && !self.hi.is_zero() {
+            -1
+        } else {
+            0
+        }
     }
     /// Square (tighter than `mul(self)` when 0 is inside).
     pub fn sqr(&self) -> Interval {
@@ -198,7 +269,17 @@ impl Interval {
     }
     /// Product with an exact integer.
     pub fn mul_i64(&self, k: i64) -> Interval {
-        self.mul(&Interval::from_i64(k, self.prec()))
+        let p = self.prec();
+        // An exact k (|k| < 2^p): the ends of [k, k]·self are lo·k and hi·k, swapped for k < 0;
+        // a zero end (whose sign the general product decides) takes the general path.
+        if k != 0 && k.unsigned_abs() < (1u64 << p.min(63)) {
+            let (l, h) = if k > 0 { (&self.lo, &self.hi) } else { (&self.hi, &self.lo) };
+            let (lo, hi) = (down(p, l * k), up(p, h * k));
+            if !lo.is_zero() && !hi.is_zero() {
+                return Interval { lo, hi };
+            }
+        }
+        self.mul(&Interval::from_i64(k, p))
     }
     /// 1/x, `None` if 0 ∈ x.
     pub fn recip(&self) -> Option<Interval> {
@@ -272,8 +353,26 @@ impl Interval {
 }
 
 /// Σ of intervals (in order; 0 for none).
+/// Σ a_k·b_k: the same bits as `sum` of the `mul`s, without a buffer or a new float per term
+/// (each product is rounded outward into one reused scratch interval, then added in place).
+pub fn dot<'a>(pairs: impl IntoIterator<Item = (&'a Interval, &'a Interval)>, prec: u32) -> Interval {
+    let mut acc = Interval::from_i64(0, prec);
+    let mut t = Interval::from_i64(0, prec);
+    for (a, b) in pairs {
+        a.mul_into(b, &mut t);
+        acc.add_assign(&t);
+    }
+    acc
+}
+
+///
+/// Accumulated in place (the same roundings, at the same precision, as folding `add`).
 pub fn sum(items: &[Interval], prec: u32) -> Interval {
-    items.iter().fold(Interval::from_i64(0, prec), |acc, v| acc.add(v))
+    let mut acc = Interval::from_i64(0, prec);
+    for v in items {
+        acc.add_assign(v);
+    }
+    acc
 }
 
 #[cfg(test)]

@@ -109,36 +109,20 @@ fn t6_proved(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         .collect()
 }
 
-/// The multi-sample cases of the proved η_c: n > 1 at α = 1, where the path's sharpness peaks
-/// early, well above its end, and the validated flow's Φ-tail closes the enclosure to 1e-12:
-/// `canonical_multi` (n = 5, d = 12) and a seeded family of two-sample tasks
-/// (random_positive(s, 2, d), s = 300, 302, 304).
+/// The multi-sample cases of the proved η_c (n > 1), where the validated flow closes the
+/// enclosure to 1e-12 within `Budget::for_size`: at α = 1 (the path's sharpness peaks at the
+/// start) `canonical_multi` (n = 5, d = 12), a seeded two-sample family
+/// (random_positive(s, 2, d), s = 300, 302, 304) and two seeded three-sample tasks (s = 301,
+/// 303); at α = 1/10, where the flow is stiffer (~600 steps), `canonical_multi`, s = 300, 304
+/// and s = 301: the peak is inside the path (3.7%, 2.9% and 0.8% above the end) except on
+/// s = 304, where the path's maximum is its end.
 fn proved_multi_cases() -> Vec<Case> {
-    let seeded = [(300, 5), (302, 5), (304, 6)].map(|(s, d)| crate::problem::tasks::random_positive(s, 2, d));
-    std::iter::once(canonical_multi()).chain(seeded).map(|t| case(t, Rational::from(1))).collect()
-}
-
-/// Seeded tasks with n = 3 samples (random_positive(s, 3, d), s = 301, 303) at α = 1, where the
-/// enclosure does not close within `predict`'s budget (relative width ~1.2: the stiff flow is
-/// still far from ν* when the steps run out). Their widths are reported, not asserted: an
-/// enclosure too wide to decide is no evidence against the claim.
-fn unproved_multi_cases() -> Vec<Case> {
-    [(301, 7), (303, 6)].map(|(s, d)| case(crate::problem::tasks::random_positive(s, 3, d), Rational::from(1))).into()
-}
-
-/// The reached relative width of the s_GF enclosure on [`unproved_multi_cases`] (reported).
-fn t6_unproved_widths(s: &Settings) -> Vec<CheckResult> {
-    use crate::theory::enclosures::{flow, PATH_MAX_TARGET};
-    let q = "relative width of the proved enclosure of s_GF (n = 3, α = 1) against the 1e-12 needed to decide η_c (reported)";
-    unproved_multi_cases()
-        .iter()
-        .map(|c| match flow::enclose_path_max_multi(&c.task, &c.alpha, s.precision, flow::Budget::default()) {
-            Ok(sp) => CheckResult::scalar("T6-eta-c", &c.label, q, PATH_MAX_TARGET, sp.rel_width(), 0.0, Relation::AtMost)
-                .kind(Kind::Measurement, "reported, not asserted")
-                .with_note(format!("proved s_GF ∈ [{}, {}]", sp.lo_decimal(12), sp.hi_decimal(12))),
-            Err(e) => CheckResult::failed("T6-eta-c", &c.label, q, e).kind(Kind::Measurement, "reported"),
-        })
-        .collect()
+    use crate::problem::tasks::random_positive;
+    let at_one = [(300, 2, 5), (302, 2, 5), (304, 2, 6), (301, 3, 7), (303, 3, 6)].map(|(s, n, d)| random_positive(s, n, d));
+    let at_tenth = [(300, 2, 5), (304, 2, 6), (301, 3, 7)].map(|(s, n, d)| random_positive(s, n, d));
+    let one = std::iter::once(canonical_multi()).chain(at_one).map(|t| case(t, Rational::from(1)));
+    let tenth = std::iter::once(canonical_multi()).chain(at_tenth).map(|t| case(t, Rational::from((1, 10))));
+    one.chain(tenth).collect()
 }
 
 /// T6 for n > 1 samples: η_c from the formula (f64: s_GF by RK4 along the dual flow, then 2/s_GF)
@@ -152,7 +136,7 @@ fn t6_proved_multi(f: &Formulas, s: &Settings) -> Vec<CheckResult> {
         .map(|c| {
             let d64 = c.task.design::<f64>(());
             let a = c.alpha.nearest();
-            let enc = flow::enclose_path_max_multi(&c.task, &c.alpha, s.precision, flow::Budget::default())
+            let enc = flow::enclose_path_max_multi(&c.task, &c.alpha, s.precision, flow::Budget::for_size(c.task.n(), c.task.d()))
                 .and_then(|sp| Ok((Interval::from_i64(2, s.precision).div(&sp).ok_or("s_GF's enclosure contains 0")?, sp)));
             let (eta_enc, sp) = match enc {
                 Ok(v) if v.0.rel_width() <= PATH_MAX_TARGET && v.1.rel_width() <= PATH_MAX_TARGET => v,
@@ -251,7 +235,6 @@ pub(super) fn check_t6_with_proofs(f: &Formulas, s: &Settings) -> Vec<CheckResul
     let mut v = check_t6(f, s);
     v.extend(t6_proved(f, s));
     v.extend(t6_proved_multi(f, s));
-    v.extend(t6_unproved_widths(s));
     v
 }
 

@@ -106,7 +106,8 @@ pub fn multi_sample_report(task: &crate::problem::task::Task, alpha: &Rational, 
         Ok(b) => r.beta_gf = b.iter().map(|v| Bound::proved(v, digits)).collect(),
         Err(e) => r.beta_gf = (0..task.d()).map(|_| Bound::unproved(e.to_string())).collect(),
     }
-    let (s, eta) = path_max_bounds(flow::enclose_path_max_multi(task, alpha, prec, flow::Budget::default()), prec, digits);
+    let (s, eta) =
+        path_max_bounds(flow::enclose_path_max_multi(task, alpha, prec, flow::Budget::for_size(task.n(), task.d())), prec, digits);
     r.sharpness_gf_path_max = s;
     r.eta_c = eta;
     r

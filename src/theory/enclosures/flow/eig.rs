@@ -39,12 +39,13 @@ fn radius_rowsum(m: &[Interval], d: usize) -> f64 {
 }
 
 /// λ_max(M) ≤ U proved for every M ∈ [M] (sign ±1 bounds λ_max(±M)); `None` when no
-/// shift up to 8⁶ times the first proves.
-fn lambda_max_upper(m: &[Interval], d: usize, sign: i64, lam: f64, scale: f64) -> Option<Float> {
+/// shift up to 8¹² times the first proves. `lam` estimates λ_max(±mid) and `err` bounds its
+/// error heuristically (the proof is the factorization, whatever the shift).
+fn lambda_max_upper(m: &[Interval], d: usize, sign: i64, lam: &Float, err: f64) -> Option<Float> {
     let p = m[0].prec();
     let sm: Vec<Interval> = if sign > 0 { m.to_vec() } else { m.iter().map(Interval::neg).collect() };
-    let mut delta = 1.0625 * radius_rowsum(m, d) + 64.0 * d as f64 * f64::EPSILON * scale + f64::MIN_POSITIVE;
-    for _ in 0..6 {
+    let mut delta = 1.0625 * radius_rowsum(m, d) + err + f64::MIN_POSITIVE;
+    for _ in 0..12 {
         let u = Float::with_val_round(p, lam + delta, Round::Up).0;
         let ui = Interval::point(&u);
         let shifted: Vec<Interval> = (0..d * d).map(|k| if k / d == k % d { ui.sub(&sm[k]) } else { sm[k].neg() }).collect();
@@ -54,6 +55,20 @@ fn lambda_max_upper(m: &[Interval], d: usize, sign: i64, lam: f64, scale: f64) -
         delta *= 8.0;
     }
     None
+}
+
+/// The Rayleigh quotient ρ = qᵀAq/qᵀq of the symmetric midpoint A (`p` bits, near-exact) at
+/// an f64 eigenvector q, and 2‖Aq − ρq‖/‖q‖ + 2⁻ᵖ⁺⁸·‖A‖: a symmetric matrix has an
+/// eigenvalue within ‖Aq − ρq‖/‖q‖ of ρ (Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1).
+fn rayleigh_estimate(a: &[Float], d: usize, q: &[f64], p: u32, scale: f64) -> (Float, f64) {
+    let aq: Vec<Float> =
+        (0..d).map(|i| Float::with_val(p, Float::sum((0..d).map(|j| a[i * d + j].clone() * q[j]).collect::<Vec<_>>().iter()))).collect();
+    let num = Float::with_val(p, Float::dot(aq.iter().zip(q.iter().map(|v| Float::with_val(p, *v)).collect::<Vec<_>>().iter())));
+    let qq: f64 = q.iter().map(|v| v * v).sum();
+    let rho = Float::with_val(p, num / qq);
+    let res = aq.iter().zip(q).map(|(v, qi)| Float::with_val(p, v - Float::with_val(p, &rho * *qi)).to_f64().powi(2)).sum::<f64>().sqrt()
+        / qq.sqrt();
+    (rho, 2.0 * res + scale * f64::EPSILON * f64::EPSILON * 1e3)
 }
 
 /// A proved upper bound on ‖M‖_op over [M] (the smaller of the Cholesky-proved bound and
@@ -67,15 +82,30 @@ pub(super) fn op_norm_upper(m: &[Interval], d: usize) -> Option<Float> {
 }
 
 fn op_norm_upper_chol(m: &[Interval], d: usize) -> Option<Float> {
+    let p = m[0].prec();
     let a = mid64(m, d);
-    let ev = a.self_adjoint_eigenvalues(faer::Side::Lower).ok()?;
-    let (lo, hi) = ev.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(*v), h.max(*v)));
+    let evd = a.self_adjoint_eigen(faer::Side::Lower).ok()?;
+    let s = evd.S().column_vector();
+    let top = (0..d).max_by(|&i, &j| s[i].total_cmp(&s[j]))?;
+    let bottom = (0..d).min_by(|&i, &j| s[i].total_cmp(&s[j]))?;
+    let (lo, hi) = (s[bottom], s[top]);
     if !lo.is_finite() || !hi.is_finite() {
         return None;
     }
     let scale = lo.abs().max(hi.abs());
-    let up = lambda_max_upper(m, d, 1, hi, scale)?;
-    let down = lambda_max_upper(m, d, -1, -lo, scale)?;
+    // The midpoint at p bits (symmetrized as in `mid64`), for Rayleigh estimates near p-bit accuracy.
+    let am: Vec<Float> = (0..d * d)
+        .map(|k| {
+            let (i, j) = (k / d, k % d);
+            Float::with_val(p, m[i * d + j].mid() + m[j * d + i].mid()) / 2u32
+        })
+        .collect();
+    let u = evd.U();
+    let vec = |k: usize| (0..d).map(|i| u[(i, k)]).collect::<Vec<f64>>();
+    let (rt, et) = rayleigh_estimate(&am, d, &vec(top), p, scale);
+    let (rb, eb) = rayleigh_estimate(&am, d, &vec(bottom), p, scale);
+    let up = lambda_max_upper(m, d, 1, &rt, et)?;
+    let down = lambda_max_upper(m, d, -1, &Float::with_val(p, -rb), eb)?;
     Some(if up > down { up } else { down })
 }
 

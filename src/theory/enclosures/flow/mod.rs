@@ -35,6 +35,9 @@ use rug::float::Round;
 use rug::{Float, Rational};
 use taylor::{Field, Series};
 
+/// The largest local error of a step relative to 1 + ‖c‖_∞ (see `Solver::local_tol`).
+const LOCAL_TOL: f64 = 1e-19;
+
 /// How much work the enclosure may do (deterministic: counts, not time). When the budget runs
 /// out the enclosure is still proved, only wider (the tail is bounded from where the flow is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,10 +48,16 @@ pub struct Budget {
     pub splits: usize,
 }
 
-impl Default for Budget {
-    /// What `predict` spends: 150 steps, 60 splits (a few seconds at n ≤ 5, d ≤ 12).
-    fn default() -> Self {
-        Budget { steps: 150, splits: 60 }
+impl Budget {
+    /// What `predict` and `verify` spend on an n×d task: S = clamp(2·10⁷ / (40nd + 200d), 150,
+    /// 4000) steps and S/2 splits (each split is two steps). A step computes about four Taylor
+    /// series of order 24, ≈ 40nd + 200d interval products, so the whole costs at most ~4·10⁷
+    /// products (~40 s; the run stops as soon as the target is met). 4000 steps reach the 1e-13
+    /// target on the seeded families down to α = 0.01 (proofs/T6-eta-c.md).
+    pub fn for_size(n: usize, d: usize) -> Self {
+        let per_step = (40 * n * d + 200 * d).max(1);
+        let steps = (20_000_000 / per_step).clamp(150, 4000);
+        Budget { steps, splits: steps / 2 }
     }
 }
 
@@ -175,19 +184,22 @@ impl Solver<'_> {
         self.f.series(&c.iter().map(Interval::point).collect::<Vec<_>>(), self.order)
     }
 
-    /// The largest local error a step may add to ρ: max(2^(20−p), 1e-22)·(1 + ‖c‖_∞) (ρ stays far below the 1e-13 target).
+    /// The largest local error a step may add to ρ: max(2^(20−p), `LOCAL_TOL`)·(1 + ‖c‖_∞) (over
+    /// the budget's ≤ 4000 steps ρ stays below 1e-15, far under the 1e-13 target).
     fn local_tol(&self, c: &[Float]) -> Float {
         let m = c.iter().fold(Float::with_val(self.prec, 1), |a, v| a.max(&(Float::with_val(self.prec, v.abs_ref()) + 1u32)));
-        Float::with_val(self.prec, Float::u_exp(1, 20 - self.prec as i32)).max(&Float::with_val(self.prec, 1e-22f64)) * m
+        Float::with_val(self.prec, Float::u_exp(1, 20 - self.prec as i32)).max(&Float::with_val(self.prec, LOCAL_TOL)) * m
     }
 
-    /// A step size from the point series at c (Jorba & Zou 2005): the radius estimated by
-    /// ‖ν_k‖^(−1/k) at the two highest orders, times e^(−3), so that ‖ν_K‖h^K ≈ e^(−3K).
-    fn step_size(&self, s: &Series) -> Float {
+    /// A step size from the point series at c (Jorba & Zou 2005): the largest h with
+    /// ‖ν_k‖h^k ≤ `LOCAL_TOL`/100·(1 + ‖c‖_∞) at the two highest orders k, so that the
+    /// remainder stays well inside the local tolerance (the a-priori test decides).
+    fn step_size(&self, c: &[Float], s: &Series) -> Float {
         let (p, k) = (self.prec, self.order);
         let norm = |v: &[Interval]| v.iter().map(|e| e.mag().to_f64()).fold(0.0, f64::max);
-        let r = [k - 1, k].iter().map(|&j| norm(&s.nu[j]).max(1e-300).powf(-1.0 / j as f64)).fold(f64::INFINITY, f64::min);
-        Float::with_val(p, (r / std::f64::consts::E.powi(3)).min(1e12))
+        let target = self.local_tol(c).to_f64() / 100.0;
+        let h = [k - 1, k].iter().map(|&j| (target / norm(&s.nu[j]).max(1e-300)).powf(1.0 / j as f64)).fold(f64::INFINITY, f64::min);
+        Float::with_val(p, h.min(1e12))
     }
 }
 
@@ -205,13 +217,14 @@ pub fn enclose_path_max_with(task: &Task, alpha: &Rational, prec: u32, budget: B
     }
     let (v_star, _) = super::dual::enclose_sw_dual(task, alpha, prec).map_err(|e| e.to_string())?;
     let f = Field::new(task, alpha, prec, k);
-    let order = (12 + prec / 16) as usize;
+    let order = (16 + prec / 16) as usize;
     let sv = Solver { f: &f, order, prec };
     let tol = Float::with_val(prec, 1e-13f64).max(&Float::with_val(prec, Float::u_exp(1, 40 - prec as i32)));
     let d = f.d;
     // The end of the path: S(β_GF) ≤ s_GF, and the best lower bound so far.
     let hv = f.hessian_coeffs(&f.series(&v_star, 1), 0);
     let mut best = eig::op_norm_lower(&hv[0], d).ok_or("no Rayleigh bound at the limit")?;
+
     let mut pieces: Vec<Piece> = Vec::new();
     let mut c: Vec<Float> = vec![Float::new(prec); f.n];
     let mut rho = Float::new(prec);
@@ -221,7 +234,7 @@ pub fn enclose_path_max_with(task: &Task, alpha: &Rational, prec: u32, budget: B
     let mut last_gap = f64::INFINITY;
     for _ in 0..budget.steps {
         let sc = sv.point_series(&c);
-        let mut h = sv.step_size(&sc);
+        let mut h = sv.step_size(&c, &sc);
         let mut st = None;
         for _ in 0..30 {
             st = sv.step(&c, &sc, &rho, &h, &best);
@@ -248,9 +261,9 @@ pub fn enclose_path_max_with(task: &Task, alpha: &Rational, prec: u32, budget: B
         // Two proved tails for t ≥ T (each alone bounds ‖H‖ there): the Euclidean ball of radius
         // R around ν* (contraction) and the sublevel set of Φ (tail.rs); the smaller is kept.
         let mut cands: Vec<Float> = Vec::new();
+        let vb: Vec<Interval> = v_star.iter().map(|v| v.inflate(&r)).collect();
         if rf < 0.5 * last_r {
             last_r = rf;
-            let vb: Vec<Interval> = v_star.iter().map(|v| v.inflate(&r)).collect();
             let ht = f.hessian_coeffs(&f.series(&vb, 1), 0);
             cands.extend(eig::op_norm_upper(&ht[0], d));
         }
@@ -258,7 +271,7 @@ pub fn enclose_path_max_with(task: &Task, alpha: &Rational, prec: u32, budget: B
         let gf = gap.to_f64();
         if gf < 0.25 * last_gap {
             last_gap = gf;
-            cands.extend(phi_tail.bound(&gap, &rn));
+            cands.extend(phi_tail.bound(&gap, &rn, &f.beta_at(&vb)));
         }
         for u in cands {
             if tail.as_ref().is_none_or(|t| u < *t) {

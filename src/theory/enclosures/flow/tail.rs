@@ -102,9 +102,10 @@ impl<'a> PhiTail<'a> {
         (gap.max(&Float::new(p)), rn)
     }
 
-    /// An upper bound of ‖∇²L‖_op over every point with β*_i h(β_i/β*_i) ≤ `gap` for all i and
-    /// ‖Xβ − y‖ ≤ `rn` (the tail t ≥ T), or `None`.
-    pub fn bound(&self, gap: &Float, rn: &Float) -> Option<Float> {
+    /// An upper bound of ‖∇²L‖_op over every point with β*_i h(β_i/β*_i) ≤ `gap` for all i,
+    /// ‖Xβ − y‖ ≤ `rn` and β ∈ `also` (another enclosure of the same tail, e.g. β of the
+    /// contraction ball; the intersection of two enclosures is one), or `None`.
+    pub fn bound(&self, gap: &Float, rn: &Float, also: &[Interval]) -> Option<Float> {
         let (p, f) = (self.f.prec, self.f);
         let beta: Vec<Interval> = self
             .beta_star
@@ -114,6 +115,8 @@ impl<'a> PhiTail<'a> {
                 let (ul, uh) = level_set(&a, p);
                 Some(bs.mul(&Interval::new(ul, uh)?))
             })
+            .zip(also)
+            .map(|(b, a)| b?.intersect(a))
             .collect::<Option<_>>()?;
         let w: Vec<Interval> = beta.iter().map(Interval::sqrt).collect::<Option<_>>()?;
         let rbox = Interval::new(Float::with_val(p, -rn), rn.clone())?;

@@ -15,7 +15,7 @@
 //! H = (4/n)·diag(w)XᵀX diag(w) + 2·diag(g), whose Taylor coefficients in t are
 //! H_k = (4/n)·G_ij·(w_i w_j)_k + 2δ_ij g_{i,k}, with w = α·exp(z/2) from the same recurrence.
 
-use crate::numeric::interval::{sum, Interval};
+use crate::numeric::interval::{dot, sum, Interval};
 use crate::problem::task::Task;
 use rug::Rational;
 
@@ -79,12 +79,12 @@ impl Field {
 
     /// Xᵀv (length d).
     fn xt(&self, v: &[Interval]) -> Vec<Interval> {
-        (0..self.d).map(|i| sum(&(0..self.n).map(|k| self.x[k * self.d + i].mul(&v[k])).collect::<Vec<_>>(), self.prec)).collect()
+        (0..self.d).map(|i| dot((0..self.n).map(|k| (&self.x[k * self.d + i], &v[k])), self.prec)).collect()
     }
 
     /// X·b (length n).
     fn xv(&self, b: &[Interval]) -> Vec<Interval> {
-        (0..self.n).map(|k| sum(&(0..self.d).map(|i| self.x[k * self.d + i].mul(&b[i])).collect::<Vec<_>>(), self.prec)).collect()
+        (0..self.n).map(|k| dot((0..self.d).map(|i| (&self.x[k * self.d + i], &b[i])), self.prec)).collect()
     }
 
     /// β(N) = α²·exp(XᵀN) coordinatewise on a box N.
@@ -153,12 +153,7 @@ impl Field {
                 z[0].iter().map(Interval::exp).collect()
             } else {
                 let inv_k = Interval::from_i64(1, p).div(&Interval::from_i64(k as i64, p)).expect("k ≥ 1");
-                (0..self.d)
-                    .map(|i| {
-                        let terms: Vec<Interval> = (1..=k).map(|j| jz[j][i].mul(&e[k - j][i])).collect();
-                        sum(&terms, p).mul(&inv_k)
-                    })
-                    .collect()
+                (0..self.d).map(|i| dot((1..=k).map(|j| (&jz[j][i], &e[k - j][i])), p).mul(&inv_k)).collect()
             };
             let bk: Vec<Interval> = ek.iter().map(|v| self.a2.mul(v)).collect();
             let xb = self.xv(&bk);
@@ -205,7 +200,7 @@ impl Field {
                 let mut h = Vec::with_capacity(d * d);
                 for i in 0..d {
                     for j in 0..d {
-                        let ww = sum(&(0..=k).map(|l| u[l][i].mul(&u[k - l][j])).collect::<Vec<_>>(), p);
+                        let ww = dot((0..=k).map(|l| (&u[l][i], &u[k - l][j])), p);
                         let mut v = self.gram4[i * d + j].mul(&ww);
                         if i == j {
                             v = v.add(&g[i].mul_i64(2));
