@@ -2,10 +2,12 @@
 //! interval matrix [M] (d×d, row-major; the true matrix is symmetric, each entry enclosed).
 //!
 //! - upper: U·I − M ⪰ 0 for all M ∈ [M] is proved by interval Cholesky
-//!   ([`super::super::sdp::proved_positive_definite`]), so λ_max(M) ≤ U; U starts at the f64
-//!   eigenvalue of the midpoint matrix (faer) plus a shift δ covering [M]'s radius (Weyl:
-//!   |λ_k(M) − λ_k(mid)| ≤ ‖M − mid‖₂ ≤ max row sum of the radii) and the f64 eigensolver's
-//!   error, and δ grows ×8 until the factorization proves; the same for −M;
+//!   ([`super::super::sdp::proved_positive_definite`]), so λ_max(M) ≤ U; U starts at the
+//!   Rayleigh quotient ρ of the p-bit midpoint at faer's f64 top eigenvector q, plus a shift δ
+//!   covering [M]'s radius (Weyl: |λ_k(M) − λ_k(mid)| ≤ ‖M − mid‖₂ ≤ max row sum of the radii)
+//!   and ρ's error (2‖mid·q − ρq‖/‖q‖, not 64dε‖M‖: the f64 eigenvalue's error would otherwise
+//!   floor every bound at ~1e-13 relative), and δ grows ×8 until the factorization proves; the
+//!   same for −M. The shift is a guess; the factorization is the proof;
 //! - lower: the Rayleigh quotient qᵀMq/qᵀq ≤ λ_max(M) at the midpoint's f64 top eigenvector q
 //!   (and −qᵀMq/qᵀq ≤ −λ_min(M) at the bottom one), evaluated in intervals;
 //! - cheap upper: the Gershgorin bound max_i Σ_j |M_ij| ≥ ‖M‖_op (used to discard pieces).

@@ -22,8 +22,8 @@
 //!    until every upper bound is within `tol` (relative) of the best lower bound.
 //!
 //! The enclosure [max of lower bounds, max of upper bounds] ∋ s_GF is a computer-assisted
-//! proof about the instance. Its width is limited by the f64 eigensolver (δ ≈ 64·d·ε relative
-//! in [`eig`]) and by the split budget; the target is 1e-13 relative.
+//! proof about the instance. Its width is limited by the budget (how close to ν* the flow gets,
+//! and the splits); the target is 1e-13 relative.
 
 mod eig;
 mod tail;
