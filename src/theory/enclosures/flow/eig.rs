@@ -70,7 +70,9 @@ fn rayleigh_estimate(a: &[Float], d: usize, q: &[f64], p: u32, scale: f64) -> (F
     let rho = Float::with_val(p, num / qq);
     let res = aq.iter().zip(q).map(|(v, qi)| Float::with_val(p, v - Float::with_val(p, &rho * *qi)).to_f64().powi(2)).sum::<f64>().sqrt()
         / qq.sqrt();
-    (rho, 2.0 * res + scale * f64::EPSILON * f64::EPSILON * 1e3)
+    // The p-bit roundings of ρ and of the residual: 2^(8−p)·‖A‖ (as the doc says).
+    let rounding = Float::with_val(53, Float::u_exp(1, 8 - p as i32)).to_f64() * scale;
+    (rho, 2.0 * res + rounding)
 }
 
 /// A proved upper bound on ‖M‖_op over [M] (the smaller of the Cholesky-proved bound and
