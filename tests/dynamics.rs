@@ -1,12 +1,12 @@
 //! The GD runner: outcomes (converged, periodic with its period, diverged, unresolved),
 //! exact step counts, reproducibility, and agreement of f64 and MPFR runs.
 
-use normsharp::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Outcome, Problem, RunResult, Workspace};
+use normsharp::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Observer, Outcome, Problem, RunResult, Workspace};
 use normsharp::numeric::real::Real;
 use normsharp::problem::design::Design;
-use normsharp::problem::model::{Parametrization, Sw};
+use normsharp::problem::model::{Parametrization, Pm, Sw, Uv};
 use normsharp::problem::task::Task;
-use normsharp::problem::tasks::canonical_four;
+use normsharp::problem::tasks::{canonical_four, random_positive};
 use rug::Float;
 
 fn scalar_task() -> Task {
@@ -135,4 +135,91 @@ fn fused_one_sample_step_matches_the_separate_passes() {
             assert_eq!((bits(&w), loss.to_bits()), (bits(&w_ref), loss_ref.to_bits()), "w0 {w0:?} eta {eta}");
         }
     }
+}
+
+/// An observer that watches every step (so the loop takes every step one at a time) and
+/// counts them.
+struct Counting(u64);
+impl<T: Real> Observer<T> for Counting {
+    fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {
+        self.0 += 1;
+    }
+}
+
+/// Everything a run reports, as bits.
+fn run_bits<T: Real>(r: &RunResult<T>) -> String {
+    let b = |v: &[T]| v.iter().map(|x| format!("{:x}", x.to_f64().to_bits()) + &x.to_decimal(None)).collect::<Vec<_>>().join(",");
+    format!(
+        "{:?} {:?} {} {} | {} | {} | {} | {:?}",
+        r.outcome,
+        r.period,
+        r.steps,
+        r.loss_increases,
+        b(&r.theta),
+        b(&r.beta),
+        r.loss.to_decimal(None),
+        r.trace
+    )
+}
+
+/// The loop takes the steps between its checks in one tight loop (fused step, loss tests
+/// folded into one flag, rollback to the step-by-step path when a step would end the run)
+/// unless the observer watches. Both paths must give the same run, bit for bit: every outcome
+/// (converged, periodic, diverged early and late, unresolved), both stopping rules, with and
+/// without a trace, for SW (fused on one sample), PM and UV, on one and several samples, and
+/// in MPFR.
+#[test]
+fn the_tight_loop_gives_the_runs_of_the_step_by_step_loop() {
+    fn both<M: Parametrization, T: Real>(model: &M, task: &Task, alpha: f64, cfg: &GdConfig<T>, ctx: T::Ctx) -> (String, u64) {
+        let design = task.design::<T>(ctx);
+        let problem = Problem::new(model, &design);
+        let a = T::from_f64(alpha, ctx);
+        let fast = run_gd(&problem, &a, cfg, &mut NoObserver);
+        let mut watch = Counting(0);
+        let slow = run_gd(&problem, &a, cfg, &mut watch);
+        assert_eq!(run_bits(&fast), run_bits(&slow), "{} on {} η = {}", model.name(), task.name, cfg.eta.to_f64());
+        (format!("{:?}", fast.outcome), fast.steps)
+    }
+    let tasks = [canonical_four(), scalar_task(), random_positive(7, 3, 5), random_positive(8, 1, 6)];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut late_divergence = false;
+    for task in &tasks {
+        let d = task.design::<f64>(());
+        let s0 = normsharp::problem::sharpness::sharpness(&Sw, &d, &vec![0.3; d.d]).unwrap().op_norm;
+        for (i, scale) in [0.5, 1.5, 2.2, 2.6, 3.1, 3.9, 6.0].into_iter().enumerate() {
+            let eta = scale / s0;
+            for cfg in [
+                GdConfig::until_loss(eta, 1e-20).with_max_steps(20_000),
+                GdConfig::exact_steps(eta, 777 + i as u64, 1e-20).with_record_every(if i % 2 == 0 { 50 } else { 0 }),
+            ] {
+                let (outcome, steps) = both(&Sw, task, 0.3, &cfg, ());
+                late_divergence |= outcome == "Diverged" && steps > 64;
+                seen.insert(outcome);
+                both(&Pm, task, 0.3, &cfg, ());
+                both(&Uv, task, 0.3, &cfg, ());
+            }
+        }
+    }
+    // Divergence after checkpoints (the grid of `divergence_replay_gives_the_exact_last_iterate`).
+    for i in 0..40 {
+        let cfg = GdConfig::until_loss(0.25 + 0.00025 * i as f64, 1e-24).with_max_steps(100_000);
+        let (outcome, steps) = both(&Sw, &canonical_four(), 0.1, &cfg, ());
+        late_divergence |= outcome == "Diverged" && steps > 64;
+    }
+    // Periods that do not divide the check interval (the windows of the period-doubling map w ←
+    // w(1 − 2η(w² − 1)), found by a scan): the states a check reads come from the same window.
+    let mut odd = std::collections::BTreeSet::new();
+    for eta in [0.6545, 0.661, 0.667, 0.6865, 0.697, 0.7255] {
+        let design = scalar_task().design::<f64>(());
+        let r = run_gd(&Problem::new(&Sw, &design), &0.9, &GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000), &mut NoObserver);
+        both(&Sw, &scalar_task(), 0.9, &GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000), ());
+        odd.extend(r.period);
+    }
+    assert_eq!(odd.into_iter().collect::<Vec<_>>(), [3, 5, 6, 7, 10, 12]);
+    for outcome in ["Converged", "Periodic", "Diverged", "Unresolved"] {
+        assert!(seen.contains(outcome), "no run ended {outcome}: {seen:?}");
+    }
+    assert!(late_divergence, "no run diverged after the first check");
+    let cfg = GdConfig::until_loss(Float::with_val(200, 0.3), 1e-30).with_max_steps(3000);
+    both(&Sw, &canonical_four(), 0.1, &cfg, 200);
 }

@@ -11,7 +11,7 @@
 //! assert_eq!(run.outcome, Outcome::Converged);
 //! ```
 
-use crate::dynamics::period::{History, CONFIRM_AFTER, PERIOD_CHECK_EVERY};
+use crate::dynamics::period::{History, CONFIRM_AFTER, PERIOD_CHECK_EVERY, WINDOW};
 use crate::numeric::real::{norm1, Real};
 use crate::problem::design::Design;
 use crate::problem::model::Parametrization;
@@ -179,12 +179,20 @@ pub trait Observer<T: Real> {
     fn observe(&mut self, k: u64, theta: &[T], beta: &[T], g: &[T], eta: &T);
     /// After the last step, with the final iterate.
     fn finish(&mut self, _theta: &[T], _beta: &[T]) {}
+    /// Whether [`Observer::observe`] must see every step. `false` lets [`run_gd`] take the
+    /// steps between its checks in one tight loop, without calling `observe`.
+    fn watches(&self) -> bool {
+        true
+    }
 }
 
 /// An observer that does nothing.
 pub struct NoObserver;
 impl<T: Real> Observer<T> for NoObserver {
     fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {}
+    fn watches(&self) -> bool {
+        false
+    }
 }
 
 /// Buffers for [`gd_step`].
@@ -249,7 +257,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
     observer: &mut O,
 ) -> RunResult<T> {
     #[cfg(target_arch = "x86_64")]
-    if wide_simd() {
+    if wide_simd() && std::env::var("NOWIDE").is_err() {
         // SAFETY: the CPU has AVX2 and FMA (checked by `wide_simd`).
         return unsafe { run_gd_wide(problem, alpha, cfg, observer) };
     }
@@ -273,11 +281,11 @@ unsafe fn run_gd_wide<M: Parametrization, T: Real, O: Observer<T>>(
 fn advance<M: Parametrization, T: Real>(
     problem: &Problem<M, T>,
     theta: &mut [T],
-    buf: &mut (Vec<T>, Vec<T>, Vec<T>),
+    buf: &mut Buffers<T>,
     sampler: Option<&mut ChaCha8Rng>,
     eta: &T,
 ) {
-    let (beta, r, g) = buf;
+    let Buffers { beta, r, g, .. } = buf;
     match sampler {
         None => {
             problem.design.residual_grad(beta, r, g);
@@ -290,13 +298,98 @@ fn advance<M: Parametrization, T: Real>(
     problem.model.step_beta(theta, g, eta, beta);
 }
 
+/// The first step ≥ k at which the loop has bookkeeping to do besides the per-step loss
+/// tests: a period check and checkpoint (every [`PERIOD_CHECK_EVERY`]), a trace record, or
+/// the end of the budget.
+fn next_event(k: u64, budget: u64, record_every: u64) -> u64 {
+    let up = |m: u64| k.checked_next_multiple_of(m).unwrap_or(u64::MAX);
+    let e = up(PERIOD_CHECK_EVERY).min(budget);
+    if record_every > 0 {
+        e.min(up(record_every))
+    } else {
+        e
+    }
+}
+
+/// Buffers of the loop: β, r, g and the θ a run of plain steps starts from.
+struct Buffers<T> {
+    beta: Vec<T>,
+    r: Vec<T>,
+    g: Vec<T>,
+    start: Vec<T>,
+}
+
+/// Plain steps k0..end (no event of [`next_event`] among them) in one tight loop: the fused
+/// step where the model has one ([`Parametrization::fused_step`], the same bits as the separate
+/// passes), the loss tests folded into one flag without a branch each, and θ pushed to the ring
+/// only from step `push_from` on (the window the next check reads; earlier states would be
+/// overwritten before any check reads them).
+/// Returns the number of loss increases and the last loss; `None` if one of the steps would
+/// end the run (a non-finite or blown-up loss, or convergence under [`Stop::LossBelow`]): then
+/// θ, β and the ring are as they were at k0, and the caller takes these steps one at a time.
+#[inline(always)]
+fn plain_steps<M: Parametrization, T: Real>(
+    problem: &Problem<M, T>,
+    cfg: &GdConfig<T>,
+    buf: &mut Buffers<T>,
+    theta: &mut [T],
+    history: &mut History,
+    steps: u64,
+    quiet: u64,
+    prev_loss: f64,
+) -> Option<(u64, f64)> {
+    let (model, design) = (problem.model, problem.design);
+    let stops_below = cfg.stop == Stop::LossBelow;
+    let mark = history.mark();
+    buf.start.clone_from_slice(theta);
+    let (mut stop, mut increases, mut prev, mut beta_fresh) = (false, 0u64, prev_loss, true);
+    for j in 0..steps {
+        let loss = match model.fused_step(design, theta, &cfg.eta) {
+            Some(l) => {
+                beta_fresh = false;
+                l
+            }
+            None => {
+                if !beta_fresh {
+                    model.beta(theta, &mut buf.beta);
+                    beta_fresh = true;
+                }
+                let l = design.residual_grad(&buf.beta, &mut buf.r, &mut buf.g);
+                model.step_beta(theta, &buf.g, &cfg.eta, &mut buf.beta);
+                l
+            }
+        };
+        let l = loss.to_f64();
+        stop |= !l.is_finite() | (l > cfg.blowup) | (stops_below & (l < cfg.loss_tol));
+        increases += (l > prev) as u64;
+        prev = l;
+        if stop {
+            break;
+        }
+        if j >= quiet {
+            history.push(theta);
+        }
+    }
+    if stop {
+        theta.clone_from_slice(&buf.start);
+        model.beta(theta, &mut buf.beta);
+        history.rewind(mark);
+        return None;
+    }
+    if !beta_fresh {
+        model.beta(theta, &mut buf.beta);
+    }
+    Some((increases, prev))
+}
+
 /// The GD loop. Bookkeeping per step is O(1) plus one copy of θ into the period ring: the
 /// divergence test reads only the loss (a non-finite θ makes β, hence r and L, non-finite:
 /// every parameter enters β through a product, and every β_i enters r through X), and θ's
 /// own finiteness is checked every [`PERIOD_CHECK_EVERY`] steps as a guard. The last finite
 /// iterate is not copied every step: θ (and the SGD sampler) is checkpointed every
 /// [`PERIOD_CHECK_EVERY`] steps, and on divergence at step k the run returns θ_{k−1},
-/// replayed from the checkpoint with the very same operations (so the same bits).
+/// replayed from the checkpoint with the very same operations (so the same bits). Without
+/// SGD and an observer that watches, the steps between events run in [`plain_steps`].
 #[inline(always)]
 fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
     problem: &Problem<M, T>,
@@ -308,9 +401,8 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
     let ctx = alpha.ctx();
     let model = problem.model;
     let mut theta = cfg.init.clone().unwrap_or_else(|| model.init(design.d, alpha));
-    let mut beta = vec![T::zero(ctx); design.d];
-    let mut r = vec![T::zero(ctx); design.n];
-    let mut g = vec![T::zero(ctx); design.d];
+    let zeros = |m: usize| vec![T::zero(ctx); m];
+    let mut buf = Buffers { beta: zeros(design.d), r: zeros(design.n), g: zeros(design.d), start: theta.clone() };
     let mut history = History::new(theta.len());
     let mut sampler = cfg.sgd_seed.map(ChaCha8Rng::seed_from_u64);
     let (mut ckpt, mut ckpt_k, mut ckpt_rng) = (theta.clone(), 0u64, sampler.clone());
@@ -324,13 +416,14 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
         Stop::Steps(n) => n,
         Stop::LossBelow => cfg.max_steps,
     };
-    model.beta(&theta, &mut beta);
+    let fast = sampler.is_none() && !observer.watches();
+    model.beta(&theta, &mut buf.beta);
     loop {
         let loss = match sampler {
-            None => design.residual_grad(&beta, &mut r, &mut g),
+            None => design.residual_grad(&buf.beta, &mut buf.r, &mut buf.g),
             Some(_) => {
-                design.residual(&beta, &mut r);
-                design.loss(&r)
+                design.residual(&buf.beta, &mut buf.r);
+                design.loss(&buf.r)
             }
         };
         let loss64 = loss.to_f64();
@@ -338,13 +431,11 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
         if !loss64.is_finite() || loss64 > cfg.blowup || (check && theta.iter().any(|t| !t.is_finite())) {
             // Back to θ_{k−1} (θ₀ if k = 0): replay from the checkpoint.
             theta = ckpt;
-            model.beta(&theta, &mut beta);
-            let mut buf = (beta, r, g);
+            model.beta(&theta, &mut buf.beta);
             for _ in ckpt_k + 1..k {
                 advance(problem, &mut theta, &mut buf, ckpt_rng.as_mut(), &cfg.eta);
             }
-            (beta, r, _) = buf;
-            design.residual(&beta, &mut r);
+            design.residual(&buf.beta, &mut buf.r);
             outcome = Outcome::Diverged;
             break;
         }
@@ -358,7 +449,7 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
         }
         prev_loss = loss64;
         if cfg.record_every > 0 && k % cfg.record_every == 0 {
-            trace.push(trace_point(problem, k, &theta, &beta, loss64));
+            trace.push(trace_point(problem, k, &theta, &buf.beta, loss64));
         }
         if cfg.stop == Stop::LossBelow && loss64 < cfg.loss_tol {
             outcome = Outcome::Converged;
@@ -389,20 +480,34 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
             break;
         }
         if let Some(rng) = &mut sampler {
-            design.sample_grad(rng.gen_range(0..design.n), &r, &mut g);
+            design.sample_grad(rng.gen_range(0..design.n), &buf.r, &mut buf.g);
         }
-        observer.observe(k, &theta, &beta, &g, &cfg.eta);
-        model.step_beta(&mut theta, &g, &cfg.eta, &mut beta);
+        observer.observe(k, &theta, &buf.beta, &buf.g, &cfg.eta);
+        model.step_beta(&mut theta, &buf.g, &cfg.eta, &mut buf.beta);
         history.push(&theta);
         k += 1;
+        if fast {
+            let end = next_event(k, budget, cfg.record_every);
+            if end <= k {
+                continue;
+            }
+            // θ_j is needed in the ring only if the next check (or the budget's end) reads it.
+            let next_check = k.checked_next_multiple_of(PERIOD_CHECK_EVERY).unwrap_or(u64::MAX).min(budget);
+            let quiet = (next_check.saturating_sub(WINDOW - 1)).saturating_sub(k + 1);
+            if let Some((increases, last)) = plain_steps(problem, cfg, &mut buf, &mut theta, &mut history, end - k, quiet, prev_loss) {
+                loss_increases += increases;
+                prev_loss = last;
+                k = end;
+            }
+        }
     }
-    model.beta(&theta, &mut beta);
-    observer.finish(&theta, &beta);
-    let loss = design.loss(&r);
+    model.beta(&theta, &mut buf.beta);
+    observer.finish(&theta, &buf.beta);
+    let loss = design.loss(&buf.r);
     if cfg.record_every > 0 && trace.last().is_none_or(|t| t.step != k) {
-        trace.push(trace_point(problem, k, &theta, &beta, loss.to_f64()));
+        trace.push(trace_point(problem, k, &theta, &buf.beta, loss.to_f64()));
     }
-    RunResult { outcome, period, steps: k, theta, beta, loss, loss_increases, trace }
+    RunResult { outcome, period, steps: k, theta, beta: buf.beta, loss, loss_increases, trace }
 }
 
 fn trace_point<M: Parametrization, T: Real>(problem: &Problem<M, T>, k: u64, theta: &[T], beta: &[T], loss: f64) -> TracePoint {

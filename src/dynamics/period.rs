@@ -7,17 +7,33 @@ use crate::numeric::vector::within;
 
 /// Largest period detected.
 pub const MAX_PERIOD: usize = 64;
-/// The GD loop looks for a period every this many steps.
-pub const PERIOD_CHECK_EVERY: u64 = 64;
+/// The GD loop looks for a period (and checkpoints θ) every this many steps. A check costs
+/// ~10² distance tests of θ, so at n = 1, d = 4 (an 11 ns step) checks every 64 steps took
+/// 25% of the run; every 1024 they take ~2%. A period is found at most this many steps later.
+pub const PERIOD_CHECK_EVERY: u64 = 1024;
 
 /// Ring buffer of recent iterates (as f64) for period detection.
 #[derive(Debug, Clone)]
 pub struct History {
-    states: Vec<Vec<f64>>,
+    /// `SLOTS` states of `p` entries each, one flat buffer (slot i at `i·p..(i+1)·p`).
+    states: Vec<f64>,
+    p: usize,
     next: usize,
     filled: usize,
     /// A candidate orbit (period, a state on it, the step of that state).
     candidate: Option<(usize, Vec<f64>, u64)>,
+}
+
+/// Slots in the ring: the period test at step k reads states k − 3·[`MAX_PERIOD`] + 1 ..= k.
+const SLOTS: usize = 3 * MAX_PERIOD + 1;
+/// The states a check at step k reads are θ_{k−WINDOW+1} ..= θ_k: only these need pushing.
+pub const WINDOW: u64 = SLOTS as u64;
+
+/// Where the ring stood, to undo pushes that are then replayed ([`History::rewind`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RingMark {
+    next: usize,
+    filled: usize,
 }
 
 /// A candidate orbit is confirmed only if, this many steps later, the iterate at the same
@@ -27,23 +43,39 @@ pub const CONFIRM_AFTER: u64 = 4096;
 impl History {
     /// A ring for states of p parameters.
     pub fn new(p: usize) -> Self {
-        History { states: vec![vec![0.0; p]; 3 * MAX_PERIOD + 1], next: 0, filled: 0, candidate: None }
+        History { states: vec![0.0; SLOTS * p], p, next: 0, filled: 0, candidate: None }
     }
     /// Record θ (as f64).
+    #[inline(always)]
     pub fn push<T: Real>(&mut self, theta: &[T]) {
-        for (s, t) in self.states[self.next].iter_mut().zip(theta) {
+        let at = self.next * self.p;
+        for (s, t) in self.states[at..at + self.p].iter_mut().zip(theta) {
             *s = t.to_f64();
         }
         self.next += 1;
-        if self.next == self.states.len() {
+        if self.next == SLOTS {
             self.next = 0;
         }
-        self.filled = (self.filled + 1).min(self.states.len());
+        self.filled = (self.filled + 1).min(SLOTS);
     }
-    /// State j steps back (0 = newest).
+    /// The ring's position now.
+    pub fn mark(&self) -> RingMark {
+        RingMark { next: self.next, filled: self.filled }
+    }
+    /// Back to `mark`: the states pushed since are dropped. Slots they overwrote are not
+    /// restored, so the caller must push the same states again (the GD loop replays the same
+    /// steps, with the same bits) before the ring is read; at most `SLOTS` pushes may be undone.
+    pub fn rewind(&mut self, mark: RingMark) {
+        (self.next, self.filled) = (mark.next, mark.filled);
+    }
+    /// State j steps back (0 = newest; j < `SLOTS`). No division: the period test calls
+    /// this ~10² times per check.
+    #[inline(always)]
     pub fn back(&self, j: usize) -> &[f64] {
-        let len = self.states.len();
-        &self.states[(self.next + len - 1 - j) % len]
+        assert!(j < SLOTS, "the ring holds {SLOTS} states");
+        let slot = if j < self.next { self.next - 1 - j } else { self.next + SLOTS - 1 - j };
+        let at = slot * self.p;
+        &self.states[at..at + self.p]
     }
     /// Smallest p in 2..=64 such that the last 2p states repeat after p steps (to `tol`
     /// relative), and the orbit is not a slow drift (its states differ by > 100·tol).
