@@ -106,6 +106,119 @@ struct Scratch {
     terms: Vec<Shifted>,
     lanes: Vec<u128>,
     acc: Vec<u64>,
+    groups: Groups,
+}
+
+/// The non-zero terms of a matrix–vector product sorted by (limb block, sign of v_j), with
+/// their limbs in that order (`limbs[idx·n + l]` is limb l of the idx-th sorted term), for
+/// [`add_row_grouped`]. Built once per product: the terms are the same for every row.
+#[derive(Default)]
+struct Groups {
+    /// Column of each sorted term.
+    cols: Vec<u32>,
+    /// Limbs in sorted order.
+    limbs: Vec<u64>,
+    /// (block, v_j < 0, first, end) of each run of equal (block, sign) in the sorted order.
+    runs: Vec<(i64, bool, usize, usize)>,
+    /// Limbs per term.
+    width: usize,
+}
+
+impl Groups {
+    /// Groups of `terms` when every non-zero one has `n` limbs; false otherwise.
+    fn build(&mut self, terms: &[Shifted], limbs: &[u64], n: usize) -> bool {
+        self.cols.clear();
+        self.runs.clear();
+        self.limbs.clear();
+        self.width = n;
+        if terms.iter().any(|t| !t.zero && t.len != n) {
+            return false;
+        }
+        self.cols.extend((0..terms.len() as u32).filter(|&j| !terms[j as usize].zero));
+        self.cols.sort_by_key(|&j| (terms[j as usize].blk, terms[j as usize].neg));
+        let count = self.cols.len();
+        self.limbs.resize(n * count, 0);
+        for (idx, &j) in self.cols.iter().enumerate() {
+            let t = &terms[j as usize];
+            self.limbs[idx * n..(idx + 1) * n].copy_from_slice(&limbs[t.off..t.off + n]);
+            match self.runs.last_mut() {
+                Some(r) if (r.0, r.1) == (t.blk, t.neg) => r.3 = idx + 1,
+                _ => self.runs.push((t.blk, t.neg, idx, idx + 1)),
+            }
+        }
+        true
+    }
+}
+
+/// `w ±= Σ_j k_j·s_j` over one run's terms (`ks` their columns, `ss` their limbs, N ≤ 5 per
+/// term), the N + 1 lane sums in registers: limb l's product goes low half to lane l, high half
+/// to lane l + 1 (minus s_l when k_j < 0: s·k = s·k' − s·2⁶⁴ for k's two's-complement u64 k').
+#[inline(always)]
+fn run_sums<const N: usize, const SIGNED: bool>(row: &[i64], ks: &[u32], ss: &[u64], w: &mut [u128], vneg: bool) {
+    let mut acc = [0u128; 6];
+    for (&j, s) in ks.iter().zip(ss.chunks_exact(N)) {
+        let k = row[j as usize];
+        for l in 0..N {
+            let p = u128::from(s[l]) * u128::from(k as u64);
+            acc[l] = acc[l].wrapping_add(u128::from(p as u64));
+            acc[l + 1] = acc[l + 1].wrapping_add(p >> 64);
+            if SIGNED {
+                acc[l + 1] = acc[l + 1].wrapping_sub(u128::from(s[l] & (k >> 63) as u64));
+            }
+        }
+    }
+    for (wl, a) in w.iter_mut().zip(&acc[..=N]) {
+        *wl = if vneg { wl.wrapping_sub(*a) } else { wl.wrapping_add(*a) };
+    }
+}
+
+/// [`add_row`] by runs: the terms of each run (one block, one sign of v_j) are summed in
+/// registers ([`run_sums`]) and the run's N + 1 lane sums added to (or subtracted from) the
+/// lanes once, instead of a read-modify-write of N + 1 lanes in memory per term (1.4× faster
+/// at n = 20, d = 50, 256 bits). Sums stay below (terms + 1)·2⁶⁵ in magnitude, far inside the
+/// 128-bit two's-complement lanes. Runs that fall partly below lane 0 go term by term through
+/// [`add_term`] (truncated, error returned).
+#[inline(always)]
+fn add_row_grouped<const N: usize>(
+    row: &[i64],
+    groups: &Groups,
+    terms: &[Shifted],
+    limbs: &[u64],
+    lanes: &mut [u128],
+    lsb_blk: i64,
+) -> Option<u128> {
+    let mut err = 0u128;
+    // Rows without a negative entry (every entry of a positive design) skip the correction.
+    let signed = row.iter().any(|&k| k < 0);
+    for &(blk, vneg, first, end) in &groups.runs {
+        let o = blk - lsb_blk;
+        let cols = &groups.cols[first..end];
+        if o < 0 {
+            for &j in cols {
+                let (k, t) = (row[j as usize], &terms[j as usize]);
+                if k != 0 && add_term(lanes, o, &limbs[t.off..t.off + t.len], k.unsigned_abs(), vneg != (k < 0)) {
+                    err += u128::from(k.unsigned_abs());
+                }
+            }
+            continue;
+        }
+        let Some(w) = lanes.get_mut(o as usize..o as usize + N + 1) else {
+            // Above the row's window: the row's top covers every term with k_j ≠ 0 (one run's
+            // terms share their top limb), so these k_j are all 0. Otherwise: not proved,
+            // and the caller takes the exact path.
+            if cols.iter().any(|&j| row[j as usize] != 0) {
+                return None;
+            }
+            continue;
+        };
+        let (ks, ss) = (cols, &groups.limbs[first * N..end * N]);
+        if signed {
+            run_sums::<N, true>(row, ks, ss, w, vneg);
+        } else {
+            run_sums::<N, false>(row, ks, ss, w, vneg);
+        }
+    }
+    Some(err)
 }
 
 thread_local! {
@@ -237,7 +350,7 @@ fn lanes_to_limbs(lanes: &[u128], limbs: &mut Vec<u64>) {
 pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: &mut [Float]) {
     SCRATCH.with(|cell| {
         let mut guard = cell.borrow_mut();
-        let Scratch { limbs, terms, lanes, acc } = &mut *guard;
+        let Scratch { limbs, terms, lanes, acc, groups } = &mut *guard;
         limbs.clear();
         terms.clear();
         let mut special = false;
@@ -247,6 +360,8 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
                 None => special = true,
             }
         }
+        let width = terms.iter().find(|t| !t.zero).map_or(0, |t| t.len);
+        let grouped = matches!(width, 3 | 5) && groups.build(terms, limbs, width);
         for (i, o) in out.iter_mut().enumerate().take(a.rows) {
             let row = &a.k[i * a.cols..(i + 1) * a.cols];
             let mi = minus.map(|m| &m[i]);
@@ -257,7 +372,8 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
                     None => row_special = true,
                 }
             }
-            if row_special || !row_dot(row, terms, mterm, limbs, lanes, acc, o) {
+            let g = grouped.then_some(&*groups);
+            if row_special || !row_dot(row, terms, g, mterm, limbs, lanes, acc, o) {
                 exact_fallback(row, &a.scale, v, mi, o);
             }
             if let Some(t) = mterm {
@@ -269,9 +385,11 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
 
 /// One row through the fixed-point window; false when the result is not proved correctly
 /// rounded (or falls outside MPFR's exponent range).
+#[allow(clippy::too_many_arguments)]
 fn row_dot(
     row: &[i64],
     terms: &[Shifted],
+    groups: Option<&Groups>,
     mterm: Option<Shifted>,
     limbs: &[u64],
     lanes: &mut Vec<u128>,
@@ -300,9 +418,18 @@ fn row_dot(
     lanes.resize(len, 0);
     let mut err: u128 = 0;
     // 128 and 256 bits: the loop over a term's limbs at a fixed length (unrolled).
-    match terms.first().map(|t| t.len) {
-        Some(3) => err += add_row::<3>(row, terms, limbs, lanes, lsb_blk),
-        Some(5) => err += add_row::<5>(row, terms, limbs, lanes, lsb_blk),
+    match (groups.map(|g| (g, g.width)), terms.first().map(|t| t.len)) {
+        (Some((g, w)), _) => {
+            let sum = if w == 3 {
+                add_row_grouped::<3>(row, g, terms, limbs, lanes, lsb_blk)
+            } else {
+                add_row_grouped::<5>(row, g, terms, limbs, lanes, lsb_blk)
+            };
+            let Some(e) = sum else { return false };
+            err += e;
+        }
+        (_, Some(3)) => err += add_row::<3>(row, terms, limbs, lanes, lsb_blk),
+        (_, Some(5)) => err += add_row::<5>(row, terms, limbs, lanes, lsb_blk),
         _ => err += add_row::<0>(row, terms, limbs, lanes, lsb_blk),
     }
     if let Some(t) = minus {
