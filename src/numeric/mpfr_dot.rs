@@ -361,7 +361,9 @@ pub fn scaled_matvec(a: &ScaledCols, v: &[Float], minus: Option<&[Float]>, out: 
             }
         }
         let width = terms.iter().find(|t| !t.zero).map_or(0, |t| t.len);
-        let grouped = matches!(width, 3 | 5) && groups.build(terms, limbs, width);
+        // One row or one column: each term is added once either way, and building the runs
+        // costs more than it saves (measured at n = 1, d = 4: 0.86 µs grouped, 0.79 µs not).
+        let grouped = a.rows > 1 && a.cols > 1 && matches!(width, 3 | 5) && groups.build(terms, limbs, width);
         for (i, o) in out.iter_mut().enumerate().take(a.rows) {
             let row = &a.k[i * a.cols..(i + 1) * a.cols];
             let mi = minus.map(|m| &m[i]);
