@@ -322,8 +322,8 @@ struct Buffers<T> {
 /// Plain steps k0..end (no event of [`next_event`] among them) in one tight loop: the fused
 /// step where the model has one ([`Parametrization::fused_step`], the same bits as the separate
 /// passes), the loss tests folded into one flag without a branch each, and θ pushed to the ring
-/// only from step `push_from` on (the window the next check reads; earlier states would be
-/// overwritten before any check reads them).
+/// only after the first `quiet` of the `steps` steps (the window the next check reads; earlier
+/// states would be overwritten before any check reads them).
 /// Returns the number of loss increases and the last loss; `None` if one of the steps would
 /// end the run (a non-finite or blown-up loss, or convergence under [`Stop::LossBelow`]): then
 /// θ, β and the ring are as they were at k0, and the caller takes these steps one at a time.
@@ -334,8 +334,7 @@ fn plain_steps<M: Parametrization, T: Real>(
     buf: &mut Buffers<T>,
     theta: &mut [T],
     history: &mut History,
-    steps: u64,
-    quiet: u64,
+    (steps, quiet): (u64, u64),
     prev_loss: f64,
 ) -> Option<(u64, f64)> {
     let (model, design) = (problem.model, problem.design);
@@ -382,7 +381,8 @@ fn plain_steps<M: Parametrization, T: Real>(
     Some((increases, prev))
 }
 
-/// The GD loop. Bookkeeping per step is O(1) plus one copy of θ into the period ring: the
+/// The GD loop. Bookkeeping per step is O(1) (plus a copy of θ into the period ring over the
+/// [`WINDOW`] steps before each check, every step on the step-by-step path): the
 /// divergence test reads only the loss (a non-finite θ makes β, hence r and L, non-finite:
 /// every parameter enters β through a product, and every β_i enters r through X), and θ's
 /// own finiteness is checked every [`PERIOD_CHECK_EVERY`] steps as a guard. The last finite
@@ -494,7 +494,7 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
             // θ_j is needed in the ring only if the next check (or the budget's end) reads it.
             let next_check = k.checked_next_multiple_of(PERIOD_CHECK_EVERY).unwrap_or(u64::MAX).min(budget);
             let quiet = (next_check.saturating_sub(WINDOW - 1)).saturating_sub(k + 1);
-            if let Some((increases, last)) = plain_steps(problem, cfg, &mut buf, &mut theta, &mut history, end - k, quiet, prev_loss) {
+            if let Some((increases, last)) = plain_steps(problem, cfg, &mut buf, &mut theta, &mut history, (end - k, quiet), prev_loss) {
                 loss_increases += increases;
                 prev_loss = last;
                 k = end;
