@@ -175,7 +175,7 @@ fn run_sums<const N: usize, const SIGNED: bool>(row: &[i64], ks: &[u32], ss: &[u
 /// [`add_row`] by runs: the terms of each run (one block, one sign of v_j) are summed in
 /// registers ([`run_sums`]) and the run's N + 1 lane sums added to (or subtracted from) the
 /// lanes once, instead of a read-modify-write of N + 1 lanes in memory per term (1.4× faster
-/// at n = 20, d = 50, 256 bits). Sums stay below (terms + 1)·2⁶⁵ in magnitude, far inside the
+/// at n = 20, d = 50, 256 bits). Sums stay below 3·terms·2⁶⁴ in magnitude, far inside the
 /// 128-bit two's-complement lanes. Runs that fall partly below lane 0 go term by term through
 /// [`add_term`] (truncated, error returned).
 #[inline(always)]
@@ -334,7 +334,8 @@ fn add_row<const N: usize>(row: &[i64], terms: &[Shifted], limbs: &[u64], lanes:
 }
 
 /// The lanes' sum Σ lane_l·2^(64l) as two's-complement limbs (|lane_l| < 2^126: each term adds
-/// or subtracts one value below 2^64 to a lane, for far fewer than 2^62 terms).
+/// or subtracts at most three values below 2^64 to a lane (a low half, a high half and a
+/// sign correction, [`run_sums`]), for far fewer than 2^60 terms).
 fn lanes_to_limbs(lanes: &[u128], limbs: &mut Vec<u64>) {
     limbs.clear();
     let mut carry: i128 = 0;
