@@ -216,6 +216,15 @@ fn the_tight_loop_gives_the_runs_of_the_step_by_step_loop() {
         odd.extend(r.period);
     }
     assert_eq!(odd.into_iter().collect::<Vec<_>>(), [3, 5, 6, 7, 10, 12]);
+    // A slow drift (each step moves w by ~1e-10, about the return tolerance) in a run too short
+    // to confirm an orbit, so its end takes three returns as a period: the drift test reads 64
+    // states back, and a state left over from an earlier window would break the drift into a
+    // jump, after which the period-2 test passes on the tiny steps.
+    for alpha in [0.9997, 0.99975, 0.9998] {
+        let cfg = GdConfig::exact_steps(1e-7, 3000, 1e-24);
+        let (outcome, _) = both(&Sw, &scalar_task(), alpha, &cfg, ());
+        assert_eq!(outcome, "Unresolved", "α = {alpha}");
+    }
     for outcome in ["Converged", "Periodic", "Diverged", "Unresolved"] {
         assert!(seen.contains(outcome), "no run ended {outcome}: {seen:?}");
     }
