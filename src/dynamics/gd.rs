@@ -257,7 +257,7 @@ pub fn run_gd<M: Parametrization, T: Real, O: Observer<T>>(
     observer: &mut O,
 ) -> RunResult<T> {
     #[cfg(target_arch = "x86_64")]
-    if wide_simd() && std::env::var("NOWIDE").is_err() {
+    if wide_simd() {
         // SAFETY: the CPU has AVX2 and FMA (checked by `wide_simd`).
         return unsafe { run_gd_wide(problem, alpha, cfg, observer) };
     }
