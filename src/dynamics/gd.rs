@@ -298,14 +298,23 @@ fn advance<M: Parametrization, T: Real>(
     problem.model.step_beta(theta, g, eta, beta);
 }
 
+/// The first multiple of m at or after step k (`u64::MAX` past the range).
+fn next_multiple(k: u64, m: u64) -> u64 {
+    k.checked_next_multiple_of(m).unwrap_or(u64::MAX)
+}
+
+/// The first step ≥ k that reads the period ring: a period check (every
+/// [`PERIOD_CHECK_EVERY`]) or the end of the budget.
+fn next_check(k: u64, budget: u64) -> u64 {
+    next_multiple(k, PERIOD_CHECK_EVERY).min(budget)
+}
+
 /// The first step ≥ k at which the loop has bookkeeping to do besides the per-step loss
-/// tests: a period check and checkpoint (every [`PERIOD_CHECK_EVERY`]), a trace record, or
-/// the end of the budget.
+/// tests: a check and checkpoint ([`next_check`]) or a trace record.
 fn next_event(k: u64, budget: u64, record_every: u64) -> u64 {
-    let up = |m: u64| k.checked_next_multiple_of(m).unwrap_or(u64::MAX);
-    let e = up(PERIOD_CHECK_EVERY).min(budget);
+    let e = next_check(k, budget);
     if record_every > 0 {
-        e.min(up(record_every))
+        e.min(next_multiple(k, record_every))
     } else {
         e
     }
@@ -492,8 +501,7 @@ fn run_gd_body<M: Parametrization, T: Real, O: Observer<T>>(
                 continue;
             }
             // θ_j is needed in the ring only if the next check (or the budget's end) reads it.
-            let next_check = k.checked_next_multiple_of(PERIOD_CHECK_EVERY).unwrap_or(u64::MAX).min(budget);
-            let quiet = (next_check.saturating_sub(WINDOW - 1)).saturating_sub(k + 1);
+            let quiet = next_check(k, budget).saturating_sub(WINDOW - 1).saturating_sub(k + 1);
             if let Some((increases, last)) = plain_steps(problem, cfg, &mut buf, &mut theta, &mut history, (end - k, quiet), prev_loss) {
                 loss_increases += increases;
                 prev_loss = last;

@@ -155,6 +155,7 @@ impl Groups {
 /// to lane l + 1 (minus s_l when k_j < 0: s·k = s·k' − s·2⁶⁴ for k's two's-complement u64 k').
 #[inline(always)]
 fn run_sums<const N: usize, const SIGNED: bool>(row: &[i64], ks: &[u32], ss: &[u64], w: &mut [u128], vneg: bool) {
+    const { assert!(N <= 5, "run_sums keeps at most six lane sums") };
     let mut acc = [0u128; 6];
     for (&j, s) in ks.iter().zip(ss.chunks_exact(N)) {
         let k = row[j as usize];
