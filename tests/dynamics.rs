@@ -1,6 +1,7 @@
 //! The GD runner: outcomes (converged, periodic with its period, diverged, unresolved),
 //! exact step counts, reproducibility, and agreement of f64 and MPFR runs.
 
+use normsharp::dynamics::period::PERIOD_CHECK_EVERY;
 use normsharp::dynamics::{gd_step, run_gd, GdConfig, NoObserver, Observer, Outcome, Problem, RunResult, Workspace};
 use normsharp::numeric::real::Real;
 use normsharp::problem::design::Design;
@@ -81,26 +82,34 @@ fn trace_records_every_k_steps() {
     assert!(r.trace.iter().all(|t| t.sharpness.is_finite() && t.l1 > 0.0));
 }
 
+/// η just above 1 on the scalar task at α = 0.9: the map w ← w(1 − 2η(w² − 1)) has lost its
+/// bounded chaotic attractor (the crisis at η = 1), and orbits escape after a transient whose
+/// length grows as η → 1, so several of these runs diverge after the first checkpoints.
+fn crisis_grid() -> impl Iterator<Item = f64> {
+    (1..=100).map(|i| 1.0 + 1e-6 * f64::from(i))
+}
+
 /// A diverged run reports θ_{k−1}, the last iterate before the step whose loss blew up, bit for
-/// bit — the loop keeps a checkpoint every 64 steps and replays from it, so this checks the
-/// replay against an independent run of exactly k − 1 steps, over a grid of η straddling the
-/// onset of divergence on x = (1,2,3,4), α = 0.1 (η ≈ 0.25, where divergence comes late enough
-/// that at least one run replays from a checkpoint after θ₀).
+/// bit — the loop keeps a checkpoint every [`PERIOD_CHECK_EVERY`] steps and replays from it, so
+/// this checks the replay against an independent run of exactly k − 1 steps, over a grid of η
+/// straddling the onset of divergence on x = (1,2,3,4), α = 0.1 (η ≈ 0.25, divergence within
+/// ~100 steps), and over [`crisis_grid`], where divergence comes late enough that runs replay
+/// from a checkpoint after θ₀.
 #[test]
 fn divergence_replay_gives_the_exact_last_iterate() {
-    let task = canonical_four();
     let mut late = 0;
-    for i in 0..40 {
-        let eta = 0.25 + 0.00025 * i as f64;
-        let r = run(&task, 0.1, &GdConfig::until_loss(eta, 1e-24).with_max_steps(100_000), ());
+    let four = (0..40).map(|i| (canonical_four(), 0.1, 0.25 + 0.00025 * i as f64));
+    let crisis = crisis_grid().map(|eta| (scalar_task(), 0.9, eta));
+    for (task, alpha, eta) in four.chain(crisis) {
+        let r = run(&task, alpha, &GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000), ());
         if r.outcome != Outcome::Diverged {
             continue;
         }
         assert!(r.steps >= 1, "η = {eta}");
-        let again = run(&task, 0.1, &GdConfig::exact_steps(eta, r.steps - 1, 0.0), ());
+        let again = run(&task, alpha, &GdConfig::exact_steps(eta, r.steps - 1, 0.0), ());
         let bits = |r: &RunResult<f64>| r.beta.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&r), bits(&again), "η = {eta}: diverged at step {}", r.steps);
-        late += usize::from(r.steps > 64);
+        assert_eq!(bits(&r), bits(&again), "{} η = {eta}: diverged at step {}", task.name, r.steps);
+        late += usize::from(r.steps > PERIOD_CHECK_EVERY);
     }
     assert!(late > 0, "no run of the grid diverged after the first checkpoint");
 }
@@ -137,13 +146,10 @@ fn fused_one_sample_step_matches_the_separate_passes() {
     }
 }
 
-/// An observer that watches every step (so the loop takes every step one at a time) and
-/// counts them.
-struct Counting(u64);
-impl<T: Real> Observer<T> for Counting {
-    fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {
-        self.0 += 1;
-    }
+/// An observer that watches every step (so the loop takes every step one at a time).
+struct Watching;
+impl<T: Real> Observer<T> for Watching {
+    fn observe(&mut self, _: u64, _: &[T], _: &[T], _: &[T], _: &T) {}
 }
 
 /// Everything a run reports, as bits.
@@ -170,15 +176,21 @@ fn run_bits<T: Real>(r: &RunResult<T>) -> String {
 /// in MPFR.
 #[test]
 fn the_tight_loop_gives_the_runs_of_the_step_by_step_loop() {
-    fn both<M: Parametrization, T: Real>(model: &M, task: &Task, alpha: f64, cfg: &GdConfig<T>, ctx: T::Ctx) -> (String, u64) {
+    /// Both loops on one run: (outcome, steps, period) after checking they agree.
+    fn both<M: Parametrization, T: Real>(
+        model: &M,
+        task: &Task,
+        alpha: f64,
+        cfg: &GdConfig<T>,
+        ctx: T::Ctx,
+    ) -> (String, u64, Option<usize>) {
         let design = task.design::<T>(ctx);
         let problem = Problem::new(model, &design);
         let a = T::from_f64(alpha, ctx);
         let fast = run_gd(&problem, &a, cfg, &mut NoObserver);
-        let mut watch = Counting(0);
-        let slow = run_gd(&problem, &a, cfg, &mut watch);
+        let slow = run_gd(&problem, &a, cfg, &mut Watching);
         assert_eq!(run_bits(&fast), run_bits(&slow), "{} on {} η = {}", model.name(), task.name, cfg.eta.to_f64());
-        (format!("{:?}", fast.outcome), fast.steps)
+        (format!("{:?}", fast.outcome), fast.steps, fast.period)
     }
     let tasks = [canonical_four(), scalar_task(), random_positive(7, 3, 5), random_positive(8, 1, 6)];
     let mut seen = std::collections::BTreeSet::new();
@@ -192,28 +204,27 @@ fn the_tight_loop_gives_the_runs_of_the_step_by_step_loop() {
                 GdConfig::until_loss(eta, 1e-20).with_max_steps(20_000),
                 GdConfig::exact_steps(eta, 777 + i as u64, 1e-20).with_record_every(if i % 2 == 0 { 50 } else { 0 }),
             ] {
-                let (outcome, steps) = both(&Sw, task, 0.3, &cfg, ());
-                late_divergence |= outcome == "Diverged" && steps > 64;
+                let (outcome, _, _) = both(&Sw, task, 0.3, &cfg, ());
                 seen.insert(outcome);
                 both(&Pm, task, 0.3, &cfg, ());
                 both(&Uv, task, 0.3, &cfg, ());
             }
         }
     }
-    // Divergence after checkpoints (the grid of `divergence_replay_gives_the_exact_last_iterate`).
-    for i in 0..40 {
-        let cfg = GdConfig::until_loss(0.25 + 0.00025 * i as f64, 1e-24).with_max_steps(100_000);
-        let (outcome, steps) = both(&Sw, &canonical_four(), 0.1, &cfg, ());
-        late_divergence |= outcome == "Diverged" && steps > 64;
+    // Divergence after the first checkpoints (the crisis grid of
+    // `divergence_replay_gives_the_exact_last_iterate`): the tight loop rolls back from a span
+    // that is not the first.
+    for eta in crisis_grid() {
+        let cfg = GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000);
+        let (outcome, steps, _) = both(&Sw, &scalar_task(), 0.9, &cfg, ());
+        late_divergence |= outcome == "Diverged" && steps > PERIOD_CHECK_EVERY;
     }
     // Periods that do not divide the check interval (the windows of the period-doubling map w ←
     // w(1 − 2η(w² − 1)), found by a scan): the states a check reads come from the same window.
     let mut odd = std::collections::BTreeSet::new();
     for eta in [0.6545, 0.661, 0.667, 0.6865, 0.697, 0.7255] {
-        let design = scalar_task().design::<f64>(());
-        let r = run_gd(&Problem::new(&Sw, &design), &0.9, &GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000), &mut NoObserver);
-        both(&Sw, &scalar_task(), 0.9, &GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000), ());
-        odd.extend(r.period);
+        let (_, _, period) = both(&Sw, &scalar_task(), 0.9, &GdConfig::until_loss(eta, 1e-24).with_max_steps(200_000), ());
+        odd.extend(period);
     }
     assert_eq!(odd.into_iter().collect::<Vec<_>>(), [3, 5, 6, 7, 10, 12]);
     // A slow drift (each step moves w by ~1e-10, about the return tolerance) in a run too short
@@ -222,13 +233,13 @@ fn the_tight_loop_gives_the_runs_of_the_step_by_step_loop() {
     // jump, after which the period-2 test passes on the tiny steps.
     for alpha in [0.9997, 0.99975, 0.9998] {
         let cfg = GdConfig::exact_steps(1e-7, 3000, 1e-24);
-        let (outcome, _) = both(&Sw, &scalar_task(), alpha, &cfg, ());
+        let (outcome, _, _) = both(&Sw, &scalar_task(), alpha, &cfg, ());
         assert_eq!(outcome, "Unresolved", "α = {alpha}");
     }
     for outcome in ["Converged", "Periodic", "Diverged", "Unresolved"] {
         assert!(seen.contains(outcome), "no run ended {outcome}: {seen:?}");
     }
-    assert!(late_divergence, "no run diverged after the first check");
+    assert!(late_divergence, "no run diverged after the first checkpoint");
     let cfg = GdConfig::until_loss(Float::with_val(200, 0.3), 1e-30).with_max_steps(3000);
     both(&Sw, &canonical_four(), 0.1, &cfg, 200);
 }
